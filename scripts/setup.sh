@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the service and its tests need on a fresh Debian machine. Idempotent: a second run
+# installs nothing. Run as root (CI, containers) or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3)
+mode=${1:-test}   # "run" installs only what the service needs; "test" installs everything
+if [ "$mode" = run ]; then want_apt=(espeak-ng); fi
+
+missing=()
+for p in "${want_apt[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  # Interop oracles and the browser driver come from npm, pinned by tests/interop/package-lock.json.
+  if [ -f tests/interop/package.json ] && [ ! -d tests/interop/node_modules ]; then
+    echo "setup: installing npm packages for interop tests"
+    (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+echo "setup: ready ($mode)"

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace IvrVoice.Cli.Commands;
+
+internal static class VersionCommand
+{
+    public static Command Create()
+    {
+        Command command = new("about", "Print the version and the runtime's SIMD support.");
+        command.SetAction(_ =>
+        {
+            string version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
+            Console.WriteLine($"ivrvoice {version} on .NET {Environment.Version}; Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
