@@ -1,0 +1,246 @@
+using IvrVoice.Providers.Configuration;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace IvrVoice.Providers.Routing;
+
+/// <summary>
+/// One route behind its resilience pipeline: retry (transient kinds only, honouring the wait the route asked for),
+/// circuit breaker, concurrency limit and attempt timeout, outermost first.
+/// </summary>
+internal sealed partial class ResilientRoute
+{
+    private static readonly ResiliencePropertyKey<List<TtsFailure>> s_failures = new("ivrvoice.failures");
+    private static readonly ResiliencePropertyKey<DateTimeOffset> s_routeDeadline = new("ivrvoice.route-deadline");
+
+    private readonly RouteOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly TtsMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly ResiliencePipeline<TtsOutcome> _pipeline;
+
+    public ResilientRoute(ITtsProvider provider, RouteOptions options, TimeProvider timeProvider, TtsMetrics metrics, ILogger logger)
+    {
+        Provider = provider;
+        _options = options;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        _pipeline = Build();
+    }
+
+    public ITtsProvider Provider { get; }
+
+    public string Name => Provider.Name;
+
+    public BreakerState State => _breaker.CircuitState switch
+    {
+        CircuitState.Closed => BreakerState.Closed,
+        CircuitState.HalfOpen => BreakerState.HalfOpen,
+        _ => BreakerState.Open,
+    };
+
+    /// <summary>
+    /// Runs the request on this route within <paramref name="budget"/>. Every failed attempt is appended to
+    /// <paramref name="failures"/>. Throws only when <paramref name="callerToken"/> is cancelled.
+    /// </summary>
+    public async Task<TtsOutcome> ExecuteAsync(
+        TtsRequest request, TimeSpan budget, List<TtsFailure> failures, CancellationToken routeToken, CancellationToken callerToken)
+    {
+        ResilienceContext context = ResilienceContextPool.Shared.Get(routeToken);
+        context.Properties.Set(s_failures, failures);
+        context.Properties.Set(s_routeDeadline, _timeProvider.GetUtcNow() + budget);
+        try
+        {
+            Outcome<TtsOutcome> outcome = await _pipeline.ExecuteOutcomeAsync(
+                static (ctx, state) => state.Route.AttemptAsync(state.Request, ctx),
+                context,
+                (Route: this, Request: request)).ConfigureAwait(false);
+
+            if (outcome.Exception is null)
+            {
+                return outcome.Result!;
+            }
+
+            callerToken.ThrowIfCancellationRequested();
+            TtsFailure failure = outcome.Exception switch
+            {
+                BrokenCircuitException broken => Record(failures, new TtsFailure(Name, TtsFailureKind.Unavailable,
+                    "circuit breaker is open after repeated failures", broken.RetryAfter)),
+                TimeoutRejectedException => failures.Count > 0 ? failures[^1] : Record(failures, TimedOut(_options.AttemptTimeout)),
+                OperationCanceledException => Record(failures, new TtsFailure(Name, TtsFailureKind.Timeout,
+                    $"no audio within this route's share of the deadline ({budget.TotalSeconds:0.#} s)")),
+                _ => Unexpected(failures, outcome.Exception),
+            };
+            return failure;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<Outcome<TtsOutcome>> AttemptAsync(TtsRequest request, ResilienceContext context)
+    {
+        long started = _timeProvider.GetTimestamp();
+        TtsOutcome outcome;
+        try
+        {
+            outcome = await Provider.SynthesizeAsync(request, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            // The timeout strategy turns its own cancellation into TimeoutRejectedException; the rest is the caller's.
+            return Outcome.FromException<TtsOutcome>(ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            outcome = new TtsFailure(Name, TtsFailureKind.TransientUpstream, $"connection failed: {ex.Message}");
+        }
+
+        _metrics.RecordAttempt(Name, outcome, _timeProvider.GetElapsedTime(started));
+        if (!outcome.Succeeded)
+        {
+            context.Properties.GetValue(s_failures, []).Add(outcome.Failure);
+            Log.AttemptFailed(_logger, Name, request.IdempotencyKey, outcome.Failure.Kind, outcome.Failure.Message);
+        }
+
+        return Outcome.FromResult(outcome);
+    }
+
+    private ResiliencePipeline<TtsOutcome> Build()
+    {
+        ResiliencePipelineBuilder<TtsOutcome> builder = new() { Name = "ivrvoice-tts", InstanceName = Name, TimeProvider = _timeProvider };
+        if (_options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<TtsOutcome>
+            {
+                MaxRetryAttempts = _options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryBaseDelay,
+                MaxDelay = _options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.AttemptNumber, args.Context)),
+                // The wait the route asked for (Retry-After, Segmind's reset time, Google's RetryInfo) wins over backoff.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Failure?.RetryAfter),
+                OnRetry = args =>
+                {
+                    Log.Retrying(_logger, Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<TtsOutcome>
+        {
+            FailureRatio = _options.BreakerFailureRatio,
+            MinimumThroughput = _options.BreakerMinimumThroughput,
+            SamplingDuration = _options.BreakerSamplingDuration,
+            BreakDuration = _options.BreakerBreakDuration,
+            StateProvider = _breaker,
+            ShouldHandle = args => ValueTask.FromResult(CountsAgainstRoute(args.Outcome)),
+            OnOpened = args =>
+            {
+                Log.BreakerOpened(_logger, Name, args.BreakDuration.TotalSeconds);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                Log.BreakerClosed(_logger, Name);
+                return ValueTask.CompletedTask;
+            },
+        });
+        builder.AddStrategy(_ => new ConcurrencyLimitStrategy(_options.MaxConcurrency));
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args =>
+            {
+                TimeSpan left = args.Context.Properties.GetValue(s_routeDeadline, DateTimeOffset.MaxValue) - _timeProvider.GetUtcNow();
+                TimeSpan timeout = left < _options.AttemptTimeout ? left : _options.AttemptTimeout;
+                return ValueTask.FromResult(timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1));
+            },
+            OnTimeout = args =>
+            {
+                TtsFailure failure = TimedOut(args.Timeout);
+                args.Context.Properties.GetValue(s_failures, []).Add(failure);
+                _metrics.RecordAttempt(Name, failure, args.Timeout);
+                Log.AttemptFailed(_logger, Name, null, failure.Kind, failure.Message);
+                return ValueTask.CompletedTask;
+            },
+        });
+        return builder.Build();
+    }
+
+    private bool ShouldRetry(Outcome<TtsOutcome> outcome, int attemptNumber, ResilienceContext context)
+    {
+        TimeSpan? asked;
+        if (outcome.Exception is TimeoutRejectedException)
+        {
+            asked = null;
+        }
+        else if (outcome.Result is { Succeeded: false } failed && failed.Failure.IsTransient)
+        {
+            asked = failed.Failure.RetryAfter;
+            if (asked > _options.MaxRetryDelay)
+            {
+                return false;   // the route asked for a longer pause than we wait: fail over now
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        // Don't start a wait that cannot end before this route's share of the deadline: failing over is faster.
+        TimeSpan left = context.Properties.GetValue(s_routeDeadline, DateTimeOffset.MaxValue) - _timeProvider.GetUtcNow();
+        TimeSpan expected = asked ?? _options.RetryBaseDelay * Math.Pow(2, attemptNumber);
+        return expected < left;
+    }
+
+    private static bool CountsAgainstRoute(Outcome<TtsOutcome> outcome) => outcome.Exception switch
+    {
+        TimeoutRejectedException => true,
+        OperationCanceledException => false,
+        not null => true,
+        // A bad voice or blocked text says nothing about the route's health.
+        null => outcome.Result is { Succeeded: false } failed
+            && failed.Failure.Kind is not (TtsFailureKind.InvalidRequest or TtsFailureKind.ContentBlocked),
+    };
+
+    private TtsFailure TimedOut(TimeSpan timeout) =>
+        new(Name, TtsFailureKind.Timeout, $"no answer within {timeout.TotalSeconds:0.###} s");
+
+    private static TtsFailure Record(List<TtsFailure> failures, TtsFailure failure)
+    {
+        failures.Add(failure);
+        return failure;
+    }
+
+    private TtsFailure Unexpected(List<TtsFailure> failures, Exception exception)
+    {
+        Log.UnexpectedError(_logger, exception, Name);
+        return Record(failures, new TtsFailure(Name, TtsFailureKind.TransientUpstream, $"unexpected {exception.GetType().Name} in the {Name} route"));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "TTS route {Provider} failed for {PromptKey}: {Kind}: {Reason}")]
+        public static partial void AttemptFailed(ILogger logger, string provider, string? promptKey, TtsFailureKind kind, string reason);
+
+        [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "TTS route {Provider}: retry {Attempt} in {DelayMs} ms")]
+        public static partial void Retrying(ILogger logger, string provider, int attempt, double delayMs);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "TTS route {Provider}: circuit breaker opened for {BreakSeconds} s")]
+        public static partial void BreakerOpened(ILogger logger, string provider, double breakSeconds);
+
+        [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "TTS route {Provider}: circuit breaker closed")]
+        public static partial void BreakerClosed(ILogger logger, string provider);
+
+        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "TTS route {Provider} threw unexpectedly")]
+        public static partial void UnexpectedError(ILogger logger, Exception exception, string provider);
+    }
+}
