@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Primitives;
+
+namespace IvrVoice.Telephony.Signatures;
+
+/// <summary>
+/// Computes Twilio's request signature: Base64(HMAC-SHA1(auth token, URL + each form key and value in ordinal key order)).
+/// Repeated keys contribute each distinct value, values in ordinal order, as the official Node library does.
+/// Useful to sign requests in tests and tools; to check requests use <see cref="TwilioRequestValidator"/>.
+/// </summary>
+public static class TwilioSignature
+{
+    /// <summary>The header Twilio puts the signature in.</summary>
+    public const string HeaderName = "X-Twilio-Signature";
+
+    /// <summary>The query parameter that carries the SHA-256 of a non-form (JSON) body.</summary>
+    public const string BodyHashParameter = "bodySHA256";
+
+    /// <summary>Signs <paramref name="url"/> and the form <paramref name="parameters"/> (none for GET requests and JSON bodies).</summary>
+    /// <param name="authToken">The account's auth token (or a webhook signing key).</param>
+    /// <param name="url">The full URL Twilio requested, query string included, exactly as configured in Twilio.</param>
+    /// <param name="parameters">Form fields of a POST; null or empty for a GET.</param>
+    public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, string>>? parameters = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(authToken);
+        ArgumentNullException.ThrowIfNull(url);
+        IEnumerable<KeyValuePair<string, StringValues>>? grouped = parameters?
+            .GroupBy(p => p.Key, StringComparer.Ordinal)
+            .Select(g => new KeyValuePair<string, StringValues>(g.Key, g.Select(p => p.Value).ToArray()));
+        return Convert.ToBase64String(Hash(Encoding.UTF8.GetBytes(authToken), SignedData(url, grouped)));
+    }
+
+    /// <summary>Lowercase hex SHA-256 of a raw body, the value Twilio puts in <c>bodySHA256</c>.</summary>
+    public static string ComputeBodySha256(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    /// <summary>The string Twilio signs: the URL followed by key+value for each form field, keys in ordinal order.</summary>
+    internal static string SignedData(string url, IEnumerable<KeyValuePair<string, StringValues>>? parameters)
+    {
+        if (parameters is null) return url;
+        StringBuilder data = new(url);
+        foreach (KeyValuePair<string, StringValues> parameter in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (parameter.Value.Count == 1)
+            {
+                data.Append(parameter.Key).Append(parameter.Value[0]);
+                continue;
+            }
+            // The Node library signs a repeated key as each distinct value in sorted order; the C# library would comma-join
+            // instead. Twilio's voice webhooks never repeat a key, so this only matters for agreement with the Node oracle.
+            foreach (string? value in parameter.Value.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+                data.Append(parameter.Key).Append(value);
+        }
+        return data.ToString();
+    }
+
+    internal static byte[] Hash(byte[] key, string data) => HMACSHA1.HashData(key, Encoding.UTF8.GetBytes(data));
+}

@@ -1,0 +1,119 @@
+using System.Text;
+
+namespace IvrVoice.Telephony.TwiML;
+
+/// <summary>
+/// Builds a TwiML <c>&lt;Response&gt;</c> for a voice call. Verbs are written in the order they are added; all text and
+/// attribute values are XML-escaped, so prompt text may contain any printable character.
+/// </summary>
+/// <example>
+/// <code>
+/// VoiceResponse twiml = new VoiceResponse()
+///     .Gather(new GatherOptions { Action = "/twilio/voice/main/menu", NumDigits = 1 }, g => g.Play(promptUrl))
+///     .Redirect("/twilio/voice/main");
+/// return twiml.ToResult();
+/// </code>
+/// </example>
+public sealed class VoiceResponse
+{
+    /// <summary>Largest document this builder emits, in UTF-8 bytes. Twilio fails a call whose TwiML exceeds 64 kB (error 11750); this is the conservative decimal reading.</summary>
+    public const int MaxDocumentBytes = 64_000;
+
+    internal const string XmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
+    private readonly TwiMLElement _root = new("Response");
+
+    /// <summary>Speaks <paramref name="text"/> with Twilio's text-to-speech.</summary>
+    /// <param name="text">Plain text; escaped for XML. Must not be blank.</param>
+    /// <param name="voice">Twilio voice, e.g. <c>Polly.Joanna-Neural</c>; the account default when null.</param>
+    /// <param name="language">Language of <paramref name="voice"/>, e.g. <c>en-US</c>.</param>
+    /// <param name="loop">Times to repeat; 0 repeats until the caller hangs up. Twilio's default is 1.</param>
+    public VoiceResponse Say(string text, string? voice = null, string? language = null, int? loop = null) =>
+        Add(Verbs.Say(text, voice, language, loop));
+
+    /// <summary>Speaks text rendered for a Gemini voice through Twilio's own text-to-speech instead: Gemini audio tags are removed
+    /// and the voice and language are mapped with <see cref="SayFallback.MapVoice"/>.</summary>
+    public VoiceResponse SayFallback(string text, string? geminiVoice, string? language, int? loop = null) =>
+        Add(TwiML.SayFallback.CreateElement(text, geminiVoice, language, loop));
+
+    /// <summary>Plays an audio file, or DTMF tones when <paramref name="digits"/> is given.</summary>
+    /// <param name="url">Absolute URL, or one relative to the document's URL.</param>
+    /// <param name="loop">Times to repeat; 0 repeats until the caller hangs up.</param>
+    /// <param name="digits">DTMF tones to play: 0-9, *, #, and w for a half-second wait.</param>
+    public VoiceResponse Play(string? url = null, int? loop = null, string? digits = null) => Add(Verbs.Play(url, loop, digits));
+
+    /// <summary>Waits in silence; Twilio's default length is 1 second.</summary>
+    public VoiceResponse Pause(int? length = null) => Add(Verbs.Pause(length));
+
+    /// <summary>Collects digits or speech while the nested prompts play, then requests <see cref="GatherOptions.Action"/>.</summary>
+    /// <param name="options">Attributes; null leaves every one at Twilio's default.</param>
+    /// <param name="prompts">Adds the nested <c>&lt;Say&gt;</c>, <c>&lt;Play&gt;</c> and <c>&lt;Pause&gt;</c> verbs.</param>
+    public VoiceResponse Gather(GatherOptions? options = null, Action<GatherPrompts>? prompts = null)
+    {
+        TwiMLElement gather = Verbs.Gather(options ?? new GatherOptions());
+        prompts?.Invoke(new GatherPrompts(gather));
+        return Add(gather);
+    }
+
+    /// <summary>Hands the call to another TwiML document; nothing after it runs.</summary>
+    public VoiceResponse Redirect(string url, TwiMLMethod? method = null) =>
+        Add(new TwiMLElement("Redirect")
+            .Attribute("method", method is { } m ? Verbs.Method(m) : null)
+            .WithText(Verbs.RequireText(url, "<Redirect> URL", nameof(url))));
+
+    /// <summary>Connects the caller to one phone number, written as the text of <c>&lt;Dial&gt;</c>.</summary>
+    public VoiceResponse Dial(string number, DialOptions? options = null) =>
+        Add(Verbs.Dial(options).WithText(Verbs.RequireText(number, "<Dial> number", nameof(number))));
+
+    /// <summary>Connects the caller to the first of several <c>&lt;Number&gt;</c> nouns to answer.</summary>
+    public VoiceResponse Dial(Action<DialNumbers> numbers, DialOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        TwiMLElement dial = Verbs.Dial(options);
+        numbers(new DialNumbers(dial));
+        if (dial.Children.Count == 0) throw new ArgumentException("<Dial> needs at least one <Number>.", nameof(numbers));
+        return Add(dial);
+    }
+
+    /// <summary>Ends the call.</summary>
+    public VoiceResponse Hangup() => Add(new TwiMLElement("Hangup"));
+
+    /// <summary>Refuses an incoming call without answering it (no charge).</summary>
+    public VoiceResponse Reject(RejectReason? reason = null) =>
+        Add(new TwiMLElement("Reject").Attribute("reason", reason is { } r ? Verbs.Reason(r) : null));
+
+    /// <summary>The document as UTF-8 bytes, with the XML declaration.</summary>
+    /// <exception cref="TwiMLTooLargeException">The document is over <see cref="MaxDocumentBytes"/>.</exception>
+    public byte[] ToUtf8Bytes()
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(Serialize());
+        if (bytes.Length > MaxDocumentBytes) throw new TwiMLTooLargeException(bytes.Length, MaxDocumentBytes);
+        return bytes;
+    }
+
+    /// <summary>The document as a string, with the XML declaration.</summary>
+    /// <exception cref="TwiMLTooLargeException">The document is over <see cref="MaxDocumentBytes"/>.</exception>
+    public string ToXml()
+    {
+        string xml = Serialize();
+        int size = Encoding.UTF8.GetByteCount(xml);
+        if (size > MaxDocumentBytes) throw new TwiMLTooLargeException(size, MaxDocumentBytes);
+        return xml;
+    }
+
+    /// <inheritdoc cref="ToXml"/>
+    public override string ToString() => ToXml();
+
+    private string Serialize()
+    {
+        StringBuilder output = new(XmlDeclaration);
+        _root.Write(output);
+        return output.ToString();
+    }
+
+    private VoiceResponse Add(TwiMLElement verb)
+    {
+        _root.Add(verb);
+        return this;
+    }
+}

@@ -1,0 +1,132 @@
+using IvrVoice.Telephony.Signatures;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Telephony;
+
+/// <summary>Checks one HTTP request against the configured tokens; shared by the endpoint filter and the middleware.</summary>
+internal sealed partial class TwilioHttpRequestValidator
+{
+    internal const string ForbiddenBody = "Twilio request validation failed.";
+
+    // Marks a request already checked, so the middleware and the filter on the same endpoint do not read the body twice.
+    private static readonly object CheckedKey = new();
+
+    private readonly TwilioRequestValidator? _validator;
+    private readonly string? _publicBaseUrl;
+    private readonly ILogger<TwilioHttpRequestValidator> _logger;
+
+    public TwilioHttpRequestValidator(IOptions<TwilioOptions> options, ILogger<TwilioHttpRequestValidator> logger)
+    {
+        TwilioOptions settings = options.Value;
+        _logger = logger;
+        _publicBaseUrl = string.IsNullOrEmpty(settings.PublicBaseUrl) ? null : TwilioOptionsValidator.ParsePublicBaseUrl(settings.PublicBaseUrl);
+        if (settings.RequestValidation == TwilioRequestValidation.Enabled)
+            _validator = new TwilioRequestValidator(settings.AuthToken!, settings.SecondaryAuthTokens);
+    }
+
+    public bool IsEnabled => _validator is not null;
+
+    /// <summary>Checks the request, logs a refusal, and returns whether the request may proceed.</summary>
+    public async ValueTask<bool> CheckAsync(HttpContext context)
+    {
+        if (_validator is null || context.Items.ContainsKey(CheckedKey)) return true;
+        TwilioSignatureCheck result = await CheckSignatureAsync(context, _validator).ConfigureAwait(false);
+        if (result == TwilioSignatureCheck.Valid)
+        {
+            context.Items[CheckedKey] = true;
+            return true;
+        }
+        // The path only: a GET webhook's query string carries the caller's number.
+        Log.Refused(_logger, (context.Request.PathBase + context.Request.Path).ToString(), Describe(result));
+        return false;
+    }
+
+    public static Task WriteForbiddenAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(ForbiddenBody, context.RequestAborted);
+    }
+
+    private async Task<TwilioSignatureCheck> CheckSignatureAsync(HttpContext context, TwilioRequestValidator validator)
+    {
+        HttpRequest request = context.Request;
+        string? signature = request.Headers[TwilioSignature.HeaderName];
+        if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
+        string url = RequestUrl(context);
+
+        if (TwilioRequestValidator.HasBodyHash(url))
+        {
+            if (request.ContentLength > TwilioRequestValidator.MaxBodyBytes) return TwilioSignatureCheck.BodyTooLarge;
+            byte[]? body = await ReadBodyAsync(request).ConfigureAwait(false);
+            return body is null ? TwilioSignatureCheck.BodyTooLarge : validator.ValidateWithBody(url, signature, body);
+        }
+        if (request.HasFormContentType)
+        {
+            // Read asynchronously: the synchronous Request.Form would block a thread on the network. The result is cached,
+            // so model binding (TwilioVoiceRequest, [FromForm]) sees the same form afterwards.
+            IFormCollection form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            return validator.Validate(url, signature, form);
+        }
+        if (HasBody(request)) return TwilioSignatureCheck.UnsignedBody;
+        return validator.Validate(url, signature);
+    }
+
+    /// <summary>The URL Twilio requested: the public base (or the request's own scheme and host) plus the raw request target.</summary>
+    internal string RequestUrl(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        // RawTarget keeps the path and query exactly as sent; Path/QueryString are decoded or re-encoded forms of it.
+        string? target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target))
+            target = (request.PathBase + request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
+        else if (!target.StartsWith('/'))
+        {
+            // Absolute-form target (http://host/path?query): keep only the path and query.
+            int schemeEnd = target.IndexOf("://", StringComparison.Ordinal);
+            int pathStart = schemeEnd < 0 ? -1 : target.IndexOfAny(['/', '?'], schemeEnd + 3);
+            target = pathStart < 0 ? "/" : target[pathStart] == '?' ? "/" + target[pathStart..] : target[pathStart..];
+        }
+        string origin = _publicBaseUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
+        return origin + target;
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        // Buffer so the endpoint can read the body again after the check.
+        request.EnableBuffering();
+        request.Body.Position = 0;
+        using MemoryStream copy = new();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (copy.Length + read > TwilioRequestValidator.MaxBodyBytes) return null;
+            copy.Write(chunk, 0, read);
+        }
+        request.Body.Position = 0;
+        return copy.ToArray();
+    }
+
+    private static string Describe(TwilioSignatureCheck result) => result switch
+    {
+        TwilioSignatureCheck.MissingSignature => "missing X-Twilio-Signature header",
+        TwilioSignatureCheck.SignatureMismatch => "signature mismatch",
+        TwilioSignatureCheck.BodyHashMismatch => "bad bodySHA256",
+        TwilioSignatureCheck.UnsignedBody => "body neither a form nor covered by bodySHA256",
+        TwilioSignatureCheck.BodyTooLarge => "body too large to verify",
+        _ => result.ToString(),
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused request to {Path}: {Reason}")]
+        public static partial void Refused(ILogger logger, string path, string reason);
+    }
+}
