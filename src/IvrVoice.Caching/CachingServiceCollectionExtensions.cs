@@ -1,0 +1,128 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Caching;
+
+public static class CachingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="PromptCache"/>, the configured <see cref="IPromptStore"/> and <see cref="PromptCacheMetrics"/>,
+    /// with <see cref="CacheOptions"/> bound from the "Cache" section of <paramref name="configuration"/> and validated at
+    /// start-up. In a host, the store is initialised (and the disk cache verified) when the host starts. Logging must be
+    /// registered too (hosts do; a bare <see cref="IServiceCollection"/> needs <c>AddLogging()</c>).
+    /// </summary>
+    public static IServiceCollection AddPromptCache(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<CacheOptions>().Bind(configuration.GetSection(CacheOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static provider => new PromptCacheMetrics(provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton<IPromptStore>(CreateStore);
+        services.TryAddSingleton<PromptCache>();
+        services.AddHostedService<PromptStoreStartup>();
+        return services;
+    }
+
+    private static IPromptStore CreateStore(IServiceProvider provider)
+    {
+        CacheOptions options = provider.GetRequiredService<IOptions<CacheOptions>>().Value;
+        PromptCacheMetrics metrics = provider.GetRequiredService<PromptCacheMetrics>();
+        return options.Store switch
+        {
+            PromptStoreKind.Postgres => new PostgresPromptStore(
+                options.Postgres, provider.GetRequiredService<ILogger<PostgresPromptStore>>(), metrics),
+            _ => new DiskPromptStore(
+                new DiskStoreOptions
+                {
+                    Path = ResolveAgainstContentRoot(options.Disk.Path, provider.GetService<IHostEnvironment>()?.ContentRootPath),
+                    SizeLimitBytes = options.Disk.SizeLimitBytes,
+                    VerifyOnStart = options.Disk.VerifyOnStart,
+                },
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<DiskPromptStore>>(),
+                metrics),
+        };
+    }
+
+    internal static string ResolveAgainstContentRoot(string path, string? contentRoot) =>
+        System.IO.Path.GetFullPath(path, contentRoot ?? Directory.GetCurrentDirectory());
+}
+
+/// <summary>
+/// Initialises the store when the host starts: the disk index (with crash leftovers removed) or the PostgreSQL schema.
+/// Full SHA-256 verification of a disk cache then runs in the background, since reads check each entry anyway.
+/// </summary>
+internal sealed partial class PromptStoreStartup(
+    IPromptStore store,
+    IOptions<CacheOptions> options,
+    ILogger<PromptStoreStartup> logger) : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _verification;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Not fatal: the store retries on first use and /readyz reports it meanwhile.
+            Log.InitializationFailed(logger, exception, store.Name);
+            return;
+        }
+
+        if (store is DiskPromptStore disk && options.Value.Disk.VerifyOnStart)
+        {
+            _verification = Task.Run(() => VerifyAsync(disk, _stopping.Token), CancellationToken.None);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_verification is not null)
+        {
+            await _verification.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task VerifyAsync(DiskPromptStore disk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            PromptStoreRepairReport report = await disk.VerifyAndRepairAsync(cancellationToken).ConfigureAwait(false);
+            Log.Verified(logger, report.EntriesVerified, report.CorruptEntriesRemoved.Count, report.TempFilesDeleted);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping; the next start verifies again.
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Log.VerificationFailed(logger, exception);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 360, Level = LogLevel.Error, Message = "The {Store} prompt store could not be initialised at start-up; it will retry on first use")]
+        public static partial void InitializationFailed(ILogger logger, Exception exception, string store);
+
+        [LoggerMessage(EventId = 361, Level = LogLevel.Information, Message = "Disk cache verified: {Verified} entries intact, {Corrupt} corrupt entries removed, {TempFiles} temporary files deleted")]
+        public static partial void Verified(ILogger logger, int verified, int corrupt, int tempFiles);
+
+        [LoggerMessage(EventId = 362, Level = LogLevel.Warning, Message = "Disk cache verification stopped early")]
+        public static partial void VerificationFailed(ILogger logger, Exception exception);
+    }
+}

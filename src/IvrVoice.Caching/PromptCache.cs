@@ -1,0 +1,418 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Caching;
+
+/// <summary>
+/// The prompt cache: a memory tier bounded in bytes in front of the configured <see cref="IPromptStore"/>, with
+/// single-flight rendering. Concurrent requests for one missing prompt share one render in this process and, when the
+/// store is PostgreSQL, one render across every node.
+/// </summary>
+public sealed partial class PromptCache : IDisposable
+{
+    internal const string MemoryTier = "memory";
+
+    private readonly IPromptStore _store;
+    private readonly MemoryCache _memory;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _renderTimeout;
+    private readonly ILogger _logger;
+    private readonly PromptCacheMetrics _metrics;
+    private readonly ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> _writingFlights = new();
+    private readonly ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> _readOnlyFlights = new();
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly PostEvictionDelegate _onMemoryEviction;
+
+    public PromptCache(
+        IPromptStore store,
+        IOptions<CacheOptions> options,
+        TimeProvider timeProvider,
+        ILogger<PromptCache> logger,
+        PromptCacheMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(metrics);
+        CacheOptions settings = options.Value;
+        _store = store;
+        _timeProvider = timeProvider;
+        _renderTimeout = settings.RenderTimeout;
+        _logger = logger;
+        _metrics = metrics;
+        _memory = new MemoryCache(new MemoryCacheOptions
+        {
+            SizeLimit = settings.Memory.SizeLimitBytes,
+            TrackStatistics = true,
+        });
+        _onMemoryEviction = OnMemoryEviction;
+        metrics.ObserveStoredBytes(MemoryTier, () => _memory.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0);
+    }
+
+    /// <summary>The durable tier, for listing and administration.</summary>
+    public IPromptStore Store => _store;
+
+    /// <summary>
+    /// Looks a prompt up in memory, then in the store. A memory hit completes synchronously. A store hit is promoted to
+    /// memory in <see cref="CacheMode.ReadWrite"/>; <see cref="CacheMode.ReadOnly"/> writes no tier and
+    /// <see cref="CacheMode.Bypass"/> reads none (it always answers null).
+    /// </summary>
+    public ValueTask<CachedPrompt?> TryGetAsync(PromptKey key, CacheMode mode, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        ThrowIfUndefined(mode);
+        if (mode == CacheMode.Bypass)
+        {
+            return ValueTask.FromResult<CachedPrompt?>(null);
+        }
+
+        if (TryGetFromMemory(key, out CachedPrompt? hit))
+        {
+            return ValueTask.FromResult<CachedPrompt?>(hit);
+        }
+
+        return TryGetFromStoreAsync(key, mode, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers from the cache, or renders on a miss. Concurrent callers for one key share a single render, which runs on
+    /// its own token bounded by <see cref="CacheOptions.RenderTimeout"/>: <paramref name="cancellationToken"/> cancels only
+    /// this caller's wait, and the render goes on to be stored for the next caller. A failed render reaches every caller
+    /// waiting on it and is not cached.
+    /// </summary>
+    /// <exception cref="TimeoutException">The shared render exceeded <see cref="CacheOptions.RenderTimeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">The render returned a prompt for another key, or with metadata that does not match its audio.</exception>
+    public Task<CachedPrompt> GetOrRenderAsync(
+        PromptKey key,
+        Func<CancellationToken, Task<CachedPrompt>> render,
+        CacheMode mode,
+        CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        ArgumentNullException.ThrowIfNull(render);
+        ThrowIfUndefined(mode);
+        ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
+        if (mode == CacheMode.Bypass)
+        {
+            return RenderUnsharedAsync(key, render, cancellationToken);
+        }
+
+        if (TryGetFromMemory(key, out CachedPrompt? hit))
+        {
+            return Task.FromResult(hit);
+        }
+
+        return GetFromStoreOrRenderAsync(key, render, mode, cancellationToken);
+    }
+
+    /// <summary>Stores a prompt in every tier (library builds pin theirs). Store failures propagate.</summary>
+    public async Task PutAsync(CachedPrompt prompt, bool pinned, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        PromptKey.ThrowIfDefault(prompt.Metadata.Key);
+        CachedPrompt stored = prompt.Metadata.Pinned == pinned ? prompt : prompt with { Metadata = prompt.Metadata with { Pinned = pinned } };
+        await _store.PutAsync(stored, cancellationToken).ConfigureAwait(false);
+        SetMemory(stored);
+    }
+
+    /// <summary>The metadata of a cached prompt (memory first, then the store), or null.</summary>
+    public async ValueTask<PromptMetadata?> GetMetadataAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        if (_memory.TryGetValue(key.Value, out CachedPrompt? hit) && hit is not null)
+        {
+            return hit.Metadata;
+        }
+
+        return await _store.GetMetadataAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a prompt from every tier; false when the store did not hold it.</summary>
+    public async Task<bool> RemoveAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        _memory.Remove(key.Value);
+        return await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels renders still running and releases the memory tier.</summary>
+    public void Dispose()
+    {
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // The token source is not disposed: running flights still hold links to it.
+        _disposing.Cancel();
+        _memory.Dispose();
+    }
+
+    private bool TryGetFromMemory(PromptKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedPrompt? hit)
+    {
+        if (_memory.TryGetValue(key.Value, out hit) && hit is not null)
+        {
+            _metrics.Hit(MemoryTier);
+            Log.Hit(_logger, key.Value, MemoryTier);
+            return true;
+        }
+
+        hit = null;
+        return false;
+    }
+
+    private async ValueTask<CachedPrompt?> TryGetFromStoreAsync(PromptKey key, CacheMode mode, CancellationToken cancellationToken)
+    {
+        CachedPrompt? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            _metrics.Miss();
+            Log.Miss(_logger, key.Value);
+            return null;
+        }
+
+        _metrics.Hit(_store.Name);
+        Log.Hit(_logger, key.Value, _store.Name);
+        if (mode == CacheMode.ReadWrite)
+        {
+            SetMemory(stored);
+        }
+
+        return stored;
+    }
+
+    private async Task<CachedPrompt> GetFromStoreOrRenderAsync(
+        PromptKey key,
+        Func<CancellationToken, Task<CachedPrompt>> render,
+        CacheMode mode,
+        CancellationToken cancellationToken)
+    {
+        CachedPrompt? stored = await TryGetFromStoreAsync(key, mode, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        Task<CachedPrompt> flight = JoinOrStartFlight(key, render, writes: mode == CacheMode.ReadWrite);
+
+        // Only this caller's wait ends with its token; the flight runs on its own.
+        return await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<CachedPrompt> JoinOrStartFlight(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, bool writes)
+    {
+        // A read-only caller may share a render that will be stored; a writing caller never waits on one that won't be.
+        if (!writes && _writingFlights.TryGetValue(key, out TaskCompletionSource<CachedPrompt>? writing))
+        {
+            return writing.Task;
+        }
+
+        ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> flights = writes ? _writingFlights : _readOnlyFlights;
+        TaskCompletionSource<CachedPrompt> candidate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource<CachedPrompt> flight = flights.GetOrAdd(key, candidate);
+        if (ReferenceEquals(flight, candidate))
+        {
+            // Started off the caller's stack and execution context, so nothing of the first caller's request leaks into it.
+            _ = Task.Run(() => RunFlightAsync(key, render, writes, candidate, flights), CancellationToken.None);
+        }
+
+        return flight.Task;
+    }
+
+    private async Task RunFlightAsync(
+        PromptKey key,
+        Func<CancellationToken, Task<CachedPrompt>> render,
+        bool writes,
+        TaskCompletionSource<CachedPrompt> flight,
+        ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> flights)
+    {
+        using CancellationTokenSource timeout = new(_renderTimeout, _timeProvider);
+        using CancellationTokenSource renderCancellation = CreateLinkedToDisposal(timeout.Token);
+        try
+        {
+            CachedPrompt result = writes
+                ? await RenderAndStoreAsync(key, render, renderCancellation.Token).ConfigureAwait(false)
+                : await RenderWithoutStoringAsync(key, render, renderCancellation.Token).ConfigureAwait(false);
+
+            // Memory is filled before the flight leaves the table, so a new caller finds one or the other.
+            if (writes)
+            {
+                SetMemory(result);
+            }
+
+            flights.TryRemove(new KeyValuePair<PromptKey, TaskCompletionSource<CachedPrompt>>(key, flight));
+            flight.TrySetResult(result);
+        }
+        catch (Exception exception)
+        {
+            // A failure is not cached: the flight leaves the table, so the next caller renders afresh.
+            flights.TryRemove(new KeyValuePair<PromptKey, TaskCompletionSource<CachedPrompt>>(key, flight));
+            if (exception is OperationCanceledException && timeout.IsCancellationRequested)
+            {
+                Log.RenderTimedOut(_logger, key.Value, _renderTimeout);
+                flight.TrySetException(new TimeoutException(
+                    $"Rendering prompt {key} took longer than Cache:RenderTimeout ({_renderTimeout})."));
+            }
+            else if (exception is OperationCanceledException && IsDisposing())
+            {
+                flight.TrySetCanceled();
+            }
+            else
+            {
+                Log.RenderFailed(_logger, exception, key.Value);
+                flight.TrySetException(exception);
+            }
+
+            // Every waiter may have given up already; observe the fault so it is not reported as unobserved.
+            _ = flight.Task.Exception;
+        }
+    }
+
+    private async Task<CachedPrompt> RenderAndStoreAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
+    {
+        IAsyncDisposable renderLock = await _store.AcquireRenderLockAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (renderLock.ConfigureAwait(false))
+        {
+            // While this node waited for the lock, another node, or an earlier flight here, may have stored the prompt.
+            CachedPrompt? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                _metrics.Hit(_store.Name);
+                Log.Hit(_logger, key.Value, _store.Name);
+                return stored;
+            }
+
+            CachedPrompt rendered = await InvokeRenderAsync(key, render, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _store.PutAsync(rendered, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The caller still gets the audio; the next miss renders again.
+                Log.StoreWriteFailed(_logger, exception, key.Value, _store.Name);
+            }
+
+            return rendered;
+        }
+    }
+
+    private async Task<CachedPrompt> RenderWithoutStoringAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
+    {
+        CachedPrompt? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return stored ?? await InvokeRenderAsync(key, render, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CachedPrompt> RenderUnsharedAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
+    {
+        // Nothing is shared or stored, so nobody else gains from finishing: the caller's token cancels the render itself.
+        using CancellationTokenSource timeout = new(_renderTimeout, _timeProvider);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _disposing.Token);
+        try
+        {
+            return await InvokeRenderAsync(key, render, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Rendering prompt {key} took longer than Cache:RenderTimeout ({_renderTimeout}).");
+        }
+    }
+
+    private async Task<CachedPrompt> InvokeRenderAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
+    {
+        CachedPrompt rendered;
+        try
+        {
+            rendered = await render(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The render for prompt {key} returned null.");
+            EnsureMatches(key, rendered);
+        }
+        catch
+        {
+            _metrics.Rendered(succeeded: false);
+            throw;
+        }
+
+        _metrics.Rendered(succeeded: true);
+        Log.Rendered(_logger, key.Value, rendered.Audio.Length, rendered.Metadata.Provider);
+        return rendered;
+    }
+
+    private static void EnsureMatches(PromptKey key, CachedPrompt rendered)
+    {
+        PromptMetadata metadata = rendered.Metadata ?? throw new InvalidOperationException($"The render for prompt {key} returned no metadata.");
+        if (metadata.Key != key)
+        {
+            throw new InvalidOperationException($"The render for prompt {key} returned a prompt keyed {metadata.Key}.");
+        }
+
+        if (metadata.ByteLength != rendered.Audio.Length
+            || !string.Equals(metadata.Sha256, AudioHash.Compute(rendered.Audio.Span), StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The render for prompt {key} returned metadata whose ByteLength or Sha256 does not match its audio; build it with CachedPrompt.Create.");
+        }
+    }
+
+    private void SetMemory(CachedPrompt prompt)
+    {
+        if (IsDisposing())
+        {
+            return;
+        }
+
+        MemoryCacheEntryOptions entry = new()
+        {
+            // Sized by audio bytes, the part that dominates; at least 1 so the limit counts every entry.
+            Size = Math.Max(1, prompt.Audio.Length),
+            Priority = prompt.Metadata.Pinned ? CacheItemPriority.High : CacheItemPriority.Normal,
+        };
+        entry.PostEvictionCallbacks.Add(new PostEvictionCallbackRegistration { EvictionCallback = _onMemoryEviction });
+        _memory.Set(prompt.Metadata.Key.Value, prompt, entry);
+    }
+
+    private void OnMemoryEviction(object key, object? value, EvictionReason reason, object? state)
+    {
+        if (reason == EvictionReason.Capacity)
+        {
+            _metrics.Evicted(MemoryTier);
+        }
+    }
+
+    private CancellationTokenSource CreateLinkedToDisposal(CancellationToken token) =>
+        CancellationTokenSource.CreateLinkedTokenSource(token, _disposing.Token);
+
+    private bool IsDisposing() => _disposing.IsCancellationRequested;
+
+    private static void ThrowIfUndefined(CacheMode mode)
+    {
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Cache mode must be ReadWrite, ReadOnly or Bypass.");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Cache hit for prompt {PromptKey} in {Tier}")]
+        public static partial void Hit(ILogger logger, string promptKey, string tier);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Cache miss for prompt {PromptKey}")]
+        public static partial void Miss(ILogger logger, string promptKey);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Rendered prompt {PromptKey} ({AudioBytes} bytes) via {Provider}")]
+        public static partial void Rendered(ILogger logger, string promptKey, int audioBytes, string provider);
+
+        [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Rendering prompt {PromptKey} failed; nothing was cached")]
+        public static partial void RenderFailed(ILogger logger, Exception exception, string promptKey);
+
+        [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Rendering prompt {PromptKey} exceeded Cache:RenderTimeout ({RenderTimeout}); nothing was cached")]
+        public static partial void RenderTimedOut(ILogger logger, string promptKey, TimeSpan renderTimeout);
+
+        [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Rendered prompt {PromptKey} could not be written to the {Store} store; it was served but not kept")]
+        public static partial void StoreWriteFailed(ILogger logger, Exception exception, string promptKey, string store);
+    }
+}
