@@ -1,0 +1,186 @@
+using System.Text;
+using System.Xml.Linq;
+using IvrVoice.Telephony.Tests.Interop;
+using IvrVoice.Telephony.TwiML;
+
+namespace IvrVoice.Telephony.Tests.TwiML;
+
+/// <summary>Every document built here is also rebuilt by the official twilio library in Node, which must know each verb and
+/// attribute and serialise the same bytes.</summary>
+public sealed class VoiceResponseTests(TwilioNodeOracle node) : IClassFixture<TwilioNodeOracle>
+{
+    private const string Declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
+    private void AssertTwiML(string expectedBody, VoiceResponse sut)
+    {
+        string xml = sut.ToXml();
+        Assert.Equal(Declaration + expectedBody, xml);
+        (string rebuilt, IReadOnlyList<string> problems) = node.Rebuild(xml);
+        Assert.Empty(problems);
+        Assert.Equal(xml, rebuilt);
+    }
+
+    [Fact]
+    public void ToXml_EmptyResponse_SelfClosingRoot() => AssertTwiML("<Response/>", new VoiceResponse());
+
+    [Fact]
+    public void Say_AllAttributes_WritesTwilioNames() =>
+        AssertTwiML("<Response><Say voice=\"Polly.Joanna-Neural\" language=\"en-US\" loop=\"2\">Welcome.</Say></Response>",
+            new VoiceResponse().Say("Welcome.", voice: "Polly.Joanna-Neural", language: "en-US", loop: 2));
+
+    [Fact]
+    public void Say_MarkupAndQuotesInText_Escaped() =>
+        AssertTwiML("<Response><Say>Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; \"quoted\" 'single' ]]&gt; &amp;amp;</Say></Response>",
+            new VoiceResponse().Say("Tom & Jerry <b>bold</b> \"quoted\" 'single' ]]> &amp;"));
+
+    [Fact]
+    public void Say_InjectionAttempt_StaysText()
+    {
+        string text = "</Say><Dial>+15550100</Dial><Say>";
+        string xml = new VoiceResponse().Say(text).ToXml();
+
+        XElement say = Assert.Single(XDocument.Parse(xml).Root!.Elements());
+        Assert.Equal("Say", say.Name.LocalName);
+        Assert.Equal(text, say.Value);
+        AssertTwiML("<Response><Say>&lt;/Say&gt;&lt;Dial&gt;+15550100&lt;/Dial&gt;&lt;Say&gt;</Say></Response>", new VoiceResponse().Say(text));
+    }
+
+    [Fact]
+    public void Say_LineBreaksAndUnicode_Preserved() =>
+        AssertTwiML("<Response><Say language=\"de-DE\">Grüße,&#xD;\nZoë — 日本 😀</Say></Response>",
+            new VoiceResponse().Say("Grüße,\r\nZoë — 日本 😀", language: "de-DE"));
+
+    [Fact]
+    public void Play_UrlLoopAndDigits_WritesAttributes()
+    {
+        AssertTwiML("<Response><Play loop=\"0\">https://ivr.example.com/prompts/ab12.wav?v=1&amp;x=2</Play><Play digits=\"ww1234#\"/></Response>",
+            new VoiceResponse().Play("https://ivr.example.com/prompts/ab12.wav?v=1&x=2", loop: 0).Play(digits: "ww1234#"));
+    }
+
+    [Fact]
+    public void Pause_Length_WritesAttribute() =>
+        AssertTwiML("<Response><Pause/><Pause length=\"3\"/></Response>", new VoiceResponse().Pause().Pause(3));
+
+    [Fact]
+    public void Gather_AllOptionsAndNestedPrompts_WritesStructure()
+    {
+        VoiceResponse sut = new VoiceResponse().Gather(
+            new GatherOptions
+            {
+                Action = "/twilio/voice/main/menu?step=1&lang=en", Method = TwiMLMethod.Post, Input = GatherInput.Dtmf | GatherInput.Speech,
+                NumDigits = 1, Timeout = 7, FinishOnKey = "", ActionOnEmptyResult = true, Language = "en-GB",
+                Hints = "sales, support", SpeechTimeout = "auto",
+            },
+            g => g.Play("https://ivr.example.com/prompts/menu.wav").Pause(1).Say("Or say sales."));
+
+        AssertTwiML(
+            "<Response><Gather action=\"/twilio/voice/main/menu?step=1&amp;lang=en\" method=\"POST\" input=\"dtmf speech\" numDigits=\"1\" timeout=\"7\" "
+            + "finishOnKey=\"\" actionOnEmptyResult=\"true\" language=\"en-GB\" hints=\"sales, support\" speechTimeout=\"auto\">"
+            + "<Play>https://ivr.example.com/prompts/menu.wav</Play><Pause length=\"1\"/><Say>Or say sales.</Say></Gather></Response>",
+            sut);
+    }
+
+    [Fact]
+    public void Gather_NoOptionsNoPrompts_EmptyElement() =>
+        AssertTwiML("<Response><Gather/><Gather input=\"speech\" speechTimeout=\"3\"/></Response>",
+            new VoiceResponse().Gather().Gather(new GatherOptions { Input = GatherInput.Speech, SpeechTimeout = "3" }));
+
+    [Fact]
+    public void MenuFlow_GatherThenRedirect_TypicalDocument()
+    {
+        VoiceResponse sut = new VoiceResponse()
+            .Gather(new GatherOptions { Action = "/twilio/voice/main/menu", NumDigits = 1, Timeout = 5 }, g => g.Play("/prompts/k1.wav"))
+            .Redirect("/twilio/voice/main?retry=1", TwiMLMethod.Post);
+
+        AssertTwiML("<Response><Gather action=\"/twilio/voice/main/menu\" numDigits=\"1\" timeout=\"5\"><Play>/prompts/k1.wav</Play></Gather>"
+            + "<Redirect method=\"POST\">/twilio/voice/main?retry=1</Redirect></Response>", sut);
+    }
+
+    [Fact]
+    public void Dial_NumberText_WritesAttributes() =>
+        AssertTwiML("<Response><Dial callerId=\"+15550100\" timeout=\"20\" action=\"/twilio/voice/main/dialed\" method=\"GET\">+15550123</Dial></Response>",
+            new VoiceResponse().Dial("+15550123", new DialOptions { CallerId = "+15550100", Timeout = 20, Action = "/twilio/voice/main/dialed", Method = TwiMLMethod.Get }));
+
+    [Fact]
+    public void Dial_NestedNumbers_WritesNumberNouns() =>
+        AssertTwiML("<Response><Dial timeout=\"15\"><Number>+15550123</Number><Number>+15550124</Number></Dial></Response>",
+            new VoiceResponse().Dial(n => n.Number("+15550123").Number("+15550124"), new DialOptions { Timeout = 15 }));
+
+    [Fact]
+    public void HangupAndReject_WriteEmptyVerbs() =>
+        AssertTwiML("<Response><Reject/><Reject reason=\"busy\"/><Reject reason=\"rejected\"/><Hangup/></Response>",
+            new VoiceResponse().Reject().Reject(RejectReason.Busy).Reject(RejectReason.Rejected).Hangup());
+
+    [Fact]
+    public void Attributes_QuotesAndWhitespaceInValues_Escaped() =>
+        AssertTwiML("<Response><Redirect>/x?a=\"b\"</Redirect><Gather hints=\"a&quot;b&#x9;c&#xA;d &lt; e > f &amp; g\"/></Response>",
+            new VoiceResponse().Redirect("/x?a=\"b\"").Gather(new GatherOptions { Hints = "a\"b\tc\nd < e > f & g" }));
+
+    [Fact]
+    public void SayFallback_TaggedGeminiPrompt_SaysCleanTextWithMappedVoice() =>
+        AssertTwiML("<Response><Gather numDigits=\"1\"><Say voice=\"Polly.Matthew-Neural\" language=\"en-US\">For sales, press 1.</Say></Gather>"
+            + "<Say voice=\"Polly.Vicki-Neural\" language=\"de-DE\">Auf Wiederhören!</Say></Response>",
+            new VoiceResponse()
+                .Gather(new GatherOptions { NumDigits = 1 }, g => g.SayFallback("[short pause] For sales, press 1.", "Charon", "en-US"))
+                .SayFallback("<sigh> Auf Wiederhören!", "Kore", "de"));
+
+    [Fact]
+    public void Say_ControlCharacter_ThrowsNamingPosition()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new VoiceResponse().Say("Press\u0007 1"));
+        Assert.Contains("U+0007 at index 5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Say_LoneSurrogate_Throws() => Assert.Throws<ArgumentException>(() => new VoiceResponse().Say("a\uD800b"));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Say_BlankText_Throws(string text) => Assert.Throws<ArgumentException>(() => new VoiceResponse().Say(text));
+
+    [Fact]
+    public void InvalidArguments_Throw()
+    {
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Play());
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Play(digits: "12x"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VoiceResponse().Play("/a.wav", loop: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VoiceResponse().Pause(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VoiceResponse().Gather(new GatherOptions { NumDigits = 0 }));
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Gather(new GatherOptions { FinishOnKey = "##" }));
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Gather(new GatherOptions { SpeechTimeout = "soon" }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VoiceResponse().Gather(new GatherOptions { Input = (GatherInput)4 }));
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Redirect(" "));
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Dial(""));
+        Assert.Throws<ArgumentException>(() => new VoiceResponse().Dial(_ => { }));
+    }
+
+    [Fact]
+    public void ToXml_AtLimit_Succeeds()
+    {
+        int overhead = Encoding.UTF8.GetByteCount(Declaration + "<Response><Say></Say></Response>");
+        VoiceResponse sut = new VoiceResponse().Say(new string('a', VoiceResponse.MaxDocumentBytes - overhead));
+
+        Assert.Equal(VoiceResponse.MaxDocumentBytes, sut.ToUtf8Bytes().Length);
+    }
+
+    [Fact]
+    public void ToXml_OverLimitAfterEscaping_ThrowsTooLarge()
+    {
+        // 13,000 '&' become 65,000 bytes of '&amp;': the limit applies to the escaped, encoded document.
+        VoiceResponse sut = new VoiceResponse().Say(new string('&', 13_000));
+
+        TwiMLTooLargeException error = Assert.Throws<TwiMLTooLargeException>(() => sut.ToXml());
+        Assert.True(error.ActualBytes > VoiceResponse.MaxDocumentBytes);
+        Assert.Contains("64 kB", error.Message, StringComparison.Ordinal);
+        Assert.Throws<TwiMLTooLargeException>(() => sut.ToResult());
+    }
+
+    [Fact]
+    public void ToXml_MultiByteCharacters_CountsUtf8Bytes()
+    {
+        // 22,000 three-byte characters are 66,000 bytes although the string has only 22,000 chars.
+        VoiceResponse sut = new VoiceResponse().Say(new string('日', 22_000));
+        Assert.Throws<TwiMLTooLargeException>(() => sut.ToUtf8Bytes());
+    }
+}
