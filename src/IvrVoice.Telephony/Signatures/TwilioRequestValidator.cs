@@ -64,7 +64,8 @@ public sealed class TwilioRequestValidator
         // Compare the Base64 text, as the official libraries do, so a header differing only in unused Base64 bits is refused too.
         byte[] received = Encoding.UTF8.GetBytes(signature);
         bool matched = false;
-        foreach (string candidate in TwilioUrlVariants.For(url))
+        // The URL as received (without and with the default port) first; then the escaped forms the Node library also tries.
+        foreach (string candidate in TwilioUrlVariants.For(url).Concat(TwilioUrlNormalizer.FallbackForms(url)).Distinct(StringComparer.Ordinal))
         {
             string data = TwilioSignature.SignedData(candidate, form.Length == 0 ? null : form);
             foreach (byte[] key in _keys)

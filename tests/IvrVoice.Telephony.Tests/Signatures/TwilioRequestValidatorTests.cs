@@ -59,7 +59,6 @@ public sealed class TwilioRequestValidatorTests
     [InlineData("https://mycompany.com/other.php?foo=1&bar=2")]
     [InlineData("http://mycompany.com/myapp.php?foo=1&bar=2")]
     [InlineData("https://evil.example/myapp.php?foo=1&bar=2")]
-    [InlineData("https://mycompany.com/myapp.php?foo=%31&bar=2")]
     public void Validate_TamperedUrl_Mismatch(string url) =>
         Assert.Equal(TwilioSignatureCheck.SignatureMismatch, Sut.Validate(url, "RSOYDt4T1cUTdK1PDd93/VVr8B8=", FormValues(Form)));
 
