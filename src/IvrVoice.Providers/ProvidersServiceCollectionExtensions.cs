@@ -1,3 +1,4 @@
+using IvrVoice.Providers.Adapters;
 using IvrVoice.Providers.Configuration;
 using IvrVoice.Providers.Journal;
 using IvrVoice.Providers.Routing;
@@ -52,6 +53,13 @@ public static class ProvidersServiceCollectionExtensions
                 ? new FileTtsJobJournal(folder)
                 : new InMemoryTtsJobJournal(sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, GeminiTtsProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, AiGatewayTtsProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, OpenRouterTtsProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, VtrixTtsProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, PixazoTtsProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, SegmindTtsProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, EspeakTtsProvider>());
         services.TryAddSingleton<TtsMetrics>();
         services.TryAddSingleton<ITtsRouter, TtsRouter>();
         return services;

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using IvrVoice.Providers.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Providers.Adapters;
+
+/// <summary>
+/// AIgateway's OpenAI-compatible <c>POST /v1/audio/speech</c>. Its schema says <c>format</c> while its quick-start
+/// sends <c>response_format</c>, so both ask for WAV; what comes back is identified by its bytes (MP3 is refused).
+/// </summary>
+internal sealed class AiGatewayTtsProvider(
+    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<AiGatewayTtsProvider> logger)
+    : HttpTtsProvider(RouteNames.AiGateway, httpClientFactory, options, timeProvider, logger)
+{
+    protected override void Authenticate(HttpRequestMessage message) =>
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Options.ApiKey);
+
+    protected override async Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken)
+    {
+        JsonObject body = new()
+        {
+            ["model"] = modelId,
+            ["input"] = WithStylePreamble(request),
+            ["voice"] = request.Voice,
+            ["format"] = "wav",
+            ["response_format"] = "wav",
+        };
+        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Post, Endpoint("/v1/audio/speech"), body, null, cancellationToken)
+            .ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (!reply!.IsSuccess)
+        {
+            return Classify(reply);
+        }
+
+        if (reply.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return Fail(TtsFailureKind.TransientUpstream, $"the answer is JSON, not audio: {ErrorDetail(reply)}");
+        }
+
+        return Audio(reply.Body, reply.ContentType, null, request, started, reply.Header("x-request-id"), null, null, null);
+    }
+}

@@ -1,0 +1,78 @@
+using IvrVoice.Audio;
+
+namespace IvrVoice.Providers.Adapters;
+
+/// <summary>Turns a route's bytes into validated audio, or a <see cref="TtsFailureKind.MalformedAudio"/> failure.</summary>
+internal static class AudioPayload
+{
+    /// <summary>Shorter audio is a header with nothing usable behind it (the 44-byte "success" of some gateways).</summary>
+    public static readonly TimeSpan MinimumDuration = TimeSpan.FromMilliseconds(150);
+
+    // RMS of 16-bit full scale -66 dBFS: quieter than any speech, louder than dither or digital silence.
+    private const double SilenceRms = 16.0;
+
+    /// <summary>
+    /// Identifies the bytes by content: WAV, or headerless PCM described by <paramref name="contentType"/> (or by
+    /// <paramref name="fallbackRaw"/> when the route documents its raw format but omits the type). MP3, Ogg and the
+    /// other compressed containers are rejected with a message that names them.
+    /// </summary>
+    public static PcmAudio Decode(byte[] bytes, string? contentType, RawPcmFormat? fallbackRaw, long maxBytes)
+    {
+        AudioContainer container = AudioSniffer.Identify(bytes);
+        RawPcmFormat? raw = null;
+        if (container == AudioContainer.Unknown)
+        {
+            if (RawPcmFormat.TryParseContentType(contentType, out RawPcmFormat declared))
+            {
+                raw = declared;
+            }
+            else if (IsGeneric(contentType))
+            {
+                raw = fallbackRaw;
+            }
+            else
+            {
+                // A declared compressed type whose bytes we cannot place: never guess PCM from it.
+                throw new AudioFormatException(AudioErrorKind.UnsupportedCodec, $"The answer declares {contentType}, and its bytes are neither WAV nor PCM.");
+            }
+        }
+
+        AudioDecodeLimits limits = new() { MaxInputBytes = (int)Math.Min(int.MaxValue, maxBytes), MaxDuration = TimeSpan.FromMinutes(15) };
+        PcmAudio pcm = AudioDecoder.Decode(bytes, raw, limits);
+        if (pcm.Duration < MinimumDuration)
+        {
+            throw new AudioFormatException(AudioErrorKind.Empty,
+                $"The audio lasts {pcm.Duration.TotalMilliseconds:0} ms; at least {MinimumDuration.TotalMilliseconds:0} ms of speech was expected.");
+        }
+
+        if (IsSilent(pcm.Samples))
+        {
+            throw new AudioFormatException(AudioErrorKind.Empty, "The audio is silent.");
+        }
+
+        return pcm;
+    }
+
+    private static bool IsGeneric(string? contentType) =>
+        string.IsNullOrWhiteSpace(contentType)
+        || contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+        || contentType.StartsWith("audio/wav", StringComparison.OrdinalIgnoreCase)
+        || contentType.StartsWith("audio/x-wav", StringComparison.OrdinalIgnoreCase)
+        || contentType.StartsWith("audio/wave", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSilent(float[] samples)
+    {
+        double sum = 0;
+        foreach (float s in samples)
+        {
+            if (float.IsNaN(s))
+            {
+                return true;
+            }
+
+            sum += (double)s * s;
+        }
+
+        return Math.Sqrt(sum / samples.Length) < SilenceRms;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using IvrVoice.Audio;
+using IvrVoice.Providers.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Providers.Adapters;
+
+/// <summary>
+/// OpenRouter's <c>POST /api/v1/audio/speech</c>, asking for raw PCM (<c>audio/pcm;rate=24000;channels=1</c>).
+/// The <c>X-Generation-Id</c> header is kept as the request id. The style goes in <c>instructions</c>.
+/// </summary>
+internal sealed class OpenRouterTtsProvider(
+    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<OpenRouterTtsProvider> logger)
+    : HttpTtsProvider(RouteNames.OpenRouter, httpClientFactory, options, timeProvider, logger)
+{
+    private static readonly RawPcmFormat s_pcm = new(24_000);
+
+    protected override void Authenticate(HttpRequestMessage message) =>
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Options.ApiKey);
+
+    protected override async Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken)
+    {
+        JsonObject body = new()
+        {
+            ["model"] = modelId,
+            ["input"] = request.Text,
+            ["voice"] = request.Voice,
+            ["response_format"] = "pcm",
+        };
+        if (!string.IsNullOrWhiteSpace(request.Style))
+        {
+            body["instructions"] = request.Style.Trim();
+        }
+
+        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Post, Endpoint("/v1/audio/speech"), body, AddAttribution, cancellationToken)
+            .ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (!reply!.IsSuccess)
+        {
+            return Classify(reply);
+        }
+
+        // Errors mid-generation can arrive with a 200; only an audio body counts.
+        if (reply.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return Fail(TtsFailureKind.TransientUpstream, $"the answer is JSON, not audio: {ErrorDetail(reply)}");
+        }
+
+        // The PCM answer is headerless; without a Content-Type it is what OpenRouter documents for Gemini: s16le 24 kHz mono.
+        return Audio(reply.Body, reply.ContentType, s_pcm, request, started, reply.Header("X-Generation-Id"), null, null, null);
+    }
+
+    protected override TtsFailure Classify(HttpReply reply) =>
+        (int)reply.Status == 403
+            ? Fail(TtsFailureKind.ContentBlocked, $"HTTP 403 (moderation flagged the input): {ErrorDetail(reply)}")
+            : base.Classify(reply);
+
+    private void AddAttribution(HttpRequestMessage message)
+    {
+        if (!string.IsNullOrWhiteSpace(Options.Referer))
+        {
+            message.Headers.TryAddWithoutValidation("HTTP-Referer", Options.Referer);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Options.Title))
+        {
+            message.Headers.TryAddWithoutValidation("X-Title", Options.Title);
+        }
+    }
+}
