@@ -109,17 +109,18 @@ public static class ExternalTools
     }
 
     /// <summary>
-    /// What <c>sox --i</c> says about a file: keys such as "Channels", "Sample Rate", "Precision", "Sample Encoding",
-    /// "Duration". <paramref name="typeArguments"/> describe a raw file, e.g. <c>-t ul -r 8000</c>.
+    /// What <c>sox --i</c> says about a file with a header: keys such as "Channels", "Sample Rate", "Precision",
+    /// "Sample Encoding", "Duration". (sox --i takes no type options; read raw files with <see cref="SoxStat"/>.)
     /// </summary>
-    public static IReadOnlyDictionary<string, string> SoxInfo(string path, params string[] typeArguments)
+    public static IReadOnlyDictionary<string, string> SoxInfo(string path)
     {
-        ToolResult result = Run(Sox, ["--i", .. typeArguments, path]).EnsureSuccess();
+        ToolResult result = Run(Sox, ["--i", path]).EnsureSuccess();
         return ParseKeyValues(result.StandardOutput, ':');
     }
 
     /// <summary>
     /// <c>sox FILE -n stat</c> figures ("Samples read", "Maximum amplitude", "RMS amplitude", ...), read from stderr.
+    /// <paramref name="typeArguments"/> describe a raw file and go before it, e.g. <c>-t ul -r 8000 -c 1</c>.
     /// </summary>
     public static IReadOnlyDictionary<string, double> SoxStat(string path, params string[] typeArguments)
     {
