@@ -15,6 +15,7 @@ public sealed partial class PromptCache : IDisposable
     internal const string MemoryTier = "memory";
 
     private readonly IPromptStore _store;
+    private readonly DiskPromptStore? _diskStore;
     private readonly MemoryCache _memory;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _renderTimeout;
@@ -39,6 +40,7 @@ public sealed partial class PromptCache : IDisposable
         ArgumentNullException.ThrowIfNull(metrics);
         CacheOptions settings = options.Value;
         _store = store;
+        _diskStore = store as DiskPromptStore;
         _timeProvider = timeProvider;
         _renderTimeout = settings.RenderTimeout;
         _logger = logger;
@@ -74,7 +76,7 @@ public sealed partial class PromptCache : IDisposable
             return ValueTask.FromResult<CachedPrompt?>(hit);
         }
 
-        return TryGetFromStoreAsync(key, mode, cancellationToken);
+        return TryGetFromStoreAsync(key, mode, tolerateStoreFailure: false, cancellationToken);
     }
 
     /// <summary>
@@ -157,6 +159,9 @@ public sealed partial class PromptCache : IDisposable
         {
             _metrics.Hit(MemoryTier);
             Log.Hit(_logger, key.Value, MemoryTier);
+
+            // Keeps a prompt that lives in memory from looking unused to the disk tier's eviction.
+            _diskStore?.RecordAccess(key);
             return true;
         }
 
@@ -164,9 +169,20 @@ public sealed partial class PromptCache : IDisposable
         return false;
     }
 
-    private async ValueTask<CachedPrompt?> TryGetFromStoreAsync(PromptKey key, CacheMode mode, CancellationToken cancellationToken)
+    private async ValueTask<CachedPrompt?> TryGetFromStoreAsync(PromptKey key, CacheMode mode, bool tolerateStoreFailure, CancellationToken cancellationToken)
     {
-        CachedPrompt? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        CachedPrompt? stored;
+        try
+        {
+            stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (tolerateStoreFailure && IsStoreFailure(exception))
+        {
+            // A render can still answer the caller while the store is unreachable.
+            Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
+            stored = null;
+        }
+
         if (stored is null)
         {
             _metrics.Miss();
@@ -190,7 +206,7 @@ public sealed partial class PromptCache : IDisposable
         CacheMode mode,
         CancellationToken cancellationToken)
     {
-        CachedPrompt? stored = await TryGetFromStoreAsync(key, mode, cancellationToken).ConfigureAwait(false);
+        CachedPrompt? stored = await TryGetFromStoreAsync(key, mode, tolerateStoreFailure: true, cancellationToken).ConfigureAwait(false);
         if (stored is not null)
         {
             return stored;
@@ -273,11 +289,22 @@ public sealed partial class PromptCache : IDisposable
 
     private async Task<CachedPrompt> RenderAndStoreAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
     {
-        IAsyncDisposable renderLock = await _store.AcquireRenderLockAsync(key, cancellationToken).ConfigureAwait(false);
+        IAsyncDisposable renderLock;
+        try
+        {
+            renderLock = await _store.AcquireRenderLockAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsStoreFailure(exception))
+        {
+            // Without the store, two nodes may both render; that beats a caller hearing nothing.
+            Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
+            renderLock = NoRenderLock.Instance;
+        }
+
         await using (renderLock.ConfigureAwait(false))
         {
             // While this node waited for the lock, another node, or an earlier flight here, may have stored the prompt.
-            CachedPrompt? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            CachedPrompt? stored = await TryReadStoreAsync(key, cancellationToken).ConfigureAwait(false);
             if (stored is not null)
             {
                 _metrics.Hit(_store.Name);
@@ -302,9 +329,26 @@ public sealed partial class PromptCache : IDisposable
 
     private async Task<CachedPrompt> RenderWithoutStoringAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
     {
-        CachedPrompt? stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        CachedPrompt? stored = await TryReadStoreAsync(key, cancellationToken).ConfigureAwait(false);
         return stored ?? await InvokeRenderAsync(key, render, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<CachedPrompt?> TryReadStoreAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsStoreFailure(exception))
+        {
+            Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
+            return null;
+        }
+    }
+
+    // Cancellation is never a store failure, and neither are argument or programming errors.
+    private static bool IsStoreFailure(Exception exception) =>
+        exception is not (OperationCanceledException or ArgumentException or ObjectDisposedException or NullReferenceException);
 
     private async Task<CachedPrompt> RenderUnsharedAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
     {
@@ -395,6 +439,13 @@ public sealed partial class PromptCache : IDisposable
         }
     }
 
+    private sealed class NoRenderLock : IAsyncDisposable
+    {
+        public static readonly NoRenderLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Cache hit for prompt {PromptKey} in {Tier}")]
@@ -414,5 +465,8 @@ public sealed partial class PromptCache : IDisposable
 
         [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Rendered prompt {PromptKey} could not be written to the {Store} store; it was served but not kept")]
         public static partial void StoreWriteFailed(ILogger logger, Exception exception, string promptKey, string store);
+
+        [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "The {Store} store could not be read for prompt {PromptKey}; rendering without it")]
+        public static partial void StoreReadFailed(ILogger logger, Exception exception, string promptKey, string store);
     }
 }
