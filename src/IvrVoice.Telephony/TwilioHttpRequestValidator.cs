@@ -62,7 +62,13 @@ internal sealed partial class TwilioHttpRequestValidator
         {
             if (request.ContentLength > TwilioRequestValidator.MaxBodyBytes) return TwilioSignatureCheck.BodyTooLarge;
             byte[]? body = await ReadBodyAsync(request).ConfigureAwait(false);
-            return body is null ? TwilioSignatureCheck.BodyTooLarge : validator.ValidateWithBody(url, signature, body);
+            if (body is null) return TwilioSignatureCheck.BodyTooLarge;
+            if (body.Length == 0 && request.ContentLength > 0)
+            {
+                // Model binding read the body before the endpoint filter ran; only the middleware can check such endpoints.
+                Log.BodyAlreadyRead(_logger, (request.PathBase + request.Path).ToString());
+            }
+            return validator.ValidateWithBody(url, signature, body);
         }
         if (request.HasFormContentType)
         {
@@ -128,5 +134,9 @@ internal sealed partial class TwilioHttpRequestValidator
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused request to {Path}: {Reason}")]
         public static partial void Refused(ILogger logger, string path, string reason);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Error,
+            Message = "The body of {Path} was read by model binding before its Twilio signature could be checked; add app.UseTwilioSignatureValidation() so JSON endpoints are checked before binding")]
+        public static partial void BodyAlreadyRead(ILogger logger, string path);
     }
 }
