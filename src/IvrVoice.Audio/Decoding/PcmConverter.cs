@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using IvrVoice.Audio.Codecs;
 
 namespace IvrVoice.Audio;
@@ -8,54 +10,133 @@ internal static class PcmConverter
 {
     // Float sources may exceed full scale; beyond 48 dB over it the values are garbage, and clamping there
     // keeps every later sum finite.
-    private const float FloatLimit = 32768f * 256f;
+    private const double FloatLimit = 32768.0 * 256.0;
 
     /// <summary>Converts whole frames; a partial frame at the end is ignored.</summary>
     public static float[] ToMono(ReadOnlySpan<byte> data, SampleFormat format, int channels)
     {
         int sampleBytes = format.BytesPerSample();
-        int frameBytes = sampleBytes * channels;
-        int frames = data.Length / frameBytes;
+        int frames = data.Length / (sampleBytes * channels);
+        int samples = frames * channels;
+        ReadOnlySpan<byte> whole = data[..(samples * sampleBytes)];
         float[] mono = new float[frames];
         if (channels == 1)
         {
-            for (int i = 0; i < frames; i++)
-            {
-                mono[i] = Read(data.Slice(i * sampleBytes, sampleBytes), format);
-            }
-
+            Convert(whole, format, mono);
             return mono;
         }
 
-        // Average in double so many loud channels neither overflow nor lose the low bits of 24-bit sources.
-        double scale = 1.0 / channels;
-        for (int i = 0; i < frames; i++)
+        float[] interleaved = ArrayPool<float>.Shared.Rent(samples);
+        try
         {
-            ReadOnlySpan<byte> frame = data.Slice(i * frameBytes, frameBytes);
-            double sum = 0;
-            for (int c = 0; c < channels; c++)
-            {
-                sum += Read(frame.Slice(c * sampleBytes, sampleBytes), format);
-            }
-
-            mono[i] = (float)(sum * scale);
+            Convert(whole, format, interleaved.AsSpan(0, samples));
+            Downmix(interleaved.AsSpan(0, samples), channels, mono);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(interleaved);
         }
 
         return mono;
     }
 
-    private static float Read(ReadOnlySpan<byte> sample, SampleFormat format) => format switch
+    // The average in double: many loud channels neither overflow nor lose the low bits of 24-bit sources.
+    private static void Downmix(ReadOnlySpan<float> interleaved, int channels, Span<float> mono)
     {
-        SampleFormat.U8 => (sample[0] - 128) * 256f,
-        SampleFormat.S16LE => BinaryPrimitives.ReadInt16LittleEndian(sample),
-        SampleFormat.S16BE => BinaryPrimitives.ReadInt16BigEndian(sample),
-        SampleFormat.S24LE => ((sample[0] << 8) | (sample[1] << 16) | (sample[2] << 24)) / 65536f,
-        SampleFormat.S32LE => BinaryPrimitives.ReadInt32LittleEndian(sample) / 65536f,
-        SampleFormat.F32LE => Sanitize(BinaryPrimitives.ReadSingleLittleEndian(sample) * 32768.0),
-        SampleFormat.F64LE => Sanitize(BinaryPrimitives.ReadDoubleLittleEndian(sample) * 32768.0),
-        SampleFormat.MuLaw => G711.DecodeMuLaw(sample[0]),
-        _ => G711.DecodeALaw(sample[0]),
-    };
+        for (int i = 0; i < mono.Length; i++)
+        {
+            ReadOnlySpan<float> frame = interleaved.Slice(i * channels, channels);
+            double sum = 0;
+            foreach (float sample in frame)
+            {
+                sum += sample;
+            }
+
+            mono[i] = (float)(sum / channels);
+        }
+    }
+
+    private static void Convert(ReadOnlySpan<byte> data, SampleFormat format, Span<float> destination)
+    {
+        switch (format)
+        {
+            case SampleFormat.U8:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = (data[i] - 128) * 256f;
+                }
+
+                break;
+            case SampleFormat.S16LE when BitConverter.IsLittleEndian:
+                ReadOnlySpan<short> pcm = MemoryMarshal.Cast<byte, short>(data);
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = pcm[i];
+                }
+
+                break;
+            case SampleFormat.S16LE:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt16LittleEndian(data[(2 * i)..]);
+                }
+
+                break;
+            case SampleFormat.S16BE:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt16BigEndian(data[(2 * i)..]);
+                }
+
+                break;
+            case SampleFormat.S24LE:
+                // The three bytes go to the top of an int, so the sign comes for free; /256 keeps the low byte as a fraction.
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    int at = 3 * i;
+                    destination[i] = ((data[at] << 8) | (data[at + 1] << 16) | (data[at + 2] << 24)) / 65536f;
+                }
+
+                break;
+            case SampleFormat.S32LE:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt32LittleEndian(data[(4 * i)..]) / 65536f;
+                }
+
+                break;
+            case SampleFormat.F32LE:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = Sanitize(BinaryPrimitives.ReadSingleLittleEndian(data[(4 * i)..]) * 32768.0);
+                }
+
+                break;
+            case SampleFormat.F64LE:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = Sanitize(BinaryPrimitives.ReadDoubleLittleEndian(data[(8 * i)..]) * 32768.0);
+                }
+
+                break;
+            case SampleFormat.MuLaw:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = G711.DecodeMuLaw(data[i]);
+                }
+
+                break;
+            case SampleFormat.ALaw:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = G711.DecodeALaw(data[i]);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown sample format.");
+        }
+    }
 
     private static float Sanitize(double value) =>
         double.IsNaN(value) ? 0f : (float)Math.Clamp(value, -FloatLimit, FloatLimit);
