@@ -1,5 +1,29 @@
-// Standalone entry: `dotnet run --project tests/IvrVoice.ProviderEmulator` serves every provider route on loopback.
-WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-WebApplication app = builder.Build();
-app.MapGet("/", () => "IvrVoice provider emulator");
-app.Run();
+// Standalone: `dotnet run --project tests/IvrVoice.ProviderEmulator [-- --port 5099]` serves every provider route on loopback.
+using IvrVoice.ProviderEmulator;
+
+int port = 0;
+int at = Array.IndexOf(args, "--port");
+if (at >= 0 && at + 1 < args.Length && !int.TryParse(args[at + 1], out port))
+{
+    Console.Error.WriteLine("--port takes a number");
+    return 2;
+}
+
+await using ProviderEmulator emulator = await ProviderEmulator.StartAsync(port);
+Console.WriteLine(emulator.Describe());
+Console.WriteLine("Environment for ivrvoice (all routes):");
+foreach ((string key, string? value) in emulator.Settings())
+{
+    Console.WriteLine($"  export {key.Replace(":", "__", StringComparison.Ordinal)}='{value}'");
+}
+
+Console.WriteLine("Press Ctrl+C to stop.");
+TaskCompletionSource stopped = new();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopped.TrySetResult();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
+await stopped.Task;
+return 0;

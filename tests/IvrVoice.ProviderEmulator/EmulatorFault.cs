@@ -1,0 +1,79 @@
+namespace IvrVoice.ProviderEmulator;
+
+/// <summary>What goes wrong.</summary>
+public enum FaultKind
+{
+    /// <summary>An HTTP error with the route's own error body (and Retry-After or its equivalent for 429/503).</summary>
+    Status,
+    /// <summary>Answer normally, after <see cref="EmulatorFault.Delay"/>.</summary>
+    Slow,
+    /// <summary>Never answer (until the client gives up).</summary>
+    Hang,
+    /// <summary>Success status without audio: Gemini's finishReason OTHER, a 44-byte WAV elsewhere.</summary>
+    NoAudio,
+    /// <summary>A WAV cut inside its header.</summary>
+    TruncatedWav,
+    /// <summary>A WAV whose format chunk is nonsense.</summary>
+    MalformedWav,
+    /// <summary>MP3 bytes where WAV or PCM was asked for.</summary>
+    Mp3,
+    /// <summary>A valid WAV of digital silence.</summary>
+    Silence,
+    /// <summary>A body larger than <see cref="ProviderEmulator.OversizeBytes"/>.</summary>
+    Oversize,
+    /// <summary>The route refuses the content (safety/moderation), in its own way.</summary>
+    ContentBlocked,
+    /// <summary>An asynchronous job ends FAILED (Segmind: HTTP 422).</summary>
+    JobFailed,
+    /// <summary>An asynchronous job ends in a system error (Pixazo ERROR, not charged).</summary>
+    JobError,
+}
+
+/// <summary>Where in a route's protocol a fault strikes.</summary>
+public enum FaultPhase
+{
+    /// <summary>The synchronous answer, or the submission of an asynchronous job.</summary>
+    Primary,
+    /// <summary>A status poll of an asynchronous job.</summary>
+    Poll,
+    /// <summary>The result read (Segmind v2) or the audio download.</summary>
+    Result,
+}
+
+/// <summary>
+/// A fault to inject on one route. Audio faults (NoAudio, TruncatedWav, MalformedWav, Mp3, Silence, Oversize) strike wherever
+/// the route serves audio; job faults strike when a job ends; the rest strike at <see cref="Phase"/>.
+/// </summary>
+public sealed record EmulatorFault(FaultKind Kind)
+{
+    public int Status { get; init; } = 500;
+
+    /// <summary>The wait to ask for on 429/503 (Retry-After, Segmind's reset time, Google's RetryInfo).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public FaultPhase Phase { get; init; } = FaultPhase.Primary;
+
+    /// <summary>How many requests this fault strikes; null for every request until cleared.</summary>
+    public int? Times { get; init; } = 1;
+
+    public string? Message { get; init; }
+
+    public static EmulatorFault Http(int status, TimeSpan? retryAfter = null, int? times = 1) =>
+        new(FaultKind.Status) { Status = status, RetryAfter = retryAfter, Times = times };
+
+    internal bool IsAudioFault => Kind is FaultKind.NoAudio or FaultKind.TruncatedWav or FaultKind.MalformedWav or FaultKind.Mp3
+        or FaultKind.Silence or FaultKind.Oversize;
+
+    internal bool IsJobFault => Kind is FaultKind.JobFailed or FaultKind.JobError;
+}
+
+/// <summary>One request the emulator received.</summary>
+public sealed record RecordedRequest(string Route, FaultPhase Phase, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At)
+{
+    public string? Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out string? value) ? value : null;
+}
+
+/// <summary>A webhook callback the emulator delivered (Pixazo's X-Webhook-URL).</summary>
+public sealed record WebhookDelivery(string Url, string Body, int? ResponseStatus);
