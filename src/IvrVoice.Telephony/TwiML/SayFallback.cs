@@ -143,7 +143,8 @@ public static partial class SayFallback
     }
 
     // A tag is a bracketed phrase that starts with a letter and stays on one line; 64 characters is far above any real tag.
-    [GeneratedRegex(@"\[\s*\p{L}[^\[\]\r\n]{0,63}\]|</?\s*\p{L}[\p{L}\p{N} _'\-]{0,63}/?>", RegexOptions.CultureInvariant)]
+    // Angle tags must hug their brackets (<sigh>, not < b >), so comparisons in ordinary text survive.
+    [GeneratedRegex(@"\[\s*\p{L}[^\[\]\r\n]{0,63}\]|</?\p{L}(?:[\p{L}\p{N} _'\-]{0,62}[\p{L}\p{N}])?/?>", RegexOptions.CultureInvariant)]
     private static partial Regex AudioTag();
 
     [GeneratedRegex(@"[ \t]{2,}", RegexOptions.CultureInvariant)]
