@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace IvrVoice.Telephony;
 
@@ -48,6 +49,7 @@ internal sealed partial class TwilioHttpRequestValidator
     {
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = ForbiddenBody.Length;
         return context.Response.WriteAsync(ForbiddenBody, context.RequestAborted);
     }
 
@@ -70,7 +72,8 @@ internal sealed partial class TwilioHttpRequestValidator
             }
             return validator.ValidateWithBody(url, signature, body);
         }
-        if (request.HasFormContentType)
+        // Only url-encoded forms: Twilio never sends multipart, and the signature would not cover a multipart request's files.
+        if (request.HasFormContentType && IsUrlEncodedForm(request))
         {
             // Read asynchronously: the synchronous Request.Form would block a thread on the network. The result is cached,
             // so model binding (TwilioVoiceRequest, [FromForm]) sees the same form afterwards.
@@ -99,6 +102,10 @@ internal sealed partial class TwilioHttpRequestValidator
         string origin = _publicBaseUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
         return origin + target;
     }
+
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? type)
+        && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);

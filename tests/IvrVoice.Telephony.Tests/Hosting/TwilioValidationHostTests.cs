@@ -193,6 +193,22 @@ public sealed class TwilioValidationHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MultipartPost_SignedFields_Returns403AsUnsignedBody()
+    {
+        // The signature would cover the text fields but not an attached file, so multipart is never accepted.
+        const string target = "/twilio/voice/main";
+        string signature = TwilioSignature.Compute(Token, PublicBase + target, [new("Digits", "1")]);
+        const string body = "--b\r\nContent-Disposition: form-data; name=\"Digits\"\r\n\r\n1\r\n"
+            + "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.txt\"\r\n\r\nunsigned\r\n--b--\r\n";
+
+        RawHttp.Response response = await RawHttp.SendAsync(_host.Port, "POST", target, RawHttp.Headers(signature, "multipart/form-data; boundary=b"),
+            Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(403, response.StatusCode);
+        Assert.Equal("Refused request to /twilio/voice/main: body neither a form nor covered by bodySHA256", Assert.Single(Warnings));
+    }
+
+    [Fact]
     public async Task MediaGet_SignedUrl_Returns200()
     {
         const string target = "/media/ab12.wav?v=3";
