@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace IvrVoice.Audio.Codecs;
 
@@ -93,30 +94,30 @@ public static partial class G711
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte MuLawFromFloat(float sample) =>
-        Unsafe.Add(ref MemoryMarshalGetReference(MuLawByQuarter), (TruncateToInt16(sample) >> 2) + 8192);
+        Unsafe.Add(ref TableStart(MuLawByQuarter), (TruncateToInt16(sample) >> 2) + 8192);
 
     /// <summary>A-law code of a real sample on the 16-bit scale, by the same rule as <see cref="MuLawFromFloat"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte ALawFromFloat(float sample) =>
-        Unsafe.Add(ref MemoryMarshalGetReference(ALawByEighth), (TruncateToInt16(sample) >> 3) + 4096);
+        Unsafe.Add(ref TableStart(ALawByEighth), (TruncateToInt16(sample) >> 3) + 4096);
 
     /// <summary>Table-driven μ-law encoder for one 16-bit sample.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte EncodeMuLaw(short sample) =>
-        Unsafe.Add(ref MemoryMarshalGetReference(MuLawByQuarter), (sample >> 2) + 8192);
+        Unsafe.Add(ref TableStart(MuLawByQuarter), (sample >> 2) + 8192);
 
     /// <summary>Table-driven A-law encoder for one 16-bit sample.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte EncodeALaw(short sample) =>
-        Unsafe.Add(ref MemoryMarshalGetReference(ALawByEighth), (sample >> 3) + 4096);
+        Unsafe.Add(ref TableStart(ALawByEighth), (sample >> 3) + 4096);
 
     // (int) of a float saturates and maps NaN to 0 on every platform since .NET 9, then the clamp brings it to int16.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int TruncateToInt16(float sample) => Math.Clamp((int)sample, short.MinValue, short.MaxValue);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref byte MemoryMarshalGetReference(byte[] table) =>
-        ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(table);
+    private static ref byte TableStart(byte[] table) =>
+        ref MemoryMarshal.GetArrayDataReference(table);
 
     // Index of the highest set bit plus one, for values below 256 (0 for 0): the reference's segment search.
     private static int Segment(int scaled) => scaled == 0 ? 0 : 32 - int.LeadingZeroCount(scaled);

@@ -17,6 +17,29 @@ public static class AudioDecoder
     public static PcmAudio Decode(ReadOnlySpan<byte> data, RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null)
     {
         limits ??= AudioDecodeLimits.Default;
+        PcmLayout layout = Locate(data, rawFormat, limits);
+        return new PcmAudio(PcmConverter.ToMono(data.Slice(layout.Offset, layout.Length), layout.Sample, layout.Channels), layout.SampleRate);
+    }
+
+    /// <summary>
+    /// Finds 16-bit little-endian mono samples in the body without converting them, for paths that resample straight
+    /// from int16 (16-bit mono WAV, or raw s16le mono). The same input is rejected with the same
+    /// <see cref="AudioFormatException"/> as <see cref="Decode"/>; valid audio in any other layout returns false,
+    /// and the caller uses <see cref="Decode"/>.
+    /// </summary>
+    /// <param name="samples">The byte range of whole samples: <c>MemoryMarshal.Cast&lt;byte, short&gt;(data[samples])</c>.</param>
+    public static bool TryLocatePcm16Mono(
+        ReadOnlySpan<byte> data, RawPcmFormat? rawFormat, out Range samples, out int sampleRate, AudioDecodeLimits? limits = null)
+    {
+        PcmLayout layout = Locate(data, rawFormat, limits ?? AudioDecodeLimits.Default);
+        bool pcm16Mono = layout.Sample == SampleFormat.S16LE && layout.Channels == 1 && BitConverter.IsLittleEndian;
+        samples = pcm16Mono ? new Range(layout.Offset, layout.Offset + layout.Length) : default;
+        sampleRate = pcm16Mono ? layout.SampleRate : 0;
+        return pcm16Mono;
+    }
+
+    private static PcmLayout Locate(ReadOnlySpan<byte> data, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
+    {
         limits.Validate();
         if (data.IsEmpty)
         {
@@ -34,9 +57,9 @@ public static class AudioDecoder
         switch (container)
         {
             case AudioContainer.Wav:
-                return WavReader.Read(data, limits);
+                return WavReader.ReadLayout(data, limits);
             case AudioContainer.Unknown when rawFormat is { } format:
-                return RawPcmReader.Read(data, format, limits);
+                return RawPcmReader.ReadLayout(data, format, limits);
             case AudioContainer.Unknown when data.StartsWith("RIFF"u8):
                 throw data.Length < 12
                     ? new AudioFormatException(AudioErrorKind.Truncated, "The RIFF header is cut short.")

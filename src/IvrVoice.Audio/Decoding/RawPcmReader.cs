@@ -1,8 +1,9 @@
 namespace IvrVoice.Audio;
 
+/// <summary>Checks a declared raw format against the limits and finds the whole frames in the body.</summary>
 internal static class RawPcmReader
 {
-    public static PcmAudio Read(ReadOnlySpan<byte> data, RawPcmFormat format, AudioDecodeLimits limits)
+    public static PcmLayout ReadLayout(ReadOnlySpan<byte> data, RawPcmFormat format, AudioDecodeLimits limits)
     {
         if (format.SampleRate <= 0 || format.SampleRate > limits.MaxSampleRate)
         {
@@ -24,13 +25,14 @@ internal static class RawPcmReader
             _ => throw new AudioFormatException(AudioErrorKind.InvalidHeader, $"The raw PCM encoding {format.Encoding} is not known."),
         };
 
-        long frames = data.Length / (sample.BytesPerSample() * format.Channels);
+        int frameBytes = sample.BytesPerSample() * format.Channels;
+        int frames = data.Length / frameBytes;
         if (frames == 0)
         {
             throw new AudioFormatException(AudioErrorKind.Empty, $"The raw PCM body of {data.Length} bytes holds no whole frame.");
         }
 
         AudioLimits.CheckDuration(frames, format.SampleRate, limits);
-        return new PcmAudio(PcmConverter.ToMono(data, sample, format.Channels), format.SampleRate);
+        return new PcmLayout(sample, format.Channels, format.SampleRate, 0, frames * frameBytes);
     }
 }

@@ -19,7 +19,8 @@ internal static class WavReader
     // KSDATAFORMAT_SUBTYPE_* GUIDs are {XXXXXXXX-0000-0010-8000-00AA00389B71} with the format tag in the first field.
     private static ReadOnlySpan<byte> SubFormatGuidTail => [0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
 
-    public static PcmAudio Read(ReadOnlySpan<byte> data, AudioDecodeLimits limits)
+    /// <summary>Where the samples are and how they are stored; every structural and size check happens here.</summary>
+    public static PcmLayout ReadLayout(ReadOnlySpan<byte> data, AudioDecodeLimits limits)
     {
         if (data.StartsWith("RIFX"u8))
         {
@@ -99,14 +100,14 @@ internal static class WavReader
 
         WavFormat f = format.Value;
         int frameBytes = f.Sample.BytesPerSample() * f.Channels;
-        long frames = dataLength / frameBytes;
+        int frames = dataLength / frameBytes;
         if (frames == 0)
         {
             throw new AudioFormatException(AudioErrorKind.Empty, "The WAV has a header but no samples.");
         }
 
         AudioLimits.CheckDuration(frames, f.SampleRate, limits);
-        return new PcmAudio(PcmConverter.ToMono(data.Slice(dataOffset, dataLength), f.Sample, f.Channels), f.SampleRate);
+        return new PcmLayout(f.Sample, f.Channels, f.SampleRate, dataOffset, frames * frameBytes);
     }
 
     // Chunks are word-aligned: an odd size is followed by a pad byte. A few writers omit it, so when the padded

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using IvrVoice.Audio.Tests.Wav;
 
 namespace IvrVoice.Audio.Tests.Decoding;
@@ -40,7 +41,15 @@ public sealed class AudioDecoderMutationTests
             AudioDecodeLimits? limits = random.Next(10) == 0 ? Tight : null;
             try
             {
+                bool located = AudioDecoder.TryLocatePcm16Mono(input, raw, out Range samples, out int locatedRate, limits);
                 PcmAudio audio = AudioDecoder.Decode(input, raw, limits);
+                if (located)
+                {
+                    // The in-place view and the decoded copy must agree sample for sample.
+                    short[] view = MemoryMarshal.Cast<byte, short>(input.AsSpan()[samples]).ToArray();
+                    Assert.True(locatedRate == audio.SampleRate && view.Select(v => (float)v).SequenceEqual(audio.Samples), $"iteration {i}: located view differs");
+                }
+
                 Assert.True(audio.SampleRate > 0 && audio.Samples.Length > 0, $"iteration {i}: empty success");
                 foreach (float sample in audio.Samples)
                 {

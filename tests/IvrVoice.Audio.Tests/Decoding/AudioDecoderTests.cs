@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using IvrVoice.Audio.Tests.Codecs;
 using IvrVoice.Audio.Tests.Wav;
 
@@ -171,5 +172,50 @@ public sealed class AudioDecoderTests
     public void Decode_NonPositiveLimit_IsAnArgumentErrorNotAnInputError()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => AudioDecoder.Decode(new byte[2], new RawPcmFormat(8000), new AudioDecodeLimits { MaxInputBytes = 0 }));
+    }
+
+    [Fact]
+    public void TryLocatePcm16Mono_SixteenBitMonoWav_ReturnsTheWholeSamplesInPlace()
+    {
+        byte[] wav = [.. WavBuilder.MonoPcm16(24000, 7, -8, 9), 0x55];   // a stray byte after the data chunk's end
+        byte[] cut = wav[..^2];                                          // and a cut one that ends mid-sample
+
+        Assert.True(AudioDecoder.TryLocatePcm16Mono(wav, null, out Range samples, out int rate));
+        Assert.Equal(24000, rate);
+        Assert.Equal(new short[] { 7, -8, 9 }, MemoryMarshal.Cast<byte, short>(wav.AsSpan()[samples]).ToArray());
+
+        Assert.True(AudioDecoder.TryLocatePcm16Mono(cut, null, out Range cutSamples, out _));
+        Assert.Equal(new short[] { 7, -8 }, MemoryMarshal.Cast<byte, short>(cut.AsSpan()[cutSamples]).ToArray());
+    }
+
+    [Fact]
+    public void TryLocatePcm16Mono_RawS16LEMono_ReturnsWholeSamples()
+    {
+        byte[] raw = [.. WavBuilder.Pcm16(1, 2), 3];
+
+        Assert.True(AudioDecoder.TryLocatePcm16Mono(raw, new RawPcmFormat(16000), out Range samples, out int rate));
+        Assert.Equal(16000, rate);
+        Assert.Equal(0..4, samples);
+    }
+
+    [Fact]
+    public void TryLocatePcm16Mono_OtherValidLayouts_ReturnFalse()
+    {
+        byte[] stereo = new WavBuilder().Format(1, 2, 8000, 16).Data(new byte[8]).Build();
+        byte[] wide = new WavBuilder().Format(1, 1, 8000, 24).Data(new byte[6]).Build();
+
+        Assert.False(AudioDecoder.TryLocatePcm16Mono(stereo, null, out _, out _));
+        Assert.False(AudioDecoder.TryLocatePcm16Mono(wide, null, out _, out _));
+        Assert.False(AudioDecoder.TryLocatePcm16Mono(new byte[4], new RawPcmFormat(8000, 1, RawSampleEncoding.MuLaw), out _, out _));
+        Assert.False(AudioDecoder.TryLocatePcm16Mono(new byte[4], new RawPcmFormat(8000, 1, RawSampleEncoding.S16BE), out _, out _));
+    }
+
+    [Fact]
+    public void TryLocatePcm16Mono_BadInput_ThrowsLikeDecode()
+    {
+        Assert.Equal(AudioErrorKind.UnsupportedCodec,
+            Assert.Throws<AudioFormatException>(() => AudioDecoder.TryLocatePcm16Mono([0xFF, 0xFB, 0x90, 0x64, 0, 0], null, out _, out _)).Kind);
+        Assert.Equal(AudioErrorKind.TooLarge,
+            Assert.Throws<AudioFormatException>(() => AudioDecoder.TryLocatePcm16Mono(new byte[20], new RawPcmFormat(8000), out _, out _, new AudioDecodeLimits { MaxInputBytes = 10 })).Kind);
     }
 }
