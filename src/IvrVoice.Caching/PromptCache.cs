@@ -21,8 +21,8 @@ public sealed partial class PromptCache : IDisposable
     private readonly TimeSpan _renderTimeout;
     private readonly ILogger _logger;
     private readonly PromptCacheMetrics _metrics;
-    private readonly ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> _writingFlights = new();
-    private readonly ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> _readOnlyFlights = new();
+    private readonly ConcurrentDictionary<PromptKey, RenderFlight> _writingFlights = new();
+    private readonly ConcurrentDictionary<PromptKey, RenderFlight> _readOnlyFlights = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly PostEvictionDelegate _onMemoryEviction;
 
@@ -212,39 +212,53 @@ public sealed partial class PromptCache : IDisposable
             return stored;
         }
 
-        Task<CachedPrompt> flight = JoinOrStartFlight(key, render, writes: mode == CacheMode.ReadWrite);
-
-        // Only this caller's wait ends with its token; the flight runs on its own.
-        return await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        RenderFlight flight = JoinOrStartFlight(key, render, writes: mode == CacheMode.ReadWrite);
+        try
+        {
+            // Only this caller's wait ends with its token; the flight runs on its own.
+            return await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref flight.Waiters);
+        }
     }
 
-    private Task<CachedPrompt> JoinOrStartFlight(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, bool writes)
+    /// <summary>How many callers are waiting on the render of <paramref name="key"/> in this process (for diagnostics and tests).</summary>
+    internal int CountWaiters(PromptKey key) =>
+        (_writingFlights.TryGetValue(key, out RenderFlight? writing) ? Volatile.Read(ref writing.Waiters) : 0)
+        + (_readOnlyFlights.TryGetValue(key, out RenderFlight? readOnly) ? Volatile.Read(ref readOnly.Waiters) : 0);
+
+    private RenderFlight JoinOrStartFlight(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, bool writes)
     {
         // A read-only caller may share a render that will be stored; a writing caller never waits on one that won't be.
-        if (!writes && _writingFlights.TryGetValue(key, out TaskCompletionSource<CachedPrompt>? writing))
+        if (!writes && _writingFlights.TryGetValue(key, out RenderFlight? writing))
         {
-            return writing.Task;
+            Interlocked.Increment(ref writing.Waiters);
+            return writing;
         }
 
-        ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> flights = writes ? _writingFlights : _readOnlyFlights;
-        TaskCompletionSource<CachedPrompt> candidate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        TaskCompletionSource<CachedPrompt> flight = flights.GetOrAdd(key, candidate);
+        ConcurrentDictionary<PromptKey, RenderFlight> flights = writes ? _writingFlights : _readOnlyFlights;
+        RenderFlight candidate = new();
+        RenderFlight flight = flights.GetOrAdd(key, candidate);
+        Interlocked.Increment(ref flight.Waiters);
         if (ReferenceEquals(flight, candidate))
         {
             // Started off the caller's stack and execution context, so nothing of the first caller's request leaks into it.
             _ = Task.Run(() => RunFlightAsync(key, render, writes, candidate, flights), CancellationToken.None);
         }
 
-        return flight.Task;
+        return flight;
     }
 
     private async Task RunFlightAsync(
         PromptKey key,
         Func<CancellationToken, Task<CachedPrompt>> render,
         bool writes,
-        TaskCompletionSource<CachedPrompt> flight,
-        ConcurrentDictionary<PromptKey, TaskCompletionSource<CachedPrompt>> flights)
+        RenderFlight flight,
+        ConcurrentDictionary<PromptKey, RenderFlight> flights)
     {
+        TaskCompletionSource<CachedPrompt> completion = flight.Completion;
         using CancellationTokenSource timeout = new(_renderTimeout, _timeProvider);
         using CancellationTokenSource renderCancellation = CreateLinkedToDisposal(timeout.Token);
         try
@@ -259,31 +273,31 @@ public sealed partial class PromptCache : IDisposable
                 SetMemory(result);
             }
 
-            flights.TryRemove(new KeyValuePair<PromptKey, TaskCompletionSource<CachedPrompt>>(key, flight));
-            flight.TrySetResult(result);
+            flights.TryRemove(new KeyValuePair<PromptKey, RenderFlight>(key, flight));
+            completion.TrySetResult(result);
         }
         catch (Exception exception)
         {
             // A failure is not cached: the flight leaves the table, so the next caller renders afresh.
-            flights.TryRemove(new KeyValuePair<PromptKey, TaskCompletionSource<CachedPrompt>>(key, flight));
+            flights.TryRemove(new KeyValuePair<PromptKey, RenderFlight>(key, flight));
             if (exception is OperationCanceledException && timeout.IsCancellationRequested)
             {
                 Log.RenderTimedOut(_logger, key.Value, _renderTimeout);
-                flight.TrySetException(new TimeoutException(
+                completion.TrySetException(new TimeoutException(
                     $"Rendering prompt {key} took longer than Cache:RenderTimeout ({_renderTimeout})."));
             }
             else if (exception is OperationCanceledException && IsDisposing())
             {
-                flight.TrySetCanceled();
+                completion.TrySetCanceled();
             }
             else
             {
                 Log.RenderFailed(_logger, exception, key.Value);
-                flight.TrySetException(exception);
+                completion.TrySetException(exception);
             }
 
             // Every waiter may have given up already; observe the fault so it is not reported as unobserved.
-            _ = flight.Task.Exception;
+            _ = completion.Task.Exception;
         }
     }
 
@@ -437,6 +451,14 @@ public sealed partial class PromptCache : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Cache mode must be ReadWrite, ReadOnly or Bypass.");
         }
+    }
+
+    /// <summary>One shared render: its outcome and how many callers are waiting on it.</summary>
+    private sealed class RenderFlight
+    {
+        public readonly TaskCompletionSource<CachedPrompt> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Waiters;
     }
 
     private sealed class NoRenderLock : IAsyncDisposable

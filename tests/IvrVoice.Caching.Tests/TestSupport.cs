@@ -54,6 +54,19 @@ internal static class TestPrompts
             TimeProvider.System, NullLogger<PromptCache>.Instance, metrics ?? new PromptCacheMetrics());
 }
 
+internal static class PromptCacheTestExtensions
+{
+    /// <summary>Waits until <paramref name="count"/> callers are waiting on the render of <paramref name="key"/>.</summary>
+    public static async Task WaitForWaitersAsync(this PromptCache cache, PromptKey key, int count)
+    {
+        using CancellationTokenSource giveUp = new(TimeSpan.FromSeconds(60));
+        while (cache.CountWaiters(key) < count)
+        {
+            await Task.Delay(5, giveUp.Token);
+        }
+    }
+}
+
 /// <summary>A clock that moves only when told to, so access order does not depend on timer resolution.</summary>
 internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
