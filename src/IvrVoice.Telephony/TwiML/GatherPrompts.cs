@@ -29,9 +29,9 @@ public sealed class GatherPrompts
     }
 
     /// <summary>Adds <c>&lt;Say&gt;</c> standing in for a Gemini voice; see <see cref="VoiceResponse.SayFallback"/>.</summary>
-    public GatherPrompts SayFallback(string text, string? geminiVoice, string? language, int? loop = null)
+    public GatherPrompts SayFallback(string text, string? geminiVoice, string? language, int? loop = null, SayVoiceFamily family = SayVoiceFamily.PollyNeural)
     {
-        _gather.Add(TwiML.SayFallback.CreateElement(text, geminiVoice, language, loop));
+        _gather.Add(TwiML.SayFallback.CreateElement(text, geminiVoice, language, loop, family));
         return this;
     }
 }

@@ -96,12 +96,12 @@ public static partial class SayFallback
         return stripped.Trim();
     }
 
-    internal static TwiMLElement CreateElement(string text, string? geminiVoice, string? language, int? loop)
+    internal static TwiMLElement CreateElement(string text, string? geminiVoice, string? language, int? loop, SayVoiceFamily family)
     {
         ArgumentNullException.ThrowIfNull(text);
         string spoken = StripAudioTags(text);
         if (spoken.Length == 0) throw new ArgumentException("The prompt holds only audio tags, so there is nothing for <Say> to speak.", nameof(text));
-        SayVoice voice = MapVoice(geminiVoice, language);
+        SayVoice voice = MapVoice(geminiVoice, language, family);
         return Verbs.Say(spoken, voice.Voice, voice.Language, loop);
     }
 

@@ -33,8 +33,13 @@ public sealed class VoiceResponse
 
     /// <summary>Speaks text rendered for a Gemini voice through Twilio's own text-to-speech instead: Gemini audio tags are removed
     /// and the voice and language are mapped with <see cref="SayFallback.MapVoice"/>.</summary>
-    public VoiceResponse SayFallback(string text, string? geminiVoice, string? language, int? loop = null) =>
-        Add(TwiML.SayFallback.CreateElement(text, geminiVoice, language, loop));
+    /// <param name="text">The prompt text as written for Gemini, tags included.</param>
+    /// <param name="geminiVoice">The Gemini voice the prompt was meant for, e.g. <c>Kore</c>.</param>
+    /// <param name="language">The prompt's BCP-47 language, e.g. <c>en-US</c>.</param>
+    /// <param name="loop">Times to repeat; 0 repeats until the caller hangs up.</param>
+    /// <param name="family">Which Twilio voice family to try first.</param>
+    public VoiceResponse SayFallback(string text, string? geminiVoice, string? language, int? loop = null, SayVoiceFamily family = SayVoiceFamily.PollyNeural) =>
+        Add(TwiML.SayFallback.CreateElement(text, geminiVoice, language, loop, family));
 
     /// <summary>Plays an audio file, or DTMF tones when <paramref name="digits"/> is given.</summary>
     /// <param name="url">Absolute URL, or one relative to the document's URL.</param>

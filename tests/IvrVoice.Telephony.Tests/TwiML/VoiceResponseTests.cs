@@ -119,10 +119,12 @@ public sealed class VoiceResponseTests(TwilioNodeOracle node) : IClassFixture<Tw
     [Fact]
     public void SayFallback_TaggedGeminiPrompt_SaysCleanTextWithMappedVoice() =>
         AssertTwiML("<Response><Gather numDigits=\"1\"><Say voice=\"Polly.Matthew-Neural\" language=\"en-US\">For sales, press 1.</Say></Gather>"
-            + "<Say voice=\"Polly.Vicki-Neural\" language=\"de-DE\">Auf Wiederhören!</Say></Response>",
+            + "<Say voice=\"Polly.Vicki-Neural\" language=\"de-DE\">Auf Wiederhören!</Say>"
+            + "<Say voice=\"Google.de-DE-Chirp3-HD-Kore\" language=\"de-DE\" loop=\"1\">Tschüss.</Say></Response>",
             new VoiceResponse()
                 .Gather(new GatherOptions { NumDigits = 1 }, g => g.SayFallback("[short pause] For sales, press 1.", "Charon", "en-US"))
-                .SayFallback("<sigh> Auf Wiederhören!", "Kore", "de"));
+                .SayFallback("<sigh> Auf Wiederhören!", "Kore", "de")
+                .SayFallback("[warmly] Tschüss.", "Kore", "de-DE", loop: 1, family: SayVoiceFamily.GoogleChirp3HD));
 
     [Fact]
     public void Say_ControlCharacter_ThrowsNamingPosition()
