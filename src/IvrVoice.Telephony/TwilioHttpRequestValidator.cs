@@ -28,8 +28,6 @@ internal sealed partial class TwilioHttpRequestValidator
             _validator = new TwilioRequestValidator(settings.AuthToken!, settings.SecondaryAuthTokens);
     }
 
-    public bool IsEnabled => _validator is not null;
-
     /// <summary>Checks the request, logs a refusal, and returns whether the request may proceed.</summary>
     public async ValueTask<bool> CheckAsync(HttpContext context)
     {
@@ -77,7 +75,16 @@ internal sealed partial class TwilioHttpRequestValidator
         {
             // Read asynchronously: the synchronous Request.Form would block a thread on the network. The result is cached,
             // so model binding (TwilioVoiceRequest, [FromForm]) sees the same form afterwards.
-            IFormCollection form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                // Malformed or over the form limits: Twilio never sends such a form, so refuse it rather than fail with a 500.
+                return TwilioSignatureCheck.MalformedBody;
+            }
             return validator.Validate(url, signature, form);
         }
         if (HasBody(request)) return TwilioSignatureCheck.UnsignedBody;
@@ -134,6 +141,7 @@ internal sealed partial class TwilioHttpRequestValidator
         TwilioSignatureCheck.BodyHashMismatch => "bad bodySHA256",
         TwilioSignatureCheck.UnsignedBody => "body neither a form nor covered by bodySHA256",
         TwilioSignatureCheck.BodyTooLarge => "body too large to verify",
+        TwilioSignatureCheck.MalformedBody => "form body could not be read",
         _ => result.ToString(),
     };
 

@@ -20,4 +20,7 @@ public enum TwilioSignatureCheck
 
     /// <summary>The body is larger than the validator reads (see <see cref="TwilioRequestValidator.MaxBodyBytes"/>).</summary>
     BodyTooLarge,
+
+    /// <summary>The form body could not be parsed (malformed, or over ASP.NET's form limits).</summary>
+    MalformedBody,
 }

@@ -209,6 +209,20 @@ public sealed class TwilioValidationHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FormPost_OverFormLimits_Returns403NotServerError()
+    {
+        // ASP.NET refuses a form key over 2,048 characters; such a forged form must be refused, not crash the request.
+        const string target = "/twilio/voice/main";
+        KeyValuePair<string, string>[] huge = [new(new string('k', 4096), "1")];
+        string signature = TwilioSignature.Compute(Token, PublicBase + target, huge);
+
+        RawHttp.Response response = await RawHttp.PostFormAsync(_host.Port, target, huge, signature);
+
+        Assert.Equal(403, response.StatusCode);
+        Assert.Equal("Refused request to /twilio/voice/main: form body could not be read", Assert.Single(Warnings));
+    }
+
+    [Fact]
     public async Task MediaGet_SignedUrl_Returns200()
     {
         const string target = "/media/ab12.wav?v=3";
