@@ -20,22 +20,20 @@ public sealed class OutputFormatToolTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<OutputFormat, string, string[], string[]> Formats => new()
-    {
-        // format, ffprobe codec, sox type options (raw only), ffprobe input options (raw only)
-        { OutputFormat.MuLawWav, "pcm_mulaw", [], [] },
-        { OutputFormat.ALawWav, "pcm_alaw", [], [] },
-        { OutputFormat.Pcm16Wav, "pcm_s16le", [], [] },
-        { OutputFormat.RawMuLaw, "pcm_mulaw", ["-t", "ul", "-r", "8000", "-c", "1"], ["-f", "mulaw", "-ar", "8000", "-ac", "1"] },
-        { OutputFormat.RawALaw, "pcm_alaw", ["-t", "al", "-r", "8000", "-c", "1"], ["-f", "alaw", "-ar", "8000", "-ac", "1"] },
-        { OutputFormat.RawSln, "pcm_s16le", ["-t", "raw", "-e", "signed", "-b", "16", "-r", "8000", "-c", "1"], ["-f", "s16le", "-ar", "8000", "-ac", "1"] },
-    };
+    public static TheoryData<OutputFormat> Formats => [.. Enum.GetValues<OutputFormat>()];
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void Encode_EveryFormat_FfprobeSeesEightKilohertzMonoOfTheCodec(OutputFormat format, string codec, string[] soxType, string[] probeInput)
+    public void Formats_EveryFormatHasAToolDescription(OutputFormat format)
     {
-        _ = soxType;
+        Assert.NotEmpty(Tools(format).Codec);
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Encode_EveryFormat_FfprobeSeesEightKilohertzMonoOfTheCodec(OutputFormat format)
+    {
+        (string codec, _, string[] probeInput) = Tools(format);
         if (!ExternalTools.IsAvailable(ExternalTools.Ffprobe))
         {
             return;
@@ -56,10 +54,9 @@ public sealed class OutputFormatToolTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void Encode_EveryFormat_FfmpegDecodesTheReferenceSamples(OutputFormat format, string codec, string[] soxType, string[] probeInput)
+    public void Encode_EveryFormat_FfmpegDecodesTheReferenceSamples(OutputFormat format)
     {
-        _ = codec;
-        _ = soxType;
+        string[] probeInput = Tools(format).ProbeInput;
         if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
         {
             return;
@@ -74,10 +71,9 @@ public sealed class OutputFormatToolTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void Encode_EveryFormat_SoxReadsEverySampleAndDecodesTheReference(OutputFormat format, string codec, string[] soxType, string[] probeInput)
+    public void Encode_EveryFormat_SoxReadsEverySampleAndDecodesTheReference(OutputFormat format)
     {
-        _ = codec;
-        _ = probeInput;
+        string[] soxType = Tools(format).SoxType;
         if (!ExternalTools.IsAvailable(ExternalTools.Sox))
         {
             return;
@@ -114,6 +110,18 @@ public sealed class OutputFormatToolTests : IDisposable
         Assert.Equal(precision, info["Precision"]);
         Assert.Contains($"= {Count} samples", info["Duration"], StringComparison.Ordinal);
     }
+
+    // The codec ffprobe must report, and the options sox and ffmpeg need to read the headerless formats.
+    private static (string Codec, string[] SoxType, string[] ProbeInput) Tools(OutputFormat format) => format switch
+    {
+        OutputFormat.MuLawWav => ("pcm_mulaw", [], []),
+        OutputFormat.ALawWav => ("pcm_alaw", [], []),
+        OutputFormat.Pcm16Wav => ("pcm_s16le", [], []),
+        OutputFormat.RawMuLaw => ("pcm_mulaw", ["-t", "ul", "-r", "8000", "-c", "1"], ["-f", "mulaw", "-ar", "8000", "-ac", "1"]),
+        OutputFormat.RawALaw => ("pcm_alaw", ["-t", "al", "-r", "8000", "-c", "1"], ["-f", "alaw", "-ar", "8000", "-ac", "1"]),
+        OutputFormat.RawSln => ("pcm_s16le", ["-t", "raw", "-e", "signed", "-b", "16", "-r", "8000", "-c", "1"], ["-f", "s16le", "-ar", "8000", "-ac", "1"]),
+        _ => ("", [], []),
+    };
 
     // What a correct reader must produce: audioop's decode of audioop's code of each truncated sample,
     // or the sample rounded to nearest (ties to even) for 16-bit PCM.
