@@ -19,7 +19,7 @@ public enum FaultKind
     Mp3,
     /// <summary>A valid WAV of digital silence.</summary>
     Silence,
-    /// <summary>A body larger than <see cref="ProviderEmulator.OversizeBytes"/>.</summary>
+    /// <summary>A body larger than <see cref="TtsEmulator.OversizeBytes"/>.</summary>
     Oversize,
     /// <summary>The route refuses the content (safety/moderation), in its own way.</summary>
     ContentBlocked,

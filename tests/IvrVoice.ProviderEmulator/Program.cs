@@ -9,7 +9,7 @@ if (at >= 0 && at + 1 < args.Length && !int.TryParse(args[at + 1], out port))
     return 2;
 }
 
-await using ProviderEmulator emulator = await ProviderEmulator.StartAsync(port);
+await using TtsEmulator emulator = await TtsEmulator.StartAsync(port);
 Console.WriteLine(emulator.Describe());
 Console.WriteLine("Environment for ivrvoice (all routes):");
 foreach ((string key, string? value) in emulator.Settings())

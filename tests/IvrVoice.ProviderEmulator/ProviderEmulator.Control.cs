@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     // Control over HTTP, for the standalone emulator:
     //   POST   /_emulator/faults/{route}  {"kind":"Status","status":429,"retryAfterMs":1000,"delayMs":0,"phase":"Primary","times":1,"message":"..."}

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     // The two OpenAI-shaped speech endpoints: POST /v1/audio/speech answering raw audio bytes.
     private void MapSpeechGateways(WebApplication app)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     private static readonly HashSet<string> s_voices = new(StringComparer.Ordinal)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     private enum JobState
     {

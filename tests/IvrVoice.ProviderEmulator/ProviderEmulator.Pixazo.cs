@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     // POST /{model}/v1/{model}/generate answers 202 with a polling_url; GET /v2/requests/status/{id}; optional X-Webhook-URL callback.
     private void MapPixazo(WebApplication app)

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     /// <summary>The audio a route serves, bent by an audio fault when one strikes.</summary>
     private (byte[] Bytes, string ContentType) AudioFor(EmulatorFault? fault, bool rawPcm)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     private const string SegmindCost = "0.0013";
 

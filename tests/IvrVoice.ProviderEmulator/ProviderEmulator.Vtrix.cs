@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IvrVoice.ProviderEmulator;
 
-public sealed partial class ProviderEmulator
+public sealed partial class TtsEmulator
 {
     // Task API: POST /model/v1/generation, then GET /model/v1/generation/task/{id} until completed; audio is a WAV URL.
     private void MapVtrix(WebApplication app)

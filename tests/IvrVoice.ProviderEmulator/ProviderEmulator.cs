@@ -11,7 +11,7 @@ namespace IvrVoice.ProviderEmulator;
 /// Checks each route's auth header, runs the asynchronous job state machines, calls webhooks, injects faults on
 /// demand (in process, or through <c>/_emulator</c> control endpoints), and records every request.
 /// </summary>
-public sealed partial class ProviderEmulator : IAsyncDisposable
+public sealed partial class TtsEmulator : IAsyncDisposable
 {
     /// <summary>The routes the emulator speaks, by the names the product uses.</summary>
     public static IReadOnlyList<string> RouteNames { get; } = ["gemini", "aigateway", "openrouter", "vtrix", "pixazo", "segmind"];
@@ -24,9 +24,10 @@ public sealed partial class ProviderEmulator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly EmulatorState _state = new();
+    private readonly Dictionary<string, (int Now, int Max)> _concurrency = new(StringComparer.Ordinal);
     private readonly HttpClient _webhookClient = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private ProviderEmulator(WebApplication app, SpeechClip clip)
+    private TtsEmulator(WebApplication app, SpeechClip clip)
     {
         _app = app;
         Clip = clip;
@@ -53,14 +54,14 @@ public sealed partial class ProviderEmulator : IAsyncDisposable
     public IReadOnlyList<WebhookDelivery> WebhookDeliveries => _state.Webhooks;
 
     /// <summary>Starts the emulator on 127.0.0.1 and the given port (0 picks a free one).</summary>
-    public static async Task<ProviderEmulator> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    public static async Task<TtsEmulator> StartAsync(int port = 0, CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
         WebApplication app = builder.Build();
-        ProviderEmulator emulator = new(app, SpeechClip.Create());
+        TtsEmulator emulator = new(app, SpeechClip.Create());
         emulator.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -109,7 +110,17 @@ public sealed partial class ProviderEmulator : IAsyncDisposable
     /// <summary>Makes a share of all requests fail with a random transient fault (500, 503, 429, slow, no audio, truncated).</summary>
     public void SetFaultRate(double rate, int seed = 1) => _state.SetFaultRate(rate, seed);
 
-    public void ClearRecords() => _state.ClearRecords();
+    public void ClearRecords()
+    {
+        _state.ClearRecords();
+        lock (_concurrency)
+        {
+            foreach (string route in _concurrency.Keys.ToList())
+            {
+                _concurrency[route] = (_concurrency[route].Now, _concurrency[route].Now);
+            }
+        }
+    }
 
     /// <summary>Requests received by one route, optionally only in one phase.</summary>
     public IReadOnlyList<RecordedRequest> RequestsTo(string route, FaultPhase? phase = null) =>
@@ -130,14 +141,46 @@ public sealed partial class ProviderEmulator : IAsyncDisposable
     private static string Check(string route) =>
         s_sections.ContainsKey(route) ? route : throw new ArgumentException($"Unknown route '{route}'.", nameof(route));
 
+    /// <summary>The most requests one route had in flight at once.</summary>
+    public int MaxConcurrent(string route)
+    {
+        lock (_concurrency)
+        {
+            return _concurrency.TryGetValue(route, out (int Now, int Max) c) ? c.Max : 0;
+        }
+    }
+
     private void Map(WebApplication app)
     {
+        app.Use(async (context, next) =>
+        {
+            string route = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+            Track(route, +1);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Track(route, -1);
+            }
+        });
         MapGemini(app);
         MapSpeechGateways(app);
         MapVtrix(app);
         MapPixazo(app);
         MapSegmind(app);
         MapControl(app);
+    }
+
+    private void Track(string route, int delta)
+    {
+        lock (_concurrency)
+        {
+            (int now, int max) = _concurrency.TryGetValue(route, out (int Now, int Max) c) ? c : (0, 0);
+            now += delta;
+            _concurrency[route] = (now, Math.Max(max, now));
+        }
     }
 
     private static async Task<string> ReadBodyAsync(HttpContext context)

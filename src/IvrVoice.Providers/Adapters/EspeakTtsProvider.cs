@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using IvrVoice.Audio;
 using IvrVoice.Providers.Configuration;
+using IvrVoice.Providers.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,7 @@ namespace IvrVoice.Providers.Adapters;
 /// the text on standard input, and reads its 22.05 kHz WAV. Gemini voice names map to fixed espeak-ng variants; a
 /// two-speaker prompt is spoken line by line ("Name: text") with each speaker's voice.
 /// </summary>
-internal sealed partial class EspeakTtsProvider : ITtsProvider
+internal sealed partial class EspeakTtsProvider : ITtsProvider, ISpeakerCapability
 {
     private const int DefaultWordsPerMinute = 165;
     private const string DefaultLanguage = "en-us";
@@ -34,6 +35,9 @@ internal sealed partial class EspeakTtsProvider : ITtsProvider
     }
 
     public string Name => RouteNames.Espeak;
+
+    /// <summary>Two speakers are voiced turn by turn.</summary>
+    public bool SupportsTwoSpeakers => true;
 
     public bool Supports(string model) => ModelCatalog.Normalize(model) == ModelCatalog.EspeakNg;
 

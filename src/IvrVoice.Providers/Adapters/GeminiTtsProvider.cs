@@ -18,7 +18,7 @@ internal sealed class GeminiTtsProvider(
     // What Google documents for 3.1 when the mimeType is missing: s16le mono 24 kHz.
     private static readonly RawPcmFormat s_geminiPcm = new(24_000);
 
-    protected override bool SupportsTwoSpeakers => true;
+    public override bool SupportsTwoSpeakers => true;
 
     protected override void Authenticate(HttpRequestMessage message) => message.Headers.Add("x-goog-api-key", Options.ApiKey);
 

@@ -14,7 +14,7 @@ namespace IvrVoice.Providers.Adapters;
 /// What every HTTP route shares: its own auth header only, bounded bodies, https-only downloads, error
 /// classification (docs/providers.md), audio identified by content, polling with backoff, and key redaction.
 /// </summary>
-internal abstract partial class HttpTtsProvider : ITtsProvider
+internal abstract partial class HttpTtsProvider : ITtsProvider, ISpeakerCapability
 {
     // Gemini TTS audio tokens per second of audio (Google's current figure; older pages said 32).
     private const double AudioTokensPerSecond = 25;
@@ -81,7 +81,7 @@ internal abstract partial class HttpTtsProvider : ITtsProvider
     }
 
     /// <summary>Whether the route passes two speakers on; routes that cannot are skipped for dialogue prompts.</summary>
-    protected virtual bool SupportsTwoSpeakers => false;
+    public virtual bool SupportsTwoSpeakers => false;
 
     protected abstract Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken);
 

@@ -21,7 +21,7 @@ internal sealed class SegmindTtsProvider(
     // Segmind's own default (0.4) is where Gemini TTS is reported to return no audio; send Google's default instead.
     private const double DefaultTemperature = 1.0;
 
-    protected override bool SupportsTwoSpeakers => true;
+    public override bool SupportsTwoSpeakers => true;
 
     protected override void Authenticate(HttpRequestMessage message) => message.Headers.Add("x-api-key", Options.ApiKey);
 

@@ -190,6 +190,17 @@ internal sealed partial class TtsRouter : ITtsRouter
         }
 
         List<ResilientRoute> serving = [.. routes.Where(r => r.Provider.Supports(request.Model))];
+        if (serving.Count > 0 && request.Speakers.Count == 2)
+        {
+            serving.RemoveAll(r => r.Provider is ISpeakerCapability { SupportsTwoSpeakers: false });
+            if (serving.Count == 0)
+            {
+                failures.Add(new TtsFailure(onlyProvider ?? RouterName, TtsFailureKind.Unavailable,
+                    $"no configured route for {request.Model} can voice two speakers (gemini and segmind can)"));
+                return serving;
+            }
+        }
+
         if (serving.Count == 0)
         {
             string configured = Routes.Count == 0 ? "none" : string.Join(", ", onlyProvider is null ? Routes : routes.Select(r => r.Name));
