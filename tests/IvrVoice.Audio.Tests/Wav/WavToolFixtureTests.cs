@@ -199,6 +199,26 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Select(s => (float)s), audio.Samples);
     }
 
+    [Fact]
+    public void Decode_EspeakNgStdout_MatchesWhatSoxReads()
+    {
+        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg) || !ExternalTools.IsAvailable(ExternalTools.Sox))
+        {
+            return;
+        }
+
+        // The offline engine writes a streaming header (sizes 0x7FFFF000-ish) when its output is a pipe.
+        byte[] wav = ExternalTools.RunEspeakNg("--stdout", "Thank you for calling. For billing, press one.").EnsureSuccess().StandardOutputBytes;
+        string path = _temp.Write("espeak.wav", wav);
+        byte[] soxSamples = ExternalTools.RunSox("-t", "wav", path, "-t", "raw", "-e", "signed", "-b", "16", "-").EnsureSuccess().StandardOutputBytes;
+
+        PcmAudio audio = AudioDecoder.Decode(wav);
+
+        Assert.Equal(22050, audio.SampleRate);
+        Assert.True(audio.Samples.Length > 22050 / 2, "at least half a second of speech");
+        Assert.Equal(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(soxSamples).ToArray().Select(s => (float)s), audio.Samples);
+    }
+
     private static string[] RawInput(string path, int rate, int channels) =>
         ["-t", "raw", "-e", "signed", "-b", "16", "-r", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", channels.ToString(System.Globalization.CultureInfo.InvariantCulture), path];
 
