@@ -117,6 +117,10 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
 
             CachedPrompt? back = await restarted.GetAsync(prompt.Metadata.Key, CancellationToken.None);
             Assert.Equal(prompt.Audio.ToArray(), back!.Audio.ToArray());
+            await using NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+            await using NpgsqlCommand storage = dataSource.CreateCommand(
+                "SELECT attstorage FROM pg_attribute WHERE attrelid = 'ivrvoice_prompts'::regclass AND attname = 'audio'");
+            Assert.Equal('e', (char)(await storage.ExecuteScalarAsync())!);
         }
         finally
         {

@@ -375,8 +375,10 @@ public sealed partial class DiskPromptStore : IPromptStore
 
             foreach (string path in Directory.EnumerateFiles(folder, "*" + TempExtension))
             {
-                // This process's own temporary files are live writes; never pull one from under its writer.
-                if (path.Contains(_instanceTag, StringComparison.Ordinal) || File.GetLastWriteTimeUtc(path) > staleBefore)
+                // This process's own temporary files ({key}.{tag}.{n}.tmp) are live writes; never pull one from under its writer.
+                string[] nameParts = System.IO.Path.GetFileName(path).Split('.');
+                bool ours = nameParts.Length == 4 && string.Equals(nameParts[1], _instanceTag, StringComparison.Ordinal);
+                if (ours || File.GetLastWriteTimeUtc(path) > staleBefore)
                 {
                     continue;
                 }
@@ -511,9 +513,14 @@ public sealed partial class DiskPromptStore : IPromptStore
         long now = _timeProvider.GetUtcNow().UtcTicks;
         if (!_index.TryGetValue(key, out IndexEntry? entry))
         {
-            // Written by another process sharing the folder: adopt it so eviction accounts for it.
+            // Written by another process sharing the folder: adopt it so eviction accounts for it. A busy lock means a
+            // writer here is indexing this key anyway, so never block a read on it.
             SemaphoreSlim keyLock = LockFor(key);
-            keyLock.Wait();
+            if (!keyLock.Wait(0))
+            {
+                return;
+            }
+
             try
             {
                 if (!_index.ContainsKey(key) && File.Exists(path))

@@ -20,5 +20,13 @@ CREATE TABLE IF NOT EXISTS ivrvoice_prompts (
     CONSTRAINT ivrvoice_prompts_length_matches_audio CHECK (byte_length = octet_length(audio))
 );
 
--- μ-law audio barely compresses: store it out of line without trying.
-ALTER TABLE ivrvoice_prompts ALTER COLUMN audio SET STORAGE EXTERNAL;
+-- μ-law audio barely compresses: store it out of line without trying. Checked first, because ALTER TABLE takes an
+-- exclusive lock that a restarting node should not take while the others serve.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_attribute
+               WHERE attrelid = 'ivrvoice_prompts'::regclass AND attname = 'audio' AND attstorage <> 'e') THEN
+        ALTER TABLE ivrvoice_prompts ALTER COLUMN audio SET STORAGE EXTERNAL;
+    END IF;
+END
+$$;
