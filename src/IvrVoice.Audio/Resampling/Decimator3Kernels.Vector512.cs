@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace IvrVoice.Audio.Resampling;
+
+internal static partial class Decimator3Kernels
+{
+    // Rolling layout for 16-lane blocks: entry s * 12 + r * 4 + i is Taps[3 * (s + 16 * i) + r], the tap that phase
+    // sample o (with o % 16 == s) meets in the block i blocks behind the newest one.
+    private static readonly float[] RollingTaps512 = BuildRollingTaps(16);
+
+    /// <summary>
+    /// Sixteen outputs per vector, data-stationary. A block of 16 outputs starting at J reads phase_r[o .. o + 15] with
+    /// tap q = o - J, so one loaded phase vector serves the four blocks J = o - s, o - s - 16, o - s - 32, o - s - 48
+    /// (s = o mod 16) with taps s, s + 16, s + 32, s + 48. Four accumulators hold those blocks; after 16 steps of o the
+    /// oldest block has seen all 64 taps of each phase and is stored, and the others move one place back. Per step:
+    /// 3 vector loads feed 12 FMAs whose taps come as embedded broadcasts, so the loop runs at the FMA limit instead of
+    /// the load limit. Each block still accumulates taps in order q = 0..63 with r innermost, as the oracle does.
+    /// The three warm-up rounds compute blocks before <paramref name="first"/>, which are discarded; they read no phase
+    /// sample the stored blocks do not also read. Returns the number of outputs written (a multiple of 16).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int ComputeVector512(ReadOnlySpan<float> phases, int stride, int first, Span<float> output)
+    {
+        int blocks = output.Length / 16;
+        if (blocks == 0)
+        {
+            return 0;
+        }
+
+        CheckBounds(phases, stride, first, blocks * 16);
+        ref float p0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(phases), first);
+        ref float p1 = ref Unsafe.Add(ref p0, stride);
+        ref float p2 = ref Unsafe.Add(ref p1, stride);
+        ref float rolling = ref MemoryMarshal.GetArrayDataReference(RollingTaps512);
+        ref float y = ref MemoryMarshal.GetReference(output);
+
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        nuint o = 0;
+        for (int round = 0; round < blocks + 3; round++)
+        {
+            ref float t = ref rolling;
+            for (int s = 0; s < 16; s++, o++)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref p0, o);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 0)), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 1)), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 2)), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 3)), a3);
+                v = Vector512.LoadUnsafe(ref p1, o);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 4)), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 5)), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 6)), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 7)), a3);
+                v = Vector512.LoadUnsafe(ref p2, o);
+                a0 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 8)), a0);
+                a1 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 9)), a1);
+                a2 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 10)), a2);
+                a3 = Vector512.FusedMultiplyAdd(v, Vector512.Create(Unsafe.Add(ref t, 11)), a3);
+                t = ref Unsafe.Add(ref t, 12);
+            }
+
+            if (round >= 3)
+            {
+                a3.StoreUnsafe(ref y, (nuint)(16 * (round - 3)));
+            }
+
+            a3 = a2;
+            a2 = a1;
+            a1 = a0;
+            a0 = Vector512<float>.Zero;
+        }
+
+        return blocks * 16;
+    }
+
+    private static float[] BuildRollingTaps(int lanes)
+    {
+        int blocksLive = PhaseTaps / lanes;
+        float[] table = new float[lanes * 3 * blocksLive];
+        ReadOnlySpan<float> taps = Taps;
+        for (int s = 0; s < lanes; s++)
+        {
+            for (int r = 0; r < 3; r++)
+            {
+                for (int i = 0; i < blocksLive; i++)
+                {
+                    table[(s * 3 * blocksLive) + (r * blocksLive) + i] = taps[(3 * (s + (lanes * i))) + r];
+                }
+            }
+        }
+
+        return table;
+    }
+}

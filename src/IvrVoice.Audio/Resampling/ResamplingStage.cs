@@ -1,0 +1,33 @@
+namespace IvrVoice.Audio.Resampling;
+
+/// <summary>
+/// One rate change with its input buffer. The stream it sees is the input, preceded by the stage's leading zeros
+/// (so the first output is centred on the first input sample) and, at the end of a stream, followed by the zeros the
+/// last outputs' windows need. Outputs are computed from buffered input only; the caller drives Append and Produce.
+/// </summary>
+internal abstract class ResamplingStage
+{
+    /// <summary>Buffers as much of the input as fits and returns how many samples it took.</summary>
+    public abstract int Append(ReadOnlySpan<float> input);
+
+    /// <inheritdoc cref="Append(ReadOnlySpan{float})"/>
+    public abstract int Append(ReadOnlySpan<short> input);
+
+    /// <summary>Buffers up to <paramref name="count"/> zeros and returns how many it took.</summary>
+    public abstract int AppendZeros(int count);
+
+    /// <summary>Computes the outputs the buffered input allows, at most <paramref name="output"/>'s length, and drops input no later output needs.</summary>
+    public abstract int Produce(Span<float> output);
+
+    /// <summary>How many outputs a stream of <paramref name="inputLength"/> samples allows before it is flushed.</summary>
+    public abstract long AvailableOutputs(long inputLength);
+
+    /// <summary>How many outputs a whole stream of <paramref name="inputLength"/> samples has: ceil(n × out / in).</summary>
+    public abstract long TotalOutputs(long inputLength);
+
+    /// <summary>Zeros to append after <paramref name="inputLength"/> samples so that all <see cref="TotalOutputs"/> can be computed.</summary>
+    public abstract long FlushZeros(long inputLength);
+
+    /// <summary>Forgets the stream: empties the buffer and restores the leading zeros.</summary>
+    public abstract void Reset();
+}

@@ -1,0 +1,161 @@
+using System.Runtime.Intrinsics;
+using IvrVoice.Audio.Resampling;
+using IvrVoice.Testing;
+
+namespace IvrVoice.Audio.Tests.Resampling;
+
+/// <summary>Every width of the 3:1 kernels against the scalar oracle, at every length up to several of the widest blocks.</summary>
+public class Decimator3KernelsTests
+{
+    private const int Stride = 400;
+
+    public static TheoryData<int> Lengths => [.. Enumerable.Range(0, 4 * 16 * 4 + 3)];   // 0 .. 259: partial, exact and +tail blocks
+
+    [Theory, MemberData(nameof(Lengths))]
+    public void ComputeVector512_AnyLength_EqualsScalarOracle(int length)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return;
+        }
+
+        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector512, 16);
+    }
+
+    [Theory, MemberData(nameof(Lengths))]
+    public void ComputeVector256_AnyLength_EqualsScalarOracle(int length)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return;
+        }
+
+        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector256, 8);
+    }
+
+    [Theory, MemberData(nameof(Lengths))]
+    public void ComputeVector128_AnyLength_EqualsScalarOracle(int length)
+    {
+        if (!Vector128.IsHardwareAccelerated)
+        {
+            return;
+        }
+
+        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector128, 4);
+    }
+
+    [Theory, MemberData(nameof(Lengths))]
+    public void Compute_AnyLength_EqualsScalarOracle(int length)
+    {
+        AssertWidthEqualsOracle(length, (phases, stride, first, output) =>
+        {
+            Decimator3Kernels.Compute(phases, stride, first, output);
+            return output.Length;
+        }, 1);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Deinterleave_EveryWidthAndStartPhase_PutsSampleTAtPhaseTMod3(int startPhase)
+    {
+        for (int length = 0; length <= 200; length++)
+        {
+            short[] pcm = SignalGenerator.RandomPcm16(length, seed: length);
+            float[] floats = SignalGenerator.ToFloat(pcm);
+            int start = 30 + startPhase;
+            float[] expected = new float[3 * Stride];
+            for (int i = 0; i < length; i++)
+            {
+                expected[(((start + i) % 3) * Stride) + ((start + i) / 3)] = pcm[i];
+            }
+
+            float[] fromFloats = new float[3 * Stride];
+            Decimator3Kernels.Deinterleave(floats, fromFloats, Stride, start);
+            Assert.Equal(expected, fromFloats);
+            float[] fromShorts = new float[3 * Stride];
+            Decimator3Kernels.Deinterleave(pcm, fromShorts, Stride, start);
+            Assert.Equal(expected, fromShorts);
+
+            // Each width directly, from a phase-aligned start, against the same layout.
+            int aligned = 30;
+            float[] reference = new float[3 * Stride];
+            for (int i = 0; i < length; i++)
+            {
+                reference[(((aligned + i) % 3) * Stride) + ((aligned + i) / 3)] = pcm[i];
+            }
+
+            foreach ((bool accelerated, int group, Func<float[], int> floatKernel, Func<float[], int> shortKernel) in new (bool, int, Func<float[], int>, Func<float[], int>)[]
+            {
+                (Vector512.IsHardwareAccelerated, 48, p => Decimator3Kernels.DeinterleaveVector512(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector512(pcm, p, Stride, aligned / 3)),
+                (Vector256.IsHardwareAccelerated, 24, p => Decimator3Kernels.DeinterleaveVector256(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector256(pcm, p, Stride, aligned / 3)),
+                (Vector128.IsHardwareAccelerated, 12, p => Decimator3Kernels.DeinterleaveVector128(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector128(pcm, p, Stride, aligned / 3)),
+            })
+            {
+                if (!accelerated)
+                {
+                    continue;
+                }
+
+                foreach (Func<float[], int> kernel in new[] { floatKernel, shortKernel })
+                {
+                    float[] actual = new float[3 * Stride];
+                    int consumed = kernel(actual);
+                    Assert.Equal(length / group * group, consumed);
+                    float[] expectedPart = new float[3 * Stride];
+                    for (int i = 0; i < consumed; i++)
+                    {
+                        expectedPart[(((aligned + i) % 3) * Stride) + ((aligned + i) / 3)] = reference[(((aligned + i) % 3) * Stride) + ((aligned + i) / 3)];
+                    }
+
+                    Assert.Equal(expectedPart, actual);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Taps_EmbeddedTable_IsTheDesignRoundedToFloat()
+    {
+        double[] design = DecimatorTapDesign.Design();
+        ReadOnlySpan<float> taps = Decimator3Kernels.Taps;
+
+        Assert.Equal(Decimator3Kernels.TapCount, taps.Length);
+        Assert.Equal(0f, taps[^1]);
+        for (int k = 0; k < design.Length; k++)
+        {
+            Assert.True(Math.Abs(taps[k] - design[k]) <= 1e-7, $"tap {k}: table {taps[k]:R}, design {design[k]:R}");
+            Assert.Equal(taps[k], taps[design.Length - 1 - k]);   // linear phase
+        }
+
+        double sum = 0;
+        foreach (float tap in taps)
+        {
+            sum += tap;
+        }
+
+        Assert.InRange(sum, 1 - 1e-6, 1 + 1e-6);
+        Assert.Equal(Decimator3Kernels.Delay, (design.Length - 1) / 2);
+    }
+
+    private delegate int Kernel(ReadOnlySpan<float> phases, int stride, int first, Span<float> output);
+
+    private static void AssertWidthEqualsOracle(int length, Kernel kernel, int block)
+    {
+        // Random phase data; outputs start at an odd offset so the loads are unaligned.
+        const int first = 5;
+        float[] phases = SignalGenerator.RandomFloats(3 * Stride, seed: length + 1);
+        float[] expected = new float[length];
+        Decimator3Kernels.ComputeScalar(phases, Stride, first, expected);
+
+        float[] actual = new float[length + 8];
+        Array.Fill(actual, float.NaN);   // the 8 past `length` are a canary
+        int done = kernel(phases, Stride, first, actual.AsSpan(0, length));
+        Assert.Equal(length / block * block, done);
+        Decimator3Kernels.ComputeScalar(phases, Stride, first + done, actual.AsSpan(done, length - done));
+
+        ResamplerStreamingTests.AssertBitsEqual(expected, actual[..length]);
+        Assert.All(actual[length..], v => Assert.True(float.IsNaN(v)));
+    }
+}
