@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using IvrVoice.Audio;
+using IvrVoice.Caching;
+using IvrVoice.Providers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Prompts;
+
+/// <summary>
+/// Turns a prompt request into cached telephone audio: normalise the request into a spec, key it, and on a miss
+/// render once through the provider routes, check the audio, master it, encode 8 kHz μ-law and store it.
+/// </summary>
+public sealed partial class PromptRenderer
+{
+    private readonly ITtsRouter _router;
+    private readonly PromptCache _cache;
+    private readonly PromptOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PromptRenderer> _logger;
+
+    public PromptRenderer(ITtsRouter router, PromptCache cache, IOptions<PromptOptions> options, TimeProvider time, ILogger<PromptRenderer> logger)
+    {
+        _router = router;
+        _cache = cache;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public PromptCache Cache => _cache;
+
+    /// <summary>Applies defaults and validates; throws <see cref="PromptRequestException"/> for requests that can never render.</summary>
+    public PromptSpec CreateSpec(PromptRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string text = PromptKeys.NormalizeText(request.Text ?? "");
+        if (text.Length == 0)
+        {
+            throw new PromptRequestException("Prompt text is empty.");
+        }
+        if (text.Length > _options.MaxTextLength)
+        {
+            throw new PromptRequestException($"Prompt text is {text.Length} characters; the limit is {_options.MaxTextLength} (Prompts:MaxTextLength).");
+        }
+        string model = ModelCatalog.Normalize(request.Model ?? _router.DefaultModel)
+            ?? throw new PromptRequestException($"Unknown model '{request.Model}'. Known models: {string.Join(", ", ModelCatalog.All)}.");
+        string voiceName = string.IsNullOrWhiteSpace(request.Voice) ? _options.DefaultVoice : request.Voice;
+        string voice = VoiceCatalog.Normalize(model, voiceName)
+            ?? throw new PromptRequestException($"Unknown voice '{voiceName}' for model {model}.");
+        if (request.Speakers.Count is not (0 or 2))
+        {
+            throw new PromptRequestException($"A prompt has one voice or exactly two speakers, not {request.Speakers.Count}.");
+        }
+        List<PromptSpeaker> speakers = [];
+        foreach (PromptSpeaker speaker in request.Speakers)
+        {
+            string speakerVoice = VoiceCatalog.Normalize(model, speaker.Voice)
+                ?? throw new PromptRequestException($"Unknown voice '{speaker.Voice}' for speaker '{speaker.Name}' and model {model}.");
+            speakers.Add(speaker with { Voice = speakerVoice });
+        }
+        if (request.Temperature is not null && !ModelCatalog.AcceptsTemperature(model))
+        {
+            throw new PromptRequestException($"Model {model} does not accept a temperature.");
+        }
+        string? style = string.IsNullOrWhiteSpace(request.Style) ? null : PromptKeys.NormalizeText(request.Style);
+        string? language = PromptKeys.NormalizeLanguage(request.Language ?? _options.DefaultLanguage) is { Length: > 0 } l ? l : null;
+        return new PromptSpec
+        {
+            Text = text,
+            Voice = voice,
+            Style = style,
+            Language = language,
+            Model = model,
+            Temperature = request.Temperature,
+            Speakers = speakers,
+            Mastering = request.Master ? MasteringOptions.Default.CanonicalForm() : "off",
+        };
+    }
+
+    /// <summary>The cached prompt for the spec, or null; never renders.</summary>
+    public ValueTask<CachedPrompt?> TryGetAsync(PromptSpec spec, CacheMode mode, CancellationToken cancellationToken) =>
+        _cache.TryGetAsync(PromptKeys.For(spec), mode, cancellationToken);
+
+    /// <summary>
+    /// The cached prompt, rendering it once on a miss (however many callers ask at once). A caller's token only stops
+    /// that caller waiting; the render finishes and is stored for the next caller.
+    /// </summary>
+    /// <exception cref="PromptRenderException">Every route failed or the audio failed quality checks.</exception>
+    public Task<CachedPrompt> GetOrRenderAsync(PromptSpec spec, RenderUrgency urgency, CacheMode mode, CancellationToken cancellationToken, string? onlyProvider = null)
+    {
+        PromptKey key = PromptKeys.For(spec);
+        return _cache.GetOrRenderAsync(key, token => RenderAsync(spec, key, urgency, onlyProvider, token), mode, cancellationToken);
+    }
+
+    /// <summary>Renders without touching the cache (library builds decide themselves what to store and pin).</summary>
+    public async Task<RenderedPrompt> RenderAsync(PromptSpec spec, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken)
+    {
+        PromptKey key = PromptKeys.For(spec);
+        (CachedPrompt prompt, TtsAudio source) = await RenderCoreAsync(spec, key, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
+        return new RenderedPrompt(prompt, source.RequestId, source.Usage, source.CostUsd, source.Latency);
+    }
+
+    private async Task<CachedPrompt> RenderAsync(PromptSpec spec, PromptKey key, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken) =>
+        (await RenderCoreAsync(spec, key, urgency, onlyProvider, cancellationToken).ConfigureAwait(false)).Prompt;
+
+    private async Task<(CachedPrompt Prompt, TtsAudio Source)> RenderCoreAsync(
+        PromptSpec spec, PromptKey key, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        TtsRequest request = new()
+        {
+            Text = spec.Text,
+            Voice = spec.Voice,
+            Style = spec.Style,
+            Language = spec.Language,
+            Model = spec.Model,
+            Temperature = spec.Temperature,
+            Speakers = [.. spec.Speakers.Select(s => new TtsSpeaker(s.Name, s.Voice))],
+            IdempotencyKey = key.ToString(),
+        };
+        RoutedTts routed = await _router.SynthesizeAsync(request, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
+        if (routed.Audio is not { } audio)
+        {
+            Log.AllRoutesFailed(_logger, key.ToString(), routed.Failures.Count);
+            throw new PromptRenderException(key, routed.Failures);
+        }
+
+        IReadOnlyList<string> problems = AudioQa.Check(audio.Pcm, spec.Text);
+        if (problems.Count > 0)
+        {
+            Log.QualityRejected(_logger, key.ToString(), audio.Provider, string.Join("; ", problems));
+            throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, "audio failed quality checks: " + string.Join("; ", problems))]);
+        }
+
+        MasteringOptions mastering = spec.Mastering == "off" ? MasteringOptions.Disabled : MasteringOptions.Default;
+        byte[] wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, mastering);
+        PromptMetadata metadata = new()
+        {
+            Key = key,
+            Text = spec.Text,
+            Voice = spec.Voice,
+            Model = spec.Model,
+            Language = spec.Language,
+            Style = spec.Style,
+            Provider = audio.Provider,
+            DurationSeconds = WavDurationSeconds(wav),
+            Sha256 = "",
+            RenderedAt = _time.GetUtcNow(),
+        };
+        Log.Rendered(_logger, key.ToString(), audio.Provider, (long)audio.Latency.TotalMilliseconds, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, wav.Length);
+        return (CachedPrompt.Create(metadata, wav), audio);
+    }
+
+    /// <summary>Duration of the μ-law WAV we just wrote: one byte per sample at 8 kHz after the header.</summary>
+    private static double WavDurationSeconds(byte[] wav) => AudioDecoder.Decode(wav).Duration.TotalSeconds;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information,
+            Message = "Rendered prompt {PromptKey} via {Provider}: provider {ProviderMs} ms, total {TotalMs} ms, {AudioBytes} bytes")]
+        public static partial void Rendered(ILogger logger, string promptKey, string provider, long providerMs, long totalMs, int audioBytes);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Every route failed for prompt {PromptKey} ({FailureCount} failures)")]
+        public static partial void AllRoutesFailed(ILogger logger, string promptKey, int failureCount);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Audio from {Provider} for prompt {PromptKey} failed quality checks: {Problems}")]
+        public static partial void QualityRejected(ILogger logger, string promptKey, string provider, string problems);
+    }
+}
+
+/// <summary>A freshly rendered prompt with what the provider reported about it (for build manifests and cost reports).</summary>
+public sealed record RenderedPrompt(CachedPrompt Prompt, string? ProviderRequestId, TtsUsage? Usage, decimal? CostUsd, TimeSpan ProviderLatency);

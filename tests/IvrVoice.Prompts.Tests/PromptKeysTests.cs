@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using IvrVoice.Prompts;
+
+namespace IvrVoice.Prompts.Tests;
+
+public sealed class PromptKeysTests
+{
+    private static readonly PromptSpec s_baseline = new()
+    {
+        Text = "Thank you for calling Northwind Dental.",
+        Voice = "Kore",
+        Style = "calm, warm",
+        Language = "en-US",
+        Model = "gemini-3.1-flash-tts",
+        Mastering = "m1",
+    };
+
+    // Pinned values come from scripts/prompt-key-oracle.py, written apart from the C# encoder.
+    // A change here means every cached prompt in every deployment is re-rendered. If it is intended,
+    // bump PromptKeys.PipelineVersion or the encoding tag and update these values in the same commit.
+    [Fact]
+    public void For_Baseline_MatchesPinnedGoldenKey() =>
+        Assert.Equal("15fa64593ac6ea9dcaac65610cd4b4b6c34fda3e18f4b0a8fd3d5c7d62a905a6", PromptKeys.For(s_baseline).ToString());
+
+    [Fact]
+    public void For_TwoSpeakersAndTemperature_MatchesPinnedGoldenKey() =>
+        Assert.Equal("5d7f4530fe040aaff71517ee3888a4cd80f5c136af73801f1a8879bd698d511c", PromptKeys.For(s_baseline with
+        {
+            Temperature = 1.0,
+            Speakers = [new PromptSpeaker("Agent", "Kore"), new PromptSpeaker("Caller", "Puck")],
+        }).ToString());
+
+    [Fact]
+    public void CanonicalBytes_Baseline_EqualIndependentEncoding()
+    {
+        // Built here field by field, independently of the production encoder: 4-byte big-endian length, then UTF-8.
+        string[] parts =
+        [
+            "encoding", "ivrvoice.prompt-key/1", "pipeline", "1", "text", "Thank you for calling Northwind Dental.",
+            "voice", "Kore", "style", "calm, warm", "language", "en-US", "model", "gemini-3.1-flash-tts",
+            "temperature", "", "speakers", "0", "mastering", "m1", "output", "mulaw-wav",
+        ];
+        List<byte> expected = [];
+        foreach (string part in parts)
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(part);
+            expected.AddRange([(byte)(utf8.Length >> 24), (byte)(utf8.Length >> 16), (byte)(utf8.Length >> 8), (byte)utf8.Length]);
+            expected.AddRange(utf8);
+        }
+
+        Assert.Equal(expected.ToArray(), PromptKeys.CanonicalBytes(s_baseline));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected.ToArray())), PromptKeys.For(s_baseline).ToString());
+    }
+
+    [Theory]
+    [InlineData("Thank you for calling   Northwind Dental.")]
+    [InlineData("  Thank you for calling Northwind Dental.\n")]
+    [InlineData("Thank you\tfor calling\u00A0Northwind Dental.")]
+    [InlineData("Thank you for calling\r\nNorthwind Dental.")]
+    public void For_WhitespaceVariants_SameKey(string text) =>
+        Assert.Equal(PromptKeys.For(s_baseline), PromptKeys.For(s_baseline with { Text = text }));
+
+    [Fact]
+    public void For_DecomposedUnicode_SameKeyAsComposed()
+    {
+        PromptSpec composed = s_baseline with { Text = "Gracias por llamar a la cl\u00EDnica." };
+        PromptSpec decomposed = s_baseline with { Text = "Gracias por llamar a la cli\u0301nica." };
+
+        Assert.NotEqual(composed.Text, decomposed.Text);
+        Assert.Equal(PromptKeys.For(composed), PromptKeys.For(decomposed));
+    }
+
+    [Fact]
+    public void For_LanguageCasing_SameKey() =>
+        Assert.Equal(PromptKeys.For(s_baseline), PromptKeys.For(s_baseline with { Language = "en_us" }));
+
+    public static TheoryData<PromptSpec> SoundChanges() =>
+    [
+        s_baseline with { Text = "Thank you for calling Northwind Dental!" },
+        s_baseline with { Voice = "Puck" },
+        s_baseline with { Style = "cheerful" },
+        s_baseline with { Style = null },
+        s_baseline with { Language = "en-GB" },
+        s_baseline with { Language = null },
+        s_baseline with { Model = "gemini-3.8-flash-tts" },
+        s_baseline with { Temperature = 0.9 },
+        s_baseline with { Mastering = "off" },
+        s_baseline with { OutputFormat = "alaw-wav" },
+        s_baseline with { Speakers = [new PromptSpeaker("A", "Kore"), new PromptSpeaker("B", "Puck")] },
+        s_baseline with { Speakers = [new PromptSpeaker("A", "Puck"), new PromptSpeaker("B", "Kore")] },
+    ];
+
+    [Theory]
+    [MemberData(nameof(SoundChanges))]
+    public void For_AnythingThatChangesTheSound_ChangesTheKey(PromptSpec changed) =>
+        Assert.NotEqual(PromptKeys.For(s_baseline), PromptKeys.For(changed));
+
+    [Fact]
+    public void For_FieldBoundariesShifted_DifferentKeys()
+    {
+        // "ab" + "c" must not collide with "a" + "bc" across adjacent fields.
+        PromptSpec a = s_baseline with { Voice = "Kore", Style = "x" };
+        PromptSpec b = s_baseline with { Voice = "Korex", Style = null };
+        Assert.NotEqual(PromptKeys.For(a), PromptKeys.For(b));
+    }
+}
