@@ -48,7 +48,7 @@ public sealed partial class TtsEmulator
             ? "Request blocked by the RAI safety filter"
             : job.EndFault?.Kind == FaultKind.JobError ? "Internal system error" : "Generation failed");
 
-    private string FileUrl(EmulatedJob job) => $"{Root}/{job.Route}/files/{job.Id}.wav";
+    private string FileUrl(EmulatedJob job) => $"{ResultUrlRoot ?? Root}/{job.Route}/files/{job.Id}.wav";
 
     // GET /{route}/files/{id}.wav: the result download. Public, like the providers' CDNs: no key is needed.
     private void MapFiles(WebApplication app, string route) =>

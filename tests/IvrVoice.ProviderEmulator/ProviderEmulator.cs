@@ -44,6 +44,9 @@ public sealed partial class TtsEmulator : IAsyncDisposable
 
     public TimeSpan ProcessingFor { get; set; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>When set, result URLs point here instead of at the emulator (to check that clients refuse plain http elsewhere).</summary>
+    public string? ResultUrlRoot { get; set; }
+
     /// <summary>Size of the body an <see cref="FaultKind.Oversize"/> fault sends.</summary>
     public int OversizeBytes { get; set; } = 3 * 1024 * 1024;
 

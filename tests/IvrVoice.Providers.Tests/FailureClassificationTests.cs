@@ -146,6 +146,26 @@ public sealed class FailureClassificationTests : IClassFixture<EmulatorFixture>
         Assert.False(failure.IsTransient);
     }
 
+    [Theory]
+    [InlineData("vtrix")]
+    [InlineData("pixazo")]
+    public async Task SynthesizeAsync_ResultUrlPlainHttpOffThisMachine_IsNotDownloaded(string route)
+    {
+        _emulator.ResultUrlRoot = "http://media.example.test";
+        try
+        {
+            TtsFailure failure = await SingleFailureAsync(route);
+
+            Assert.Equal(TtsFailureKind.TransientUpstream, failure.Kind);
+            Assert.Contains("not https", failure.Message, StringComparison.Ordinal);
+            Assert.Empty(_emulator.RequestsTo(route, FaultPhase.Result));
+        }
+        finally
+        {
+            _emulator.ResultUrlRoot = null;
+        }
+    }
+
     [Fact]
     public async Task SynthesizeAsync_SegmindNoCredits406_IsInsufficientCredit()
     {

@@ -289,6 +289,23 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
         Assert.Equal(2, _emulator.MaxConcurrent("aigateway"));
     }
 
+    [Fact]
+    public async Task SynthesizeAsync_ThirtyPercentRandomFaults_EveryRenderStillSucceeds()
+    {
+        _emulator.SetFaultRate(0.3, seed: 11);
+        using RouterHarness harness = new(_emulator.Settings("gemini", "openrouter", "vtrix"));
+        List<RoutedTts> results = [];
+
+        for (int i = 0; i < 24; i++)
+        {
+            results.Add(await harness.Router.SynthesizeAsync(RouterHarness.Request($"Prompt {i}."), RenderUrgency.Batch, null, CancellationToken.None));
+        }
+
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join("; ", r.Failures)));
+        Assert.Contains(results, r => r.Failures.Count > 0);   // the faults really struck
+        Assert.All(results, r => Assert.Equal(_emulator.Clip.Samples.Length, r.Audio!.Pcm.Samples.Length));
+    }
+
     private static BreakerState State(RouterHarness harness) => harness.Router.GetHealth().Single(h => h.Name == "aigateway").State;
 
     /// <summary>Collects the IvrVoice.Providers instruments' measurements.</summary>
