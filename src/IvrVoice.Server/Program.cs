@@ -1,7 +1,36 @@
+using IvrVoice.Prompts;
+using IvrVoice.Server.Announcements;
+using IvrVoice.Server.Api;
+using IvrVoice.Server.Health;
+using IvrVoice.Server.Hosting;
+using IvrVoice.Server.Media;
+using IvrVoice.Server.Metrics;
+using IvrVoice.Server.Voice;
+
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+builder.AddEmbeddedDefaults();
+builder.AddServerLogging();
+
+builder.Services.AddServiceOptions();
+builder.Services.AddServerMetrics();
+builder.Services.AddPromptRendering(builder.Configuration);
+builder.Services.AddCallFlows();
+builder.Services.AddAnnouncements();
+builder.Services.AddPromptApi();
+
 WebApplication app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.Run();
+app.UseRequestLogging();
+app.UseRateLimiter();
+app.UseMediaSignatureCheck();
+
+app.MapHealth();
+app.MapMetrics();
+app.MapPromptMedia();
+app.MapAnnouncements();
+app.MapTwilioWebhooks();
+app.MapPromptApi();
+
+return app.RunService();
 
 /// <summary>Entry point type, public so integration tests can host the app.</summary>
 public partial class Program;

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using IvrVoice.Caching;
+using IvrVoice.Prompts;
+using IvrVoice.Providers;
+using IvrVoice.Server.Announcements;
+using IvrVoice.Server.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace IvrVoice.Server.Api;
+
+internal static class PromptApiEndpoints
+{
+    /// <summary>Header that chooses how a request uses the cache; the query parameter <c>cache</c> does the same.</summary>
+    public const string CacheModeHeader = "X-Cache-Mode";
+
+    /// <summary>Largest JSON body accepted: far above the longest prompt text, far below anything that could hurt.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static IServiceCollection AddPromptApi(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeys>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        services.AddRenderRateLimiting();
+        return services;
+    }
+
+    /// <summary>
+    /// <c>POST /api/prompts</c> renders (or finds) a prompt and returns its key, URL, duration and provider;
+    /// <c>GET /api/prompts/{key}</c> returns a cached prompt's metadata; <c>POST /api/announcements</c> signs a dynamic
+    /// announcement URL. All need an API key; the two POSTs are rate limited.
+    /// </summary>
+    public static IEndpointRouteBuilder MapPromptApi(this IEndpointRouteBuilder endpoints)
+    {
+        RouteGroupBuilder api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        api.MapPost("/prompts", RenderAsync).RequireRateLimiting(RenderRateLimiting.PolicyName);
+        api.MapGet("/prompts/{key}", GetMetadataAsync);
+        api.MapPost("/announcements", SignAnnouncementAsync).RequireRateLimiting(RenderRateLimiting.PolicyName);
+        return endpoints;
+    }
+
+    private static async Task<IResult> RenderAsync(HttpContext context, PromptRenderer renderer, PublicUrls urls)
+    {
+        if (!TryReadCacheMode(context.Request, out CacheMode mode, out IResult? modeProblem))
+        {
+            return modeProblem;
+        }
+
+        (RenderPromptBody? body, IResult? bodyProblem) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyProblem!;
+        }
+
+        PromptSpec spec;
+        try
+        {
+            spec = renderer.CreateSpec(ToRequest(body));
+        }
+        catch (PromptRequestException exception)
+        {
+            return ApiProblems.InvalidPrompt(exception);
+        }
+
+        CachedPrompt prompt;
+        try
+        {
+            // A library-style render: the batch deadline applies; the caller's disconnect only ends its own wait.
+            prompt = await renderer.GetOrRenderAsync(spec, RenderUrgency.Batch, mode, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (PromptRenderException exception)
+        {
+            return ApiProblems.RenderFailed(exception);
+        }
+        catch (TimeoutException)
+        {
+            return ApiProblems.RenderTimedOut();
+        }
+
+        PromptMetadata metadata = prompt.Metadata;
+        bool stored = mode == CacheMode.ReadWrite
+            || await renderer.Cache.GetMetadataAsync(metadata.Key, context.RequestAborted).ConfigureAwait(false) is not null;
+        return Results.Ok(new RenderedPromptResponse(
+            metadata.Key.ToString(), urls.PromptAudio(context, metadata.Key), metadata.DurationSeconds, metadata.Provider, stored));
+    }
+
+    private static async Task<IResult> GetMetadataAsync(string key, HttpContext context, PromptCache cache, PublicUrls urls)
+    {
+        if (!PromptKey.TryParse(key, out PromptKey promptKey))
+        {
+            return ApiProblems.BadRequest("Malformed prompt key", $"A prompt key is exactly {PromptKey.Length} lowercase hexadecimal characters.");
+        }
+
+        PromptMetadata? metadata = await cache.GetMetadataAsync(promptKey, context.RequestAborted).ConfigureAwait(false);
+        if (metadata is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown prompt", detail: $"No prompt {promptKey} is cached.");
+        }
+
+        return Results.Ok(new PromptMetadataResponse(
+            metadata.Key.ToString(), urls.PromptAudio(context, metadata.Key), metadata.Text, metadata.Voice, metadata.Model, metadata.Language,
+            metadata.Style, metadata.Provider, metadata.DurationSeconds, metadata.ByteLength, metadata.Sha256, metadata.RenderedAt,
+            metadata.Pinned, metadata.Format));
+    }
+
+    private static async Task<IResult> SignAnnouncementAsync(HttpContext context, PromptRenderer renderer, AnnouncementUrls announcements, PublicUrls urls, TimeProvider time)
+    {
+        (RenderPromptBody? body, IResult? bodyProblem) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyProblem!;
+        }
+
+        if (body.Temperature is not null || body.Speakers is { Count: > 0 } || body.Master is not null)
+        {
+            return ApiProblems.BadRequest("Invalid announcement", "An announcement takes text, voice, style, language and model only.");
+        }
+
+        PromptSpec spec;
+        try
+        {
+            // Checked now, so a URL that could never render is refused here rather than when Twilio fetches it.
+            spec = renderer.CreateSpec(ToRequest(body));
+        }
+        catch (PromptRequestException exception)
+        {
+            return ApiProblems.InvalidPrompt(exception);
+        }
+
+        DateTimeOffset expires = time.GetUtcNow() + context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServiceOptions>>().Value.AnnouncementUrlLifetime;
+        string pathAndQuery = announcements.CreatePathAndQuery(new Announcement(body.Text!, body.Voice, body.Style, body.Language, body.Model), expires);
+        return Results.Ok(new AnnouncementResponse(PromptKeys.For(spec).ToString(), urls.Absolute(context, pathAndQuery), expires));
+    }
+
+    private static PromptRequest ToRequest(RenderPromptBody body) => new()
+    {
+        Text = body.Text ?? "",
+        Voice = body.Voice,
+        Style = body.Style,
+        Language = body.Language,
+        Model = body.Model,
+        Temperature = body.Temperature,
+        Speakers = [.. (body.Speakers ?? []).Select(s => new PromptSpeaker(s.Name ?? "", s.Voice ?? ""))],
+        Master = body.Master ?? true,
+    };
+
+    private static async Task<(RenderPromptBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        if (!request.HasJsonContentType())
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "JSON required", detail: "Send the prompt as application/json."));
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxBodyBytes} bytes."));
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        try
+        {
+            RenderPromptBody? body = await JsonSerializer.DeserializeAsync(request.Body, ServerJsonContext.Default.RenderPromptBody, context.RequestAborted).ConfigureAwait(false);
+            return body is null
+                ? (null, ApiProblems.BadRequest("Invalid JSON", "The body is JSON null; send an object with at least \"text\"."))
+                : (body, null);
+        }
+        catch (JsonException exception)
+        {
+            // System.Text.Json names the path and the member (e.g. an unknown property), never more of the body.
+            return (null, ApiProblems.BadRequest("Invalid JSON", exception.Message));
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxBodyBytes} bytes."));
+        }
+    }
+
+    /// <summary>Reads <c>X-Cache-Mode</c> or <c>?cache=</c>: read-write (default), read-only or bypass.</summary>
+    internal static bool TryReadCacheMode(HttpRequest request, out CacheMode mode, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out IResult? problem)
+    {
+        string? text = request.Headers[CacheModeHeader].FirstOrDefault() ?? request.Query["cache"].FirstOrDefault();
+        problem = null;
+        mode = CacheMode.ReadWrite;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "read-write" or "readwrite":
+                return true;
+            case "read-only" or "readonly":
+                mode = CacheMode.ReadOnly;
+                return true;
+            case "bypass":
+                mode = CacheMode.Bypass;
+                return true;
+            default:
+                problem = ApiProblems.BadRequest("Invalid cache mode", $"{CacheModeHeader} (or ?cache=) must be read-write, read-only or bypass.");
+                return false;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+
+namespace IvrVoice.Server.Api;
+
+/// <summary>The body of <c>POST /api/prompts</c>. Unknown members are refused, so a misspelt setting is an error, not a default.</summary>
+internal sealed record RenderPromptBody
+{
+    public string? Text { get; init; }
+
+    public string? Voice { get; init; }
+
+    public string? Style { get; init; }
+
+    public string? Language { get; init; }
+
+    public string? Model { get; init; }
+
+    public double? Temperature { get; init; }
+
+    public IReadOnlyList<SpeakerBody>? Speakers { get; init; }
+
+    /// <summary>Telephony mastering; on unless false.</summary>
+    public bool? Master { get; init; }
+}
+
+internal sealed record SpeakerBody(string? Name, string? Voice);
+
+/// <summary>The answer of <c>POST /api/prompts</c>.</summary>
+/// <param name="Stored">Whether the prompt is in the cache now, so <paramref name="Url"/> serves it (false after a bypass or read-only render).</param>
+internal sealed record RenderedPromptResponse(string Key, string Url, double DurationSeconds, string Provider, bool Stored);
+
+/// <summary>The answer of <c>POST /api/announcements</c>: a signed URL that renders the text when fetched.</summary>
+internal sealed record AnnouncementResponse(string Key, string Url, DateTimeOffset ExpiresAt);
+
+/// <summary>The answer of <c>GET /api/prompts/{key}</c>.</summary>
+internal sealed record PromptMetadataResponse(
+    string Key,
+    string Url,
+    string Text,
+    string Voice,
+    string Model,
+    string? Language,
+    string? Style,
+    string Provider,
+    double DurationSeconds,
+    long ByteLength,
+    string Sha256,
+    DateTimeOffset RenderedAt,
+    bool Pinned,
+    string Format);
+
+/// <summary>The answer of <c>/readyz</c>.</summary>
+internal sealed record ReadinessResponse(string Status, StoreReadiness Store, IReadOnlyList<RouteReadiness> Routes, int Flows);
+
+internal sealed record StoreReadiness(string Name, bool Healthy, string Description, long? Entries, long? StoredBytes);
+
+internal sealed record RouteReadiness(string Name, string Breaker);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(RenderPromptBody))]
+[JsonSerializable(typeof(RenderedPromptResponse))]
+[JsonSerializable(typeof(AnnouncementResponse))]
+[JsonSerializable(typeof(PromptMetadataResponse))]
+[JsonSerializable(typeof(ReadinessResponse))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace IvrVoice.Server.Hosting;
+
+/// <summary>
+/// Writes one line per request: method, path, status and elapsed milliseconds. Never the query string (GET webhooks carry the
+/// caller's number there, announcement URLs carry text and a signature) and never a header.
+/// </summary>
+internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger, ServerMetrics metrics)
+{
+    private const int MaxLoggedPathLength = 200;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        long started = Stopwatch.GetTimestamp();
+        bool failed = false;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+            // An exception that escaped every handler becomes a 500 further out, whatever the response says now.
+            int status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            metrics.RequestCompleted(route, status, elapsed);
+            Log.Request(logger, context.Request.Method, SafePath(context.Request), status, elapsed.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The decoded path, with control characters replaced and its length capped so a hostile path cannot forge log lines.</summary>
+    internal static string SafePath(HttpRequest request)
+    {
+        string path = (request.PathBase + request.Path).Value ?? "/";
+        if (path.Length > MaxLoggedPathLength)
+        {
+            path = string.Concat(path.AsSpan(0, MaxLoggedPathLength), "…");
+        }
+
+        return string.Create(path.Length, path, static (span, source) =>
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms")]
+        public static partial void Request(ILogger logger, string method, string path, int statusCode, double elapsedMs);
+    }
+}
+
+internal static class RequestLoggingExtensions
+{
+    /// <summary>One log line and one metric per request; put it first so refusals by later middleware are counted too.</summary>
+    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.UseMiddleware<RequestLoggingMiddleware>();
+}

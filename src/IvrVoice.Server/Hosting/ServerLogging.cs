@@ -1,0 +1,80 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Json;
+using Serilog.Settings.Configuration;
+
+namespace IvrVoice.Server.Hosting;
+
+internal static class ServerLogging
+{
+    // ASP.NET Core's hosting log writes each request's full URL, query included, at Information; GET webhooks carry the
+    // caller's number there. HttpClient's log writes provider URLs. Neither may appear below Warning, whatever the settings say.
+    private static readonly string[] QuietSources = ["Microsoft.AspNetCore.Hosting.Diagnostics", "System.Net.Http.HttpClient"];
+
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj} <{SourceContext}>{NewLine}{Exception}";
+
+    /// <summary>
+    /// Sends every log through Serilog, configured from the <c>Serilog</c> section. Without a <c>Serilog:WriteTo</c> entry the
+    /// console gets text or JSON lines as <c>Service:LogFormat</c> says.
+    /// </summary>
+    public static WebApplicationBuilder AddServerLogging(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        // Serilog's own levels decide; the Microsoft filter would otherwise drop Debug before Serilog sees it.
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        // Built from the final configuration (after test hosts and the command line have added theirs).
+        builder.Services.AddSingleton<ILoggerProvider>(services =>
+            new SerilogLoggerProvider(CreateLogger(services.GetRequiredService<IConfiguration>()), dispose: true));
+        return builder;
+    }
+
+    internal static Serilog.Core.Logger CreateLogger(IConfiguration configuration)
+    {
+        ConfigurationReaderOptions readerOptions = new(typeof(ConsoleLoggerConfigurationExtensions).Assembly)
+        {
+            SectionName = "Serilog",
+        };
+        LoggerConfiguration logger = new LoggerConfiguration()
+            .ReadFrom.Configuration(configuration, readerOptions)
+            .Enrich.FromLogContext()
+            .Filter.ByExcluding(IsQuietSourceBelowWarning)
+            .Filter.ByExcluding(IsReportedStartupError);
+
+        if (!configuration.GetSection("Serilog:WriteTo").GetChildren().Any())
+        {
+            // An unreadable value falls back to text here; options validation then stops the start-up naming the setting.
+            bool json = Enum.TryParse(configuration[$"{ServiceOptions.SectionName}:{nameof(ServiceOptions.LogFormat)}"], ignoreCase: true, out LogFormat format)
+                && format == LogFormat.Json;
+            logger = json
+                ? logger.WriteTo.Console(new JsonFormatter(renderMessage: true))
+                : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return logger.CreateLogger();
+    }
+
+    /// <summary>Start-up errors that <see cref="ServiceHosting.RunService"/> prints as a plain list; the host's stack trace adds nothing.</summary>
+    private static bool IsReportedStartupError(LogEvent logEvent) =>
+        logEvent.Exception is Microsoft.Extensions.Options.OptionsValidationException or Voice.CallFlowLibraryException;
+
+    private static bool IsQuietSourceBelowWarning(LogEvent logEvent)
+    {
+        if (logEvent.Level >= LogEventLevel.Warning
+            || !logEvent.Properties.TryGetValue("SourceContext", out LogEventPropertyValue? value)
+            || value is not ScalarValue { Value: string source })
+        {
+            return false;
+        }
+
+        foreach (string quiet in QuietSources)
+        {
+            if (source.StartsWith(quiet, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

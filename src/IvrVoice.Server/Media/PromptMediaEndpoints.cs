@@ -1,0 +1,68 @@
+using IvrVoice.Caching;
+using IvrVoice.Server.Hosting;
+using IvrVoice.Telephony;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Server.Media;
+
+internal static partial class PromptMediaEndpoints
+{
+    /// <summary>How long a client should wait before retrying while the store is unreachable.</summary>
+    private const int StoreRetryAfterSeconds = 5;
+
+    /// <summary>
+    /// <c>GET|HEAD /prompts/{key}.wav</c>: a cached prompt's μ-law WAV. The URL names the content (the key hashes everything that
+    /// changes the sound), so it is served as immutable. Nothing is rendered here: an unknown key is 404, a malformed one 400.
+    /// </summary>
+    public static IEndpointRouteBuilder MapPromptMedia(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods("/prompts/{key}.wav", [HttpMethods.Get, HttpMethods.Head], GetPromptAsync);
+        return endpoints;
+    }
+
+    /// <summary>With <c>Service:RequireTwilioSignatureForMedia</c>, refuses unsigned requests under <c>/prompts</c> (403).</summary>
+    public static IApplicationBuilder UseMediaSignatureCheck(this IApplicationBuilder app)
+    {
+        ServiceOptions options = app.ApplicationServices.GetRequiredService<IOptions<ServiceOptions>>().Value;
+        return options.RequireTwilioSignatureForMedia ? app.UseTwilioSignatureValidation("/prompts") : app;
+    }
+
+    private static async Task<IResult> GetPromptAsync(string key, HttpContext context, PromptCache cache, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (!PromptKey.TryParse(key, out PromptKey promptKey))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed prompt key",
+                detail: $"A prompt key is exactly {PromptKey.Length} lowercase hexadecimal characters.");
+        }
+
+        CachedPrompt? prompt;
+        try
+        {
+            prompt = await cache.TryGetAsync(promptKey, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.StoreUnavailable(loggers.CreateLogger(typeof(PromptMediaEndpoints).FullName!), exception, promptKey.ToString());
+            context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Prompt store unavailable",
+                detail: "The prompt store cannot be read right now; retry shortly.");
+        }
+
+        if (prompt is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown prompt", detail: $"No prompt {promptKey} is cached.");
+        }
+
+        return AudioResults.Wav(context, prompt, AudioResults.ImmutableMaxAgeSeconds, immutable: true);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "The prompt store could not be read for prompt {PromptKey}")]
+        public static partial void StoreUnavailable(ILogger logger, Exception exception, string promptKey);
+    }
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using IvrVoice.Caching;
+using IvrVoice.Library;
+using IvrVoice.Library.Flows;
+using IvrVoice.Prompts;
+using IvrVoice.Server.Hosting;
+using IvrVoice.Telephony;
+using IvrVoice.Telephony.TwiML;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Server.Voice;
+
+/// <summary>
+/// Turns a call's position in a flow into TwiML. A menu plays its prompts inside a &lt;Gather&gt; whose action URL carries the
+/// call's state (language, no-input and invalid counts; Twilio signs it, so callers cannot alter it); the action endpoint
+/// matches the answer and takes the choice's step, or replays the menu, or gives up as the menu says.
+/// </summary>
+internal sealed partial class CallFlowResponder(
+    CallFlows flows,
+    InCallPrompts prompts,
+    PublicUrls urls,
+    IOptions<ServiceOptions> options,
+    ILogger<CallFlowResponder> logger)
+{
+    internal const string LanguageParameter = "lang";
+    internal const string NoInputParameter = "noinput";
+    internal const string InvalidParameter = "invalid";
+
+    /// <summary>Spoken when a flow does not exist or something failed: short, then the call ends.</summary>
+    internal const string ApologyText = "We're sorry, this line cannot take your call right now. Please call again later. Goodbye.";
+
+    private readonly SayVoiceFamily _sayVoices = options.Value.SayVoiceFamily;
+
+    /// <summary>A new call: the flow's entry menu in its first language.</summary>
+    public async Task<VoiceResponse> EnterAsync(HttpContext context, string flowName, TwilioVoiceRequest call)
+    {
+        if (!flows.Library.TryGetFlow(flowName, out CallFlow? flow))
+        {
+            return UnknownFlow(flowName, call);
+        }
+
+        Log.CallEntered(logger, call.CallSid ?? "-", flow.Name);
+        return await MenuAsync(context, flow, flow.EntryMenu, new CallState(flow.EntryLanguage, 0, 0), []).ConfigureAwait(false);
+    }
+
+    /// <summary>A menu played from the start (the target of a redirect, or a call that lost its place).</summary>
+    public async Task<VoiceResponse> EnterMenuAsync(HttpContext context, string flowName, string menuId, TwilioVoiceRequest call)
+    {
+        if (!flows.Library.TryGetFlow(flowName, out CallFlow? flow))
+        {
+            return UnknownFlow(flowName, call);
+        }
+
+        CallState state = CallState.Read(context.Request.Query, flow);
+        FlowMenu menu = flow.TryGetMenu(menuId, out FlowMenu? found) ? found : flow.EntryMenu;
+        return await MenuAsync(context, flow, menu, state with { NoInput = 0, Invalid = 0 }, []).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer to a menu's &lt;Gather&gt;: a choice, an invalid answer, or silence.</summary>
+    public async Task<VoiceResponse> GatherAsync(HttpContext context, string flowName, string menuId, TwilioVoiceRequest call)
+    {
+        if (!flows.Library.TryGetFlow(flowName, out CallFlow? flow))
+        {
+            return UnknownFlow(flowName, call);
+        }
+
+        CallState state = CallState.Read(context.Request.Query, flow);
+        if (!flow.TryGetMenu(menuId, out FlowMenu? menu))
+        {
+            // The library changed under a call in progress: start the flow over rather than drop the caller.
+            Log.UnknownMenu(logger, call.CallSid ?? "-", flow.Name);
+            return await MenuAsync(context, flow, flow.EntryMenu, state with { NoInput = 0, Invalid = 0 }, []).ConfigureAwait(false);
+        }
+
+        bool silent = string.IsNullOrWhiteSpace(call.Digits) && string.IsNullOrWhiteSpace(call.SpeechResult);
+        if (silent)
+        {
+            Log.NoInput(logger, call.CallSid ?? "-", flow.Name, menu.Id, state.NoInput + 1);
+            return state.NoInput < menu.NoInput.Retries
+                ? await MenuAsync(context, flow, menu, state with { NoInput = state.NoInput + 1 }, menu.NoInput.Play).ConfigureAwait(false)
+                : await ActAsync(context, flow, menu, state, menu.NoInput.Then).ConfigureAwait(false);
+        }
+
+        MenuChoice? choice = menu.Match(call.Digits, call.SpeechResult, state.Language);
+        if (choice is null)
+        {
+            Log.Invalid(logger, call.CallSid ?? "-", flow.Name, menu.Id, state.Invalid + 1);
+            return state.Invalid < menu.Invalid.Retries
+                ? await MenuAsync(context, flow, menu, state with { Invalid = state.Invalid + 1 }, menu.Invalid.Play).ConfigureAwait(false)
+                : await ActAsync(context, flow, menu, state, menu.Invalid.Then).ConfigureAwait(false);
+        }
+
+        Log.Chose(logger, call.CallSid ?? "-", flow.Name, menu.Id, choice.Digits ?? "(speech)", choice.Action.GetType().Name);
+        return await ActAsync(context, flow, menu, state, choice.Action).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer when nothing else can be given: a short apology, then hang up. Never an HTTP error, which Twilio would read out as an application error.</summary>
+    public VoiceResponse Apology() =>
+        new VoiceResponse().SayFallback(ApologyText, null, "en-US", family: _sayVoices).Hangup();
+
+    private VoiceResponse UnknownFlow(string flowName, TwilioVoiceRequest call)
+    {
+        Log.UnknownFlow(logger, call.CallSid ?? "-", LibraryRules.IsValidId(flowName) ? flowName : "(not a valid flow name)");
+        return Apology();
+    }
+
+    private async Task<VoiceResponse> ActAsync(HttpContext context, CallFlow flow, FlowMenu menu, CallState state, FlowAction action)
+    {
+        switch (action)
+        {
+            case GoToMenuAction goTo:
+                FlowMenu target = flow.TryGetMenu(goTo.MenuId, out FlowMenu? next) ? next : flow.EntryMenu;
+                CallState moved = new(goTo.Language is { } language && flow.Languages.Contains(language) ? language : state.Language, 0, 0);
+                // The announcement plays in the language the call continues in.
+                return await MenuAsync(context, flow, target, moved, goTo.Announce).ConfigureAwait(false);
+            case ReturnToMenuAction:
+                return await MenuAsync(context, flow, menu, state, action.Announce).ConfigureAwait(false);
+        }
+
+        VoiceResponse response = new();
+        AppendPrompts(context, response, await ResolveAsync(action.Announce, state.Language, context).ConfigureAwait(false));
+        return action switch
+        {
+            RedirectAction redirect => response.Redirect(ResolveRedirect(context, redirect.Url), TwiMLMethod.Post),
+            DialAction dial => response.Dial(dial.Number),
+            HangUpAction => response.Hangup(),
+            _ => response.Hangup(),
+        };
+    }
+
+    private async Task<VoiceResponse> MenuAsync(HttpContext context, CallFlow flow, FlowMenu menu, CallState state, IReadOnlyList<PromptReference> before)
+    {
+        // One wait for everything the answer plays: the prompts before the menu and the menu's own.
+        IReadOnlyList<ReadyPrompt> ready = await ResolveAsync([.. before, .. menu.Play], state.Language, context).ConfigureAwait(false);
+        VoiceResponse response = new();
+        AppendPrompts(context, response, ready.Take(before.Count));
+
+        string action = urls.Absolute(context, GatherPath(flow, menu, state));
+        bool speech = (menu.Input & MenuInput.Speech) != 0;
+        GatherOptions gather = new()
+        {
+            Action = action,
+            Method = TwiMLMethod.Post,
+            Input = (menu.Input & MenuInput.Dtmf) != 0 && speech ? GatherInput.Dtmf | GatherInput.Speech
+                : speech ? GatherInput.Speech
+                : GatherInput.Dtmf,
+            NumDigits = menu.NumDigits > 0 ? menu.NumDigits : null,
+            Timeout = menu.TimeoutSeconds,
+            // '#' would end the input instead of being read as a choice.
+            FinishOnKey = menu.Choices.Any(c => c.Digits?.Contains('#', StringComparison.Ordinal) == true) ? "" : null,
+            // Twilio calls the action on silence too, so no-input is handled in one place.
+            ActionOnEmptyResult = true,
+            Language = speech ? state.Language : null,
+            Hints = speech && menu.SpeechHints(state.Language) is { Count: > 0 } hints ? string.Join(", ", hints) : null,
+            SpeechTimeout = speech ? "auto" : null,
+        };
+        response.Gather(gather, nested => AppendPrompts(context, nested, ready.Skip(before.Count)));
+        // Reached only if Twilio ever skips the action: the same URL, as silence.
+        return response.Redirect(action, TwiMLMethod.Post);
+    }
+
+    internal static string GatherPath(CallFlow flow, FlowMenu menu, CallState state) =>
+        $"/twilio/voice/{Uri.EscapeDataString(flow.Name)}/gather/{Uri.EscapeDataString(menu.Id)}"
+        + $"?{LanguageParameter}={Uri.EscapeDataString(state.Language)}"
+        + $"&{NoInputParameter}={state.NoInput.ToString(CultureInfo.InvariantCulture)}"
+        + $"&{InvalidParameter}={state.Invalid.ToString(CultureInfo.InvariantCulture)}";
+
+    private async Task<IReadOnlyList<ReadyPrompt>> ResolveAsync(IReadOnlyList<PromptReference> references, string callLanguage, HttpContext context)
+    {
+        LibraryPrompt[] libraryPrompts = [.. references.Select(reference => flows.Library.GetPrompt(reference, callLanguage))];
+        PromptSpec[] specs = [.. libraryPrompts.Select(flows.SpecFor)];
+        PromptKey?[] keys = await prompts.ResolveAsync(specs, context.RequestAborted).ConfigureAwait(false);
+        return [.. libraryPrompts.Select((prompt, i) => new ReadyPrompt(keys[i], prompt.Text, prompt.Voice, prompt.Language))];
+    }
+
+    private void AppendPrompts(HttpContext context, VoiceResponse response, IEnumerable<ReadyPrompt> ready)
+    {
+        foreach (ReadyPrompt prompt in ready)
+        {
+            if (prompt.Key is { } key)
+            {
+                response.Play(urls.PromptAudio(context, key));
+            }
+            else if (HasSpeakableText(prompt.Text))
+            {
+                response.SayFallback(prompt.Text, prompt.Voice, prompt.Language, family: _sayVoices);
+            }
+        }
+    }
+
+    private void AppendPrompts(HttpContext context, GatherPrompts gather, IEnumerable<ReadyPrompt> ready)
+    {
+        foreach (ReadyPrompt prompt in ready)
+        {
+            if (prompt.Key is { } key)
+            {
+                gather.Play(urls.PromptAudio(context, key));
+            }
+            else if (HasSpeakableText(prompt.Text))
+            {
+                gather.SayFallback(prompt.Text, prompt.Voice, prompt.Language, family: _sayVoices);
+            }
+        }
+    }
+
+    /// <summary>A prompt made only of audio tags has nothing for &lt;Say&gt; to speak; it is left out rather than fail the answer.</summary>
+    private static bool HasSpeakableText(string text) => SayFallback.StripAudioTags(text).Length > 0;
+
+    private string ResolveRedirect(HttpContext context, string url) =>
+        url.StartsWith('/') ? urls.Absolute(context, url) : url;
+
+    /// <summary>A prompt of the answer: the key of its audio, or null when &lt;Say&gt; speaks the text instead.</summary>
+    private sealed record ReadyPrompt(PromptKey? Key, string Text, string Voice, string Language);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5500, Level = LogLevel.Information, Message = "Call {CallSid} entered flow {Flow}")]
+        public static partial void CallEntered(ILogger logger, string callSid, string flow);
+
+        [LoggerMessage(EventId = 5501, Level = LogLevel.Information, Message = "Call {CallSid} in {Flow}/{Menu} chose {Digits}: {Action}")]
+        public static partial void Chose(ILogger logger, string callSid, string flow, string menu, string digits, string action);
+
+        [LoggerMessage(EventId = 5502, Level = LogLevel.Information, Message = "Call {CallSid} in {Flow}/{Menu}: no input (time {Count})")]
+        public static partial void NoInput(ILogger logger, string callSid, string flow, string menu, int count);
+
+        [LoggerMessage(EventId = 5503, Level = LogLevel.Information, Message = "Call {CallSid} in {Flow}/{Menu}: answer matched no choice (time {Count})")]
+        public static partial void Invalid(ILogger logger, string callSid, string flow, string menu, int count);
+
+        [LoggerMessage(EventId = 5504, Level = LogLevel.Warning, Message = "Call {CallSid} asked for flow {Flow}, which the library does not have; answering with an apology")]
+        public static partial void UnknownFlow(ILogger logger, string callSid, string flow);
+
+        [LoggerMessage(EventId = 5505, Level = LogLevel.Warning, Message = "Call {CallSid} answered a menu that flow {Flow} no longer has; restarting the flow")]
+        public static partial void UnknownMenu(ILogger logger, string callSid, string flow);
+    }
+}
+
+/// <summary>Where a call is in a flow, carried in the Gather action URL.</summary>
+internal sealed record CallState(string Language, int NoInput, int Invalid)
+{
+    /// <summary>Reads the state from the query; anything missing or out of range falls back to the flow's start values.</summary>
+    public static CallState Read(IQueryCollection query, CallFlow flow)
+    {
+        string? language = query[CallFlowResponder.LanguageParameter].FirstOrDefault();
+        return new CallState(
+            language is not null && flow.Languages.Contains(language, StringComparer.Ordinal) ? language : flow.EntryLanguage,
+            Count(query[CallFlowResponder.NoInputParameter].FirstOrDefault()),
+            Count(query[CallFlowResponder.InvalidParameter].FirstOrDefault()));
+    }
+
+    private static int Count(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? Math.Clamp(value, 0, MenuRetry.MaxRetries) : 0;
+}

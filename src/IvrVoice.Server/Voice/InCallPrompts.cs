@@ -1,0 +1,76 @@
+using IvrVoice.Caching;
+using IvrVoice.Prompts;
+using IvrVoice.Providers;
+using IvrVoice.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Server.Voice;
+
+/// <summary>
+/// Gets the prompts of one webhook answer ready while a caller waits: each is taken from the cache or rendered (once, however
+/// many calls ask), all within <c>Service:InCallWait</c>. A prompt not ready by then, or whose render failed, comes back as
+/// null so the answer speaks it with &lt;Say&gt;; its render, if still running, finishes in the background for the next caller.
+/// </summary>
+internal sealed partial class InCallPrompts(
+    PromptRenderer renderer,
+    IOptions<ServiceOptions> options,
+    ServerMetrics metrics,
+    TimeProvider time,
+    ILogger<InCallPrompts> logger)
+{
+    private readonly TimeSpan _wait = options.Value.InCallWait;
+
+    /// <summary>The key of each spec's cached audio, or null where &lt;Say&gt; must stand in; in the order given.</summary>
+    public async Task<PromptKey?[]> ResolveAsync(IReadOnlyList<PromptSpec> specs, CancellationToken requestAborted)
+    {
+        if (specs.Count == 0)
+        {
+            return [];
+        }
+
+        using CancellationTokenSource deadline = new(_wait, time);
+        using CancellationTokenSource wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, requestAborted);
+        return await Task.WhenAll(specs.Select(spec => ResolveAsync(spec, wait.Token))).ConfigureAwait(false);
+    }
+
+    private async Task<PromptKey?> ResolveAsync(PromptSpec spec, CancellationToken wait)
+    {
+        PromptKey key = PromptKeys.For(spec);
+        try
+        {
+            // The token ends this wait only; PromptCache keeps the shared render going (up to Providers:InCallDeadline).
+            CachedPrompt prompt = await renderer.GetOrRenderAsync(spec, RenderUrgency.InCall, CacheMode.ReadWrite, wait).ConfigureAwait(false);
+            return prompt.Metadata.Key;
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        {
+            metrics.SayFallback("deadline");
+            Log.NotReadyInTime(logger, key.ToString(), _wait.TotalSeconds);
+        }
+        catch (PromptRenderException exception)
+        {
+            metrics.SayFallback("render_failed");
+            Log.RenderFailed(logger, key.ToString(), exception.Failures.Count);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Whatever went wrong, the caller hears the text rather than silence or an error.
+            metrics.SayFallback("error");
+            Log.Failed(logger, exception, key.ToString());
+        }
+
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5400, Level = LogLevel.Warning, Message = "Prompt {PromptKey} was not ready within {WaitSeconds} s; speaking it with <Say> while it renders")]
+        public static partial void NotReadyInTime(ILogger logger, string promptKey, double waitSeconds);
+
+        [LoggerMessage(EventId = 5401, Level = LogLevel.Warning, Message = "Prompt {PromptKey} could not be rendered ({FailureCount} route failures); speaking it with <Say>")]
+        public static partial void RenderFailed(ILogger logger, string promptKey, int failureCount);
+
+        [LoggerMessage(EventId = 5402, Level = LogLevel.Error, Message = "Prompt {PromptKey} failed unexpectedly; speaking it with <Say>")]
+        public static partial void Failed(ILogger logger, Exception exception, string promptKey);
+    }
+}

@@ -1,0 +1,142 @@
+using IvrVoice.Caching;
+using IvrVoice.Prompts;
+using IvrVoice.Server.Announcements;
+using IvrVoice.Server.Hosting;
+using IvrVoice.Telephony;
+using IvrVoice.Telephony.TwiML;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Server.Voice;
+
+internal static partial class VoiceEndpoints
+{
+    public static IServiceCollection AddCallFlows(this IServiceCollection services)
+    {
+        services.AddOptions<FlowOptions>().BindConfiguration(FlowOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FlowOptions>, FlowOptionsValidator>();
+        services.AddTwilioRequestValidation();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<CallFlows>();
+        services.AddSingleton<InCallPrompts>();
+        services.AddSingleton<CallFlowResponder>();
+        services.AddHostedService<CallFlowsStartup>();
+        return services;
+    }
+
+    /// <summary>
+    /// The Twilio webhooks, all requiring a valid <c>X-Twilio-Signature</c> and never rate limited:
+    /// <c>/twilio/voice/{flow}</c> (a new call), <c>/twilio/voice/{flow}/menu/{menu}</c> (a menu from its start),
+    /// <c>/twilio/voice/{flow}/gather/{menu}</c> (a menu's answer) and <c>/twilio/announce</c> (dynamic text). Each answers
+    /// 200 with TwiML, whatever happens.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        string[] methods = [HttpMethods.Post, HttpMethods.Get];
+        RouteGroupBuilder twilio = endpoints.MapGroup("/twilio").RequireTwilioSignature();
+        twilio.MapMethods("/voice/{flow}", methods, (string flow, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, () => responder.EnterAsync(context, flow, call)));
+        twilio.MapMethods("/voice/{flow}/menu/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, () => responder.EnterMenuAsync(context, flow, menu, call)));
+        twilio.MapMethods("/voice/{flow}/gather/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, () => responder.GatherAsync(context, flow, menu, call)));
+        twilio.MapMethods("/announce", methods, (HttpContext context, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, () => AnnounceAsync(context)));
+        return endpoints;
+    }
+
+    /// <summary>Twilio reads any HTTP error as "an application error has occurred" and may drop the call: answer with TwiML always.</summary>
+    private static async Task<IResult> AnswerAsync(HttpContext context, CallFlowResponder responder, Func<Task<VoiceResponse>> answer)
+    {
+        try
+        {
+            return (await answer().ConfigureAwait(false)).ToResult();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            Log.WebhookFailed(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceEndpoints).FullName!),
+                exception, RequestLoggingMiddleware.SafePath(context.Request));
+            return responder.Apology().ToResult();
+        }
+    }
+
+    /// <summary>
+    /// <c>/twilio/announce?text=…&amp;voice=…&amp;style=…&amp;language=…&amp;model=…&amp;next=…</c>: speaks text written by the TwiML
+    /// author in a Gemini voice, then redirects to <c>next</c> (or ends the call). The audio is played through a signed
+    /// announcement URL, which renders again should the cache have let the prompt go.
+    /// </summary>
+    private static async Task<VoiceResponse> AnnounceAsync(HttpContext context)
+    {
+        IServiceProvider services = context.RequestServices;
+        PromptRenderer renderer = services.GetRequiredService<PromptRenderer>();
+        InCallPrompts prompts = services.GetRequiredService<InCallPrompts>();
+        AnnouncementUrls announcements = services.GetRequiredService<AnnouncementUrls>();
+        PublicUrls urls = services.GetRequiredService<PublicUrls>();
+        SayVoiceFamily sayVoices = services.GetRequiredService<IOptions<ServiceOptions>>().Value.SayVoiceFamily;
+        ILogger logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceEndpoints).FullName!);
+
+        IQueryCollection query = context.Request.Query;
+        Announcement announcement = new(query["text"].FirstOrDefault() ?? "", query["voice"].FirstOrDefault(), query["style"].FirstOrDefault(),
+            query["language"].FirstOrDefault(), query["model"].FirstOrDefault());
+        VoiceResponse response = new();
+        try
+        {
+            PromptSpec spec = renderer.CreateSpec(new PromptRequest
+            {
+                Text = announcement.Text,
+                Voice = announcement.Voice,
+                Style = announcement.Style,
+                Language = announcement.Language,
+                Model = announcement.Model,
+            });
+            PromptKey?[] ready = await prompts.ResolveAsync([spec], context.RequestAborted).ConfigureAwait(false);
+            if (ready[0] is not null)
+            {
+                response.Play(urls.Absolute(context, announcements.CreatePathAndQuery(announcement)));
+            }
+            else
+            {
+                response.SayFallback(spec.Text, spec.Voice, spec.Language, family: sayVoices);
+            }
+        }
+        catch (PromptRequestException exception)
+        {
+            // The TwiML author's mistake: say so in the log, and still speak whatever text there is.
+            Log.BadAnnouncement(logger, exception.Message);
+            if (SayFallback.StripAudioTags(announcement.Text).Length > 0)
+            {
+                response.SayFallback(announcement.Text, announcement.Voice, announcement.Language, family: sayVoices);
+            }
+        }
+
+        string? next = query["next"].FirstOrDefault();
+        if (!string.IsNullOrWhiteSpace(next))
+        {
+            if (next.StartsWith('/') && !next.StartsWith("//", StringComparison.Ordinal))
+            {
+                response.Redirect(urls.Absolute(context, next), TwiMLMethod.Post);
+            }
+            else if (Uri.TryCreate(next, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            {
+                response.Redirect(next, TwiMLMethod.Post);
+            }
+            else
+            {
+                Log.BadNext(logger);
+            }
+        }
+
+        return response;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5600, Level = LogLevel.Error, Message = "Webhook {Path} failed; answered with an apology")]
+        public static partial void WebhookFailed(ILogger logger, Exception exception, string path);
+
+        [LoggerMessage(EventId = 5601, Level = LogLevel.Warning, Message = "/twilio/announce was given a prompt that cannot render: {Reason}")]
+        public static partial void BadAnnouncement(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 5602, Level = LogLevel.Warning, Message = "/twilio/announce was given a 'next' that is neither a path nor an http(s) URL; ignored")]
+        public static partial void BadNext(ILogger logger);
+    }
+}
