@@ -15,7 +15,9 @@ internal static partial class Decimator3Kernels
     /// discarded blocks. Returns the number of outputs written (a multiple of 8).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int ComputeVector256(ReadOnlySpan<float> phases, int stride, int first, Span<float> output)
+    internal static int ComputeVector256<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
+        where TOutput : unmanaged
+        where TWriter : IBlockWriter<TOutput>
     {
         int blocks = output.Length / 8;
         if (blocks == 0)
@@ -28,7 +30,7 @@ internal static partial class Decimator3Kernels
         ref float p1 = ref Unsafe.Add(ref p0, stride);
         ref float p2 = ref Unsafe.Add(ref p1, stride);
         ref float rolling = ref MemoryMarshal.GetArrayDataReference(RollingTaps256);
-        ref float y = ref MemoryMarshal.GetReference(output);
+        ref TOutput y = ref MemoryMarshal.GetReference(output);
 
         Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         nuint o = 0;
@@ -54,7 +56,7 @@ internal static partial class Decimator3Kernels
 
             if (round >= 7)
             {
-                a7.StoreUnsafe(ref y, (nuint)(8 * (round - 7)));
+                TWriter.Write(a7, ref y, (nuint)(8 * (round - 7)));
             }
 
             a7 = a6;

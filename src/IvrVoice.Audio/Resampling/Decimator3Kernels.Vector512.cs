@@ -21,7 +21,9 @@ internal static partial class Decimator3Kernels
     /// sample the stored blocks do not also read. Returns the number of outputs written (a multiple of 16).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int ComputeVector512(ReadOnlySpan<float> phases, int stride, int first, Span<float> output)
+    internal static int ComputeVector512<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
+        where TOutput : unmanaged
+        where TWriter : IBlockWriter<TOutput>
     {
         int blocks = output.Length / 16;
         if (blocks == 0)
@@ -34,7 +36,7 @@ internal static partial class Decimator3Kernels
         ref float p1 = ref Unsafe.Add(ref p0, stride);
         ref float p2 = ref Unsafe.Add(ref p1, stride);
         ref float rolling = ref MemoryMarshal.GetArrayDataReference(RollingTaps512);
-        ref float y = ref MemoryMarshal.GetReference(output);
+        ref TOutput y = ref MemoryMarshal.GetReference(output);
 
         Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
         nuint o = 0;
@@ -63,7 +65,7 @@ internal static partial class Decimator3Kernels
 
             if (round >= 3)
             {
-                a3.StoreUnsafe(ref y, (nuint)(16 * (round - 3)));
+                TWriter.Write(a3, ref y, (nuint)(16 * (round - 3)));
             }
 
             a3 = a2;

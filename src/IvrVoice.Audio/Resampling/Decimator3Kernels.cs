@@ -23,31 +23,39 @@ internal static partial class Decimator3Kernels
     /// Computes outputs <c>first .. first + output.Length - 1</c>. Phase r must hold at least
     /// <c>first + output.Length + PhaseTaps - 1</c> samples.
     /// </summary>
-    public static void Compute(ReadOnlySpan<float> phases, int stride, int first, Span<float> output)
+    public static void Compute<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
+        where TOutput : unmanaged
+        where TWriter : IBlockWriter<TOutput>
     {
         int done = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            done = ComputeVector512(phases, stride, first, output);
+            done = ComputeVector512<TOutput, TWriter>(phases, stride, first, output);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            done = ComputeVector256(phases, stride, first, output);
+            done = ComputeVector256<TOutput, TWriter>(phases, stride, first, output);
         }
 
         if (Vector128.IsHardwareAccelerated)
         {
-            done += ComputeVector128(phases, stride, first + done, output[done..]);
+            done += ComputeVector128<TOutput, TWriter>(phases, stride, first + done, output[done..]);
         }
 
-        ComputeScalar(phases, stride, first + done, output[done..]);
+        ComputeScalar<TOutput, TWriter>(phases, stride, first + done, output[done..]);
     }
 
     /// <summary>The oracle: one output at a time, taps in order k = 3q + r.</summary>
-    internal static void ComputeScalar(ReadOnlySpan<float> phases, int stride, int first, Span<float> output)
+    internal static void ComputeScalar(ReadOnlySpan<float> phases, int stride, int first, Span<float> output) =>
+        ComputeScalar<float, FloatWriter>(phases, stride, first, output);
+
+    internal static void ComputeScalar<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
+        where TOutput : unmanaged
+        where TWriter : IBlockWriter<TOutput>
     {
         CheckBounds(phases, stride, first, output.Length);
         ReadOnlySpan<float> taps = Taps;
+        ref TOutput y = ref MemoryMarshal.GetReference(output);
         for (int j = 0; j < output.Length; j++)
         {
             float acc = 0;
@@ -60,7 +68,7 @@ internal static partial class Decimator3Kernels
                 }
             }
 
-            output[j] = acc;
+            TWriter.Write(acc, ref y, (nuint)j);
         }
     }
 
@@ -70,7 +78,9 @@ internal static partial class Decimator3Kernels
     /// outputs written (a multiple of 4); the caller finishes the rest with <see cref="ComputeScalar"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int ComputeVector128(ReadOnlySpan<float> phases, int stride, int first, Span<float> output)
+    internal static int ComputeVector128<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
+        where TOutput : unmanaged
+        where TWriter : IBlockWriter<TOutput>
     {
         int count = output.Length & ~3;
         if (count == 0)
@@ -83,7 +93,7 @@ internal static partial class Decimator3Kernels
         ref float p1 = ref Unsafe.Add(ref p0, stride);
         ref float p2 = ref Unsafe.Add(ref p1, stride);
         ref float taps = ref MemoryMarshal.GetReference(Taps);
-        ref float y = ref MemoryMarshal.GetReference(output);
+        ref TOutput y = ref MemoryMarshal.GetReference(output);
 
         nuint j = 0;
         for (; j + 16 <= (nuint)count; j += 16)
@@ -109,10 +119,10 @@ internal static partial class Decimator3Kernels
                 a3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref p2, o + 12), t, a3);
             }
 
-            a0.StoreUnsafe(ref y, j);
-            a1.StoreUnsafe(ref y, j + 4);
-            a2.StoreUnsafe(ref y, j + 8);
-            a3.StoreUnsafe(ref y, j + 12);
+            TWriter.Write(a0, ref y, j);
+            TWriter.Write(a1, ref y, j + 4);
+            TWriter.Write(a2, ref y, j + 8);
+            TWriter.Write(a3, ref y, j + 12);
         }
 
         for (; j < (nuint)count; j += 4)
@@ -126,7 +136,7 @@ internal static partial class Decimator3Kernels
                 a = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref p2, o), Vector128.Create(Unsafe.Add(ref taps, (3 * q) + 2)), a);
             }
 
-            a.StoreUnsafe(ref y, j);
+            TWriter.Write(a, ref y, j);
         }
 
         return count;

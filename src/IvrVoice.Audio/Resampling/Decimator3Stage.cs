@@ -6,7 +6,7 @@ namespace IvrVoice.Audio.Resampling;
 /// </summary>
 internal sealed class Decimator3Stage : ResamplingStage
 {
-    private const int BlockOutputs = 2048;
+    private const int BlockOutputs = 4096;
     private const int Stride = BlockOutputs + Decimator3Kernels.PhaseTaps;   // phase capacity: one block's window
     private const int Capacity = 3 * Stride;
     private const int Window = Decimator3Kernels.TapCount;
@@ -43,28 +43,10 @@ internal sealed class Decimator3Stage : ResamplingStage
         return count;
     }
 
-    public override int Produce(Span<float> output)
-    {
-        int available = _filled >= Window ? ((_filled - Window) / 3) + 1 : 0;
-        int count = Math.Min(available, output.Length);
-        if (count == 0)
-        {
-            return 0;
-        }
+    public override int Produce(Span<float> output) => Produce<float, FloatWriter>(output);
 
-        Decimator3Kernels.Compute(_phases, Stride, 0, output[..count]);
-
-        // Keep each phase from index `count` on: the next output's window starts there.
-        int kept = _filled - (3 * count);
-        for (int r = 0; r < 3; r++)
-        {
-            int entries = (kept - r + 2) / 3;
-            Array.Copy(_phases, (r * Stride) + count, _phases, r * Stride, entries);
-        }
-
-        _filled = kept;
-        return count;
-    }
+    // Fused: the kernel encodes each finished block to μ-law in registers; no float output is stored.
+    public override int ProduceMuLaw(Span<byte> output) => Produce<byte, MuLawWriter>(output);
 
     public override long AvailableOutputs(long inputLength)
     {
@@ -79,6 +61,31 @@ internal sealed class Decimator3Stage : ResamplingStage
         long total = TotalOutputs(inputLength);
         long needed = total == 0 ? 0 : (3 * (total - 1)) + Window;
         return Math.Max(0, needed - (Decimator3Kernels.Delay + inputLength));
+    }
+
+    private int Produce<TOutput, TWriter>(Span<TOutput> output)
+        where TOutput : unmanaged
+        where TWriter : IBlockWriter<TOutput>
+    {
+        int available = _filled >= Window ? ((_filled - Window) / 3) + 1 : 0;
+        int count = Math.Min(available, output.Length);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        Decimator3Kernels.Compute<TOutput, TWriter>(_phases, Stride, 0, output[..count]);
+
+        // Keep each phase from index `count` on: the next output's window starts there.
+        int kept = _filled - (3 * count);
+        for (int r = 0; r < 3; r++)
+        {
+            int entries = (kept - r + 2) / 3;
+            Array.Copy(_phases, (r * Stride) + count, _phases, r * Stride, entries);
+        }
+
+        _filled = kept;
+        return count;
     }
 
     public override void Reset()

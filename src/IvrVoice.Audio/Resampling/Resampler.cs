@@ -24,9 +24,7 @@ public sealed class Resampler
     public const int TelephonyRate = 8000;
     private const int MinRate = 1000;
     private const int MaxRate = 384_000;
-    private const int ScratchLength = 4096;
     private readonly ResamplingStage _stage;
-    private float[]? _scratch;
     private long _inputLength;
     private long _produced;
 
@@ -224,14 +222,11 @@ public sealed class Resampler
         int remaining = GetFlushLength();
         CheckCapacity(output.Length, remaining);
         long zeros = _stage.FlushZeros(_inputLength);
-        Span<float> scratch = Scratch();
         int written = 0;
         while (written < remaining)
         {
             zeros -= _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
-            int count = _stage.Produce(scratch[..Math.Min(scratch.Length, remaining - written)]);
-            G711.EncodeMuLaw(scratch[..count], output[written..]);
-            written += count;
+            written += _stage.ProduceMuLaw(output[written..remaining]);
         }
 
         Reset();
@@ -261,20 +256,16 @@ public sealed class Resampler
 
     private int ProduceMuLawInto(Span<byte> output)
     {
-        Span<float> scratch = Scratch();
         int written = 0;
         int count;
-        while ((count = _stage.Produce(scratch)) > 0)
+        while ((count = _stage.ProduceMuLaw(output[written..])) > 0)
         {
-            G711.EncodeMuLaw(scratch[..count], output[written..]);
             written += count;
         }
 
         _produced += written;
         return written;
     }
-
-    private float[] Scratch() => _scratch ??= new float[ScratchLength];
 
     private static void CheckCapacity(int length, int required)
     {

@@ -1,3 +1,5 @@
+using IvrVoice.Audio.Codecs;
+
 namespace IvrVoice.Audio.Resampling;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace IvrVoice.Audio.Resampling;
 /// </summary>
 internal abstract class ResamplingStage
 {
+    private float[]? _scratch;
+
     /// <summary>Buffers as much of the input as fits and returns how many samples it took.</summary>
     public abstract int Append(ReadOnlySpan<float> input);
 
@@ -18,6 +22,15 @@ internal abstract class ResamplingStage
 
     /// <summary>Computes the outputs the buffered input allows, at most <paramref name="output"/>'s length, and drops input no later output needs.</summary>
     public abstract int Produce(Span<float> output);
+
+    /// <summary>As <see cref="Produce"/>, encoding the outputs to μ-law by <see cref="G711.MuLawFromFloat"/>.</summary>
+    public virtual int ProduceMuLaw(Span<byte> output)
+    {
+        _scratch ??= new float[4096];
+        int count = Produce(_scratch.AsSpan(0, Math.Min(_scratch.Length, output.Length)));
+        G711.EncodeMuLaw(_scratch.AsSpan(0, count), output);
+        return count;
+    }
 
     /// <summary>How many outputs a stream of <paramref name="inputLength"/> samples allows before it is flushed.</summary>
     public abstract long AvailableOutputs(long inputLength);

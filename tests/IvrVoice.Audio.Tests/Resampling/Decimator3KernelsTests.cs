@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using IvrVoice.Audio.Codecs;
 using IvrVoice.Audio.Resampling;
 using IvrVoice.Testing;
 
@@ -19,7 +20,7 @@ public class Decimator3KernelsTests
             return;
         }
 
-        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector512, 16);
+        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector512<float, FloatWriter>, 16);
     }
 
     [Theory, MemberData(nameof(Lengths))]
@@ -30,7 +31,7 @@ public class Decimator3KernelsTests
             return;
         }
 
-        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector256, 8);
+        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector256<float, FloatWriter>, 8);
     }
 
     [Theory, MemberData(nameof(Lengths))]
@@ -41,7 +42,7 @@ public class Decimator3KernelsTests
             return;
         }
 
-        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector128, 4);
+        AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector128<float, FloatWriter>, 4);
     }
 
     [Theory, MemberData(nameof(Lengths))]
@@ -49,9 +50,70 @@ public class Decimator3KernelsTests
     {
         AssertWidthEqualsOracle(length, (phases, stride, first, output) =>
         {
-            Decimator3Kernels.Compute(phases, stride, first, output);
+            Decimator3Kernels.Compute<float, FloatWriter>(phases, stride, first, output);
             return output.Length;
         }, 1);
+    }
+
+    [Theory, MemberData(nameof(Lengths))]
+    public void ComputeMuLaw_EveryWidthAnyLength_EqualsOracleThenExactG711(int length)
+    {
+        const int first = 3;
+        float[] phases = SignalGenerator.RandomFloats(3 * Stride, seed: length + 7, amplitude: 40_000);
+        float[] oracle = new float[length];
+        Decimator3Kernels.ComputeScalar(phases, Stride, first, oracle);
+        byte[] expected = Array.ConvertAll(oracle, G711.MuLawFromFloat);
+
+        foreach ((bool accelerated, int block, MuLawKernel kernel) in new (bool, int, MuLawKernel)[]
+        {
+            (Vector512.IsHardwareAccelerated, 16, Decimator3Kernels.ComputeVector512<byte, MuLawWriter>),
+            (Vector256.IsHardwareAccelerated, 8, Decimator3Kernels.ComputeVector256<byte, MuLawWriter>),
+            (Vector128.IsHardwareAccelerated, 4, Decimator3Kernels.ComputeVector128<byte, MuLawWriter>),
+            (true, 1, (p, s, f, o) => { Decimator3Kernels.Compute<byte, MuLawWriter>(p, s, f, o); return o.Length; }),
+        })
+        {
+            if (!accelerated)
+            {
+                continue;
+            }
+
+            byte[] actual = new byte[length + 4];
+            int done = kernel(phases, Stride, first, actual.AsSpan(0, length));
+            Assert.Equal(length / block * block, done);
+            Decimator3Kernels.ComputeScalar<byte, MuLawWriter>(phases, Stride, first + done, actual.AsSpan(done, length - done));
+            Assert.Equal(expected, actual[..length]);
+            Assert.Equal(new byte[4], actual[length..]);
+        }
+    }
+
+    [Fact]
+    public void MuLawWriter_EveryWidth_EqualsMuLawFromFloat()
+    {
+        List<float> values = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, float.MinValue, -0f, 0f, 1e-30f, -1e-30f];
+        for (int i = -40_000; i <= 40_000; i++)
+        {
+            values.AddRange([i, i + 0.25f, i + 0.5f, i + 0.999f, i - 0.001f]);
+        }
+
+        float[] input = [.. values, .. SignalGenerator.RandomFloats(100_000, seed: 1, amplitude: 70_000)];
+        input = input[..(input.Length / 16 * 16)];
+        byte[] expected = Array.ConvertAll(input, G711.MuLawFromFloat);
+        foreach (int width in new[] { 16, 8, 4, 1 })
+        {
+            byte[] actual = new byte[input.Length];
+            for (int i = 0; i < input.Length; i += width)
+            {
+                switch (width)
+                {
+                    case 16: MuLawWriter.Write(Vector512.Create(input.AsSpan(i, 16)), ref actual[0], (nuint)i); break;
+                    case 8: MuLawWriter.Write(Vector256.Create(input.AsSpan(i, 8)), ref actual[0], (nuint)i); break;
+                    case 4: MuLawWriter.Write(Vector128.Create(input.AsSpan(i, 4)), ref actual[0], (nuint)i); break;
+                    default: MuLawWriter.Write(input[i], ref actual[0], (nuint)i); break;
+                }
+            }
+
+            Assert.Equal(expected, actual);
+        }
     }
 
     [Theory]
@@ -138,6 +200,8 @@ public class Decimator3KernelsTests
         Assert.InRange(sum, 1 - 1e-6, 1 + 1e-6);
         Assert.Equal(Decimator3Kernels.Delay, (design.Length - 1) / 2);
     }
+
+    private delegate int MuLawKernel(ReadOnlySpan<float> phases, int stride, int first, Span<byte> output);
 
     private delegate int Kernel(ReadOnlySpan<float> phases, int stride, int first, Span<float> output);
 
