@@ -13,28 +13,27 @@ internal static class AudioPayload
 
     /// <summary>
     /// Identifies the bytes by content: WAV, or headerless PCM described by <paramref name="contentType"/> (or by
-    /// <paramref name="fallbackRaw"/> when the route documents its raw format but omits the type). MP3, Ogg and the
-    /// other compressed containers are rejected with a message that names them.
+    /// <paramref name="fallbackRaw"/> when the route documents its raw format but sends no specific type). MP3, Ogg and
+    /// the other compressed containers are rejected with a message that names them.
     /// </summary>
     public static PcmAudio Decode(byte[] bytes, string? contentType, RawPcmFormat? fallbackRaw, long maxBytes)
     {
-        AudioContainer container = AudioSniffer.Identify(bytes);
+        // A declared (or documented) raw format wins over frame-sync guessing: headerless PCM that starts with a small
+        // negative sample (bytes FF FF) looks like an MPEG frame header. The decoder still honours a real container
+        // signature (RIFF, ID3, OggS, fLaC) over the raw format.
         RawPcmFormat? raw = null;
-        if (container == AudioContainer.Unknown)
+        if (RawPcmFormat.TryParseContentType(contentType, out RawPcmFormat declared))
         {
-            if (RawPcmFormat.TryParseContentType(contentType, out RawPcmFormat declared))
-            {
-                raw = declared;
-            }
-            else if (IsGeneric(contentType))
-            {
-                raw = fallbackRaw;
-            }
-            else
-            {
-                // A declared compressed type whose bytes we cannot place: never guess PCM from it.
-                throw new AudioFormatException(AudioErrorKind.UnsupportedCodec, $"The answer declares {contentType}, and its bytes are neither WAV nor PCM.");
-            }
+            raw = declared;
+        }
+        else if (IsGeneric(contentType))
+        {
+            raw = fallbackRaw;
+        }
+        else if (AudioSniffer.Identify(bytes) == AudioContainer.Unknown)
+        {
+            // A declared compressed type whose bytes we cannot place: never guess PCM from it.
+            throw new AudioFormatException(AudioErrorKind.UnsupportedCodec, $"The answer declares {contentType}, and its bytes are neither WAV nor PCM.");
         }
 
         AudioDecodeLimits limits = new() { MaxInputBytes = (int)Math.Min(int.MaxValue, maxBytes), MaxDuration = TimeSpan.FromMinutes(15) };
