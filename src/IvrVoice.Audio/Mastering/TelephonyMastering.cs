@@ -1,14 +1,23 @@
 namespace IvrVoice.Audio;
 
-/// <summary>Applies <see cref="MasteringOptions"/> to a signal at its own rate, before resampling.</summary>
+/// <summary>Applies <see cref="MasteringOptions"/> to a signal at its own rate (the transcoder applies it at 8 kHz).</summary>
 public static class TelephonyMastering
 {
-    /// <summary>Gain ramps up again over this long after a peak, so the limiter does not pump audibly.</summary>
-    private const double ReleaseSeconds = 0.08;
+    /// <summary>The limiter lowers the gain over this long before a peak (look-ahead), so it never clicks.</summary>
+    public const double AttackSeconds = 0.005;
 
-    /// <summary>Gain ramps down over this long before a peak (look-ahead), so the limiter does not click.</summary>
-    private const double AttackSeconds = 0.005;
+    /// <summary>After a peak the gain returns over this long, so it does not pump at the syllable rate.</summary>
+    public const double ReleaseSeconds = 0.05;
 
+    /// <summary>Where the trim cuts into non-silent audio, the kept part fades in or out over this long.</summary>
+    public const double FadeSeconds = 0.005;
+
+    /// <summary>
+    /// Trims the signal to its sound plus the pad at each end, scales it so its P.56 active level is the target (never
+    /// by more than the maximum gain), and limits peaks to the ceiling. Returns <paramref name="audio"/> itself when
+    /// mastering is disabled, and the trimmed, unscaled signal when there is no sound to measure.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public static PcmAudio Apply(PcmAudio audio, MasteringOptions options)
     {
         ArgumentNullException.ThrowIfNull(audio);
@@ -18,81 +27,105 @@ public static class TelephonyMastering
             return audio;
         }
 
-        float[] trimmed = TrimToPad(audio, options.PadMilliseconds);
-        AudioStats stats = AudioAnalysis.Analyze(new PcmAudio(trimmed, audio.SampleRate));
-        if (double.IsNegativeInfinity(stats.ActiveLevelDbfs))
+        options.Validate();
+        int rate = audio.SampleRate;
+        (double level, _) = SpeechLevel.Measure(audio.Samples, rate);
+        (int start, int end) = AudioAnalysis.FindSound(audio.Samples, rate, level);
+        if (end <= start)
         {
-            return new PcmAudio(trimmed, audio.SampleRate); // nothing to normalise: QA decides what silence means
+            return new PcmAudio((float[])audio.Samples.Clone(), rate);
         }
 
-        double gainDb = Math.Min(options.MaxGainDb, options.TargetLevelDbfs - stats.ActiveLevelDbfs);
-        float gain = (float)Math.Pow(10, gainDb / 20);
-        for (int i = 0; i < trimmed.Length; i++)
+        float[] samples = Trim(audio.Samples, rate, start, end, options.PadMilliseconds);
+
+        // P.56 thresholds are absolute, so a scaled signal can measure a hair differently: measure once more after
+        // the gain and correct, which lands within 0.01 dB of the target.
+        double gainDb = Math.Min(options.MaxGainDb, options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate).LevelDb);
+        Scale(samples, gainDb);
+        double remaining = options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate).LevelDb;
+        if (gainDb + remaining <= options.MaxGainDb)
         {
-            trimmed[i] *= gain;
+            Scale(samples, remaining);
         }
-        Limit(trimmed, audio.SampleRate, (float)(32768 * Math.Pow(10, options.PeakCeilingDbfs / 20)));
-        return new PcmAudio(trimmed, audio.SampleRate);
+
+        Limit(samples, rate, (float)(32768 * Math.Pow(10, options.PeakCeilingDbfs / 20)));
+        return new PcmAudio(samples, rate);
     }
 
-    /// <summary>Keeps the active part plus exactly <paramref name="padMilliseconds"/> before and after (zeros where the source has less).</summary>
-    private static float[] TrimToPad(PcmAudio audio, int padMilliseconds)
+    private static float[] Trim(float[] source, int rate, int start, int end, int padMilliseconds)
     {
-        float[] samples = audio.Samples;
-        int frame = AudioAnalysis.FrameLength(audio.SampleRate);
-        double[] energies = AudioAnalysis.FrameEnergies(samples, frame);
-        double loudest = energies.Length == 0 ? 0 : energies.Max();
-        int first = Array.FindIndex(energies, e => AudioAnalysis.IsActive(e, loudest));
-        if (first < 0)
-        {
-            return (float[])samples.Clone();
-        }
-        int last = Array.FindLastIndex(energies, e => AudioAnalysis.IsActive(e, loudest));
-        int pad = (int)((long)audio.SampleRate * padMilliseconds / 1000);
-        int activeStart = first * frame;
-        int activeEnd = Math.Min(samples.Length, (last + 1) * frame);
-        int keepStart = Math.Max(0, activeStart - pad);
-        int keepEnd = Math.Min(samples.Length, activeEnd + pad);
-        int leadZeros = pad - (activeStart - keepStart);
-        int tailZeros = pad - (keepEnd - activeEnd);
-
+        int pad = (int)((long)rate * padMilliseconds / 1000);
+        int keepStart = Math.Max(0, start - pad);
+        int keepEnd = (int)Math.Min(source.Length, (long)end + pad);
+        int leadZeros = pad - (start - keepStart);
+        int tailZeros = pad - (keepEnd - end);
         float[] result = new float[leadZeros + (keepEnd - keepStart) + tailZeros];
-        samples.AsSpan(keepStart, keepEnd - keepStart).CopyTo(result.AsSpan(leadZeros));
+        source.AsSpan(keepStart, keepEnd - keepStart).CopyTo(result.AsSpan(leadZeros));
+
+        // Fade only where the cut falls inside the source: its own first and last samples need none.
+        int fade = Math.Min((int)(FadeSeconds * rate), pad);
+        for (int i = 0; i < fade; i++)
+        {
+            float ramp = (float)(0.5 - (0.5 * Math.Cos(Math.PI * i / fade)));
+            if (keepStart > 0)
+            {
+                result[leadZeros + i] *= ramp;
+            }
+
+            if (keepEnd < source.Length)
+            {
+                result[leadZeros + (keepEnd - keepStart) - 1 - i] *= ramp;
+            }
+        }
+
         return result;
     }
 
-    /// <summary>
-    /// Look-ahead peak limiter: each sample's gain is at most the gain that keeps it under the ceiling, and the gain
-    /// curve moves at bounded slopes (attack before a peak, release after), so |output| ≤ ceiling exactly.
-    /// </summary>
-    private static void Limit(float[] samples, int sampleRate, float ceiling)
+    private static void Scale(float[] samples, double gainDb)
     {
-        float[] gain = new float[samples.Length];
-        bool any = false;
+        float gain = (float)Math.Pow(10, gainDb / 20);
         for (int i = 0; i < samples.Length; i++)
         {
-            float magnitude = Math.Abs(samples[i]);
-            gain[i] = magnitude > ceiling ? ceiling / magnitude : 1f;
-            any |= gain[i] < 1f;
+            samples[i] *= gain;
         }
-        if (!any)
+    }
+
+    /// <summary>
+    /// Look-ahead peak limiter. Each sample needs at most gain r = ceiling / |x|; a forward pass lets the gain rise by at
+    /// most 1/release per sample after a dip, a backward pass lets it fall by at most 1/attack per sample ahead of one.
+    /// Both only lower the gain, so gain ≤ r everywhere and |output| ≤ ceiling, with linear ramps and no overshoot.
+    /// </summary>
+    private static void Limit(float[] samples, int rate, float ceiling)
+    {
+        int first = Array.FindIndex(samples, s => Math.Abs(s) > ceiling);
+        if (first < 0)
         {
             return;
         }
 
-        float release = (float)(1.0 / (ReleaseSeconds * sampleRate));
-        float attack = (float)(1.0 / (AttackSeconds * sampleRate));
-        for (int i = 1; i < gain.Length; i++)
-        {
-            gain[i] = Math.Min(gain[i], gain[i - 1] + release);
-        }
-        for (int i = gain.Length - 2; i >= 0; i--)
-        {
-            gain[i] = Math.Min(gain[i], gain[i + 1] + attack);
-        }
+        float[] gain = new float[samples.Length];
         for (int i = 0; i < samples.Length; i++)
         {
-            samples[i] *= gain[i];
+            float magnitude = Math.Abs(samples[i]);
+            gain[i] = magnitude > ceiling ? ceiling / magnitude : 1f;
+        }
+
+        float releaseStep = 1f / Math.Max(1, (int)(ReleaseSeconds * rate));
+        for (int i = 1; i < gain.Length; i++)
+        {
+            gain[i] = Math.Min(gain[i], gain[i - 1] + releaseStep);
+        }
+
+        float attackStep = 1f / Math.Max(1, (int)(AttackSeconds * rate));
+        for (int i = gain.Length - 2; i >= 0; i--)
+        {
+            gain[i] = Math.Min(gain[i], gain[i + 1] + attackStep);
+        }
+
+        for (int i = 0; i < samples.Length; i++)
+        {
+            // The clamp only absorbs float rounding of ceiling / |x| * x.
+            samples[i] = Math.Clamp(samples[i] * gain[i], -ceiling, ceiling);
         }
     }
 }
