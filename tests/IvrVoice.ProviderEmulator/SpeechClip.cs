@@ -74,9 +74,10 @@ public sealed class SpeechClip
     {
         try
         {
-            // espeak-ng writes 22.05 kHz WAV; sox resamples it to the 24 kHz raw PCM the Gemini routes return.
+            // espeak-ng writes 22.05 kHz WAV; sox resamples it to the 24 kHz raw PCM the Gemini routes return (-D: no dither, so
+            // every run serves the same samples).
             byte[] wav = Run("espeak-ng", ["--stdout", "-v", "en-us", "-s", "165", Sentence], null);
-            byte[] raw = Run("sox", ["-t", "wav", "-", "-t", "raw", "-r", "24000", "-e", "signed-integer", "-b", "16", "-c", "1", "-L", "-"], wav);
+            byte[] raw = Run("sox", ["-D", "-t", "wav", "-", "-t", "raw", "-r", "24000", "-e", "signed-integer", "-b", "16", "-c", "1", "-L", "-"], wav);
             short[] samples = new short[raw.Length / 2];
             for (int i = 0; i < samples.Length; i++)
             {

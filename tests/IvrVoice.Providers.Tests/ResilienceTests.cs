@@ -261,7 +261,7 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
     {
         _emulator.Inject("openrouter", new EmulatorFault(FaultKind.Slow) { Delay = TimeSpan.FromSeconds(5) });
         Dictionary<string, string?> settings = _emulator.Settings("openrouter");
-        settings["Providers:OpenRouter:AttemptTimeout"] = "00:00:00.300";
+        settings["Providers:OpenRouter:AttemptTimeout"] = "00:00:01.500";
         using RouterHarness harness = new(settings);
 
         RoutedTts result = await harness.Router.SynthesizeAsync(RouterHarness.Request(), RenderUrgency.Batch, null, CancellationToken.None);
