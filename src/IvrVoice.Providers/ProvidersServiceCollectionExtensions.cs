@@ -21,6 +21,10 @@ public static class ProvidersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(ITtsRouter)))
+        {
+            return services;   // already added (the CLI host and the render pipeline both ask for it)
+        }
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();

@@ -99,4 +99,16 @@ public sealed class ConfigurationTests
 
         Assert.Equal(TtsFailureKind.InvalidRequest, Assert.Single(result.Failures).Kind);
     }
+
+    [Fact]
+    public void AddTtsProviders_CalledTwice_RegistersEachRouteOnce()
+    {
+        Microsoft.Extensions.Configuration.IConfiguration configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        Microsoft.Extensions.DependencyInjection.ServiceCollection services = new();
+
+        services.AddTtsProviders(configuration).AddTtsProviders(configuration);
+
+        Assert.Equal(7, services.Count(d => d.ServiceType == typeof(ITtsProvider)));
+        Assert.Single(services, d => d.ServiceType == typeof(ITtsRouter));
+    }
 }

@@ -15,6 +15,7 @@ internal sealed partial class ResilientRoute
 {
     private static readonly ResiliencePropertyKey<List<TtsFailure>> s_failures = new("ivrvoice.failures");
     private static readonly ResiliencePropertyKey<DateTimeOffset> s_routeDeadline = new("ivrvoice.route-deadline");
+    private static readonly ResiliencePropertyKey<string?> s_promptKey = new("ivrvoice.prompt-key");
 
     private readonly RouteOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -54,6 +55,7 @@ internal sealed partial class ResilientRoute
         ResilienceContext context = ResilienceContextPool.Shared.Get(routeToken);
         context.Properties.Set(s_failures, failures);
         context.Properties.Set(s_routeDeadline, _timeProvider.GetUtcNow() + budget);
+        context.Properties.Set(s_promptKey, request.IdempotencyKey);
         try
         {
             Outcome<TtsOutcome> outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -168,7 +170,7 @@ internal sealed partial class ResilientRoute
                 TtsFailure failure = TimedOut(args.Timeout);
                 args.Context.Properties.GetValue(s_failures, []).Add(failure);
                 _metrics.RecordAttempt(Name, failure, args.Timeout);
-                Log.AttemptFailed(_logger, Name, null, failure.Kind, failure.Message);
+                Log.AttemptFailed(_logger, Name, args.Context.Properties.GetValue(s_promptKey, null), failure.Kind, failure.Message);
                 return ValueTask.CompletedTask;
             },
         });
