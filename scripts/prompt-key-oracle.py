@@ -17,7 +17,7 @@ def key(fields):
 
 head = [("encoding", "ivrvoice.prompt-key/1"), ("pipeline", "1"), ("text", "Thank you for calling Northwind Dental."),
         ("voice", "Kore"), ("style", "calm, warm"), ("language", "en-US"), ("model", "gemini-3.1-flash-tts")]
-tail = [("mastering", "m1"), ("output", "mulaw-wav")]
+tail = [("mastering", "off"), ("output", "mulaw-wav")]
 print("baseline", key(head + [("temperature", ""), ("speakers", "0")] + tail))
 print("speakers", key(head + [("temperature", "1"), ("speakers", "2"), ("speaker.name", "Agent"), ("speaker.voice", "Kore"),
                               ("speaker.name", "Caller"), ("speaker.voice", "Puck")] + tail))

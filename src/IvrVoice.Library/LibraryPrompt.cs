@@ -76,7 +76,7 @@ public sealed class LibraryPrompt
         Model = Model,
         Temperature = Temperature,
         Speakers = Speakers,
-        Mastering = Mastering.CanonicalForm(),
+        Mastering = Mastering,
     };
 
     public override string ToString() => $"{Language}/{Id}";

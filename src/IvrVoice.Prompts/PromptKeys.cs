@@ -42,7 +42,7 @@ public static class PromptKeys
             fields.Add(("speaker.name", speaker.Name.Trim()));
             fields.Add(("speaker.voice", speaker.Voice.Trim()));
         }
-        fields.Add(("mastering", spec.Mastering.Trim()));
+        fields.Add(("mastering", spec.Mastering.CanonicalForm()));
         fields.Add(("output", spec.OutputFormat.Trim().ToLowerInvariant()));
 
         using MemoryStream buffer = new();
@@ -60,25 +60,39 @@ public static class PromptKeys
         return buffer.ToArray();
     }
 
-    /// <summary>NFC, every run of white space (any Unicode space, tab or line break) as one space, trimmed.</summary>
+    /// <summary>
+    /// NFC; within each line every run of white space becomes one space; blank lines go; lines join with "\n".
+    /// Line breaks stay because they carry meaning (a two-speaker dialogue is one turn per line); their kind
+    /// (CR, LF, CRLF, U+2028) does not.
+    /// </summary>
     public static string NormalizeText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string nfc = text.Normalize(NormalizationForm.FormC);
         StringBuilder result = new(nfc.Length);
-        bool pendingSpace = false;
+        bool pendingSpace = false, pendingLine = false;
         foreach (char c in nfc)
         {
-            if (char.IsWhiteSpace(c))
+            if (c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029')
             {
-                pendingSpace = result.Length > 0;
+                pendingLine = result.Length > 0;
+                pendingSpace = false;
                 continue;
             }
-            if (pendingSpace)
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = result.Length > 0 && !pendingLine;
+                continue;
+            }
+            if (pendingLine)
+            {
+                result.Append('\n');
+            }
+            else if (pendingSpace)
             {
                 result.Append(' ');
-                pendingSpace = false;
             }
+            pendingSpace = pendingLine = false;
             result.Append(c);
         }
         return result.ToString();

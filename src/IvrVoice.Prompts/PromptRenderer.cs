@@ -74,7 +74,7 @@ public sealed partial class PromptRenderer
             Model = model,
             Temperature = request.Temperature,
             Speakers = speakers,
-            Mastering = request.Master ? MasteringOptions.Default.CanonicalForm() : "off",
+            Mastering = request.Master ? MasteringOptions.Default : MasteringOptions.Disabled,
         };
     }
 
@@ -133,8 +133,7 @@ public sealed partial class PromptRenderer
             throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, "audio failed quality checks: " + string.Join("; ", problems))]);
         }
 
-        MasteringOptions mastering = spec.Mastering == "off" ? MasteringOptions.Disabled : MasteringOptions.Default;
-        byte[] wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, mastering);
+        byte[] wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, spec.Mastering);
         PromptMetadata metadata = new()
         {
             Key = key,

@@ -1,3 +1,5 @@
+using IvrVoice.Audio;
+
 namespace IvrVoice.Prompts;
 
 /// <summary>
@@ -23,8 +25,8 @@ public sealed record PromptSpec
     /// <summary>Empty for one voice, or exactly two named speakers.</summary>
     public IReadOnlyList<PromptSpeaker> Speakers { get; init; } = [];
 
-    /// <summary>Canonical form of the mastering settings (see MasteringOptions), or "off".</summary>
-    public required string Mastering { get; init; }
+    /// <summary>Telephony mastering settings; the key includes their canonical form.</summary>
+    public required MasteringOptions Mastering { get; init; }
 
     /// <summary>Output encoding name, e.g. mulaw-wav.</summary>
     public string OutputFormat { get; init; } = "mulaw-wav";

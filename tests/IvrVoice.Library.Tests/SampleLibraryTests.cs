@@ -74,7 +74,7 @@ public sealed class SampleLibraryTests
         Assert.Equal("Kore", spec.Voice);
         Assert.Equal("Friendly and relaxed, like two colleagues chatting", spec.Style);
         // The same form the service gives a prompt it renders with default mastering, so both share one cache entry.
-        Assert.Equal(MasteringOptions.Default.CanonicalForm(), spec.Mastering);
+        Assert.Equal(MasteringOptions.Default.CanonicalForm(), spec.Mastering.CanonicalForm());
         Assert.Equal("en-US", spec.Language);
         Assert.Equal("gemini-3.1-flash-tts", spec.Model);
         Assert.Equal(1.0, spec.Temperature);

@@ -42,13 +42,13 @@ public sealed class SettingsResolutionTests
         Assert.Equal(("Charon", "File style", "gemini-3.1-flash-tts", 0.9), (inherits.Voice, inherits.Style, inherits.Model, inherits.Temperature));
         MasteringOptions quieter = new() { TargetLevelDbfs = -24, PadMilliseconds = 300 };
         Assert.Equal(quieter, inherits.Mastering);
-        Assert.Equal(quieter.CanonicalForm(), inherits.ToSpec().Mastering);
-        Assert.NotEqual(MasteringOptions.Default.CanonicalForm(), inherits.ToSpec().Mastering);
+        Assert.Equal(quieter.CanonicalForm(), inherits.ToSpec().Mastering.CanonicalForm());
+        Assert.NotEqual(MasteringOptions.Default.CanonicalForm(), inherits.ToSpec().Mastering.CanonicalForm());
 
         LibraryPrompt overrides = loaded.GetPrompt("en-US", "overrides");
         Assert.Equal(("Puck", "Prompt style", 1.5), (overrides.Voice, overrides.Style, overrides.Temperature));
         Assert.Equal(MasteringOptions.Disabled, overrides.Mastering);
-        Assert.Equal("off", overrides.ToSpec().Mastering);
+        Assert.Equal("off", overrides.ToSpec().Mastering.CanonicalForm());
 
         Assert.Null(loaded.GetPrompt("en-US", "clears-style").Style);
     }
@@ -161,7 +161,7 @@ public sealed class SettingsResolutionTests
         Assert.Equal("es-US", spec.Language);
         Assert.Equal("gemini-3.1-flash-tts", spec.Model);
         Assert.Equal(0.9, spec.Temperature);
-        Assert.Equal(new MasteringOptions { TargetLevelDbfs = -24, PadMilliseconds = 300 }.CanonicalForm(), spec.Mastering);
+        Assert.Equal(new MasteringOptions { TargetLevelDbfs = -24, PadMilliseconds = 300 }.CanonicalForm(), spec.Mastering.CanonicalForm());
         Assert.Equal("Not part of the sound.", prompt.Notes);
     }
 
