@@ -5,4 +5,5 @@ RootCommand root = new("ivrvoice: telephone prompts from text-to-speech, ready f
 // One line per verb; each verb lives in Commands/<Verb>Command.cs.
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(SayCommand.Create());
+root.Subcommands.Add(BuildCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
