@@ -56,7 +56,10 @@ internal static class ServerLogging
 
     /// <summary>Start-up errors that <see cref="ServiceHosting.RunService"/> prints as a plain list; the host's stack trace adds nothing.</summary>
     private static bool IsReportedStartupError(LogEvent logEvent) =>
-        logEvent.Exception is Microsoft.Extensions.Options.OptionsValidationException or Voice.CallFlowLibraryException;
+        (logEvent.Exception is not null && ServiceHosting.ValidationFailures(logEvent.Exception).Count > 0)
+        || logEvent.Exception is Voice.CallFlowLibraryException
+        || (logEvent.Exception is not null && ServiceHosting.IsUnconvertibleSetting(logEvent.Exception))
+        || logEvent.Exception is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException };
 
     private static bool IsQuietSourceBelowWarning(LogEvent logEvent)
     {

@@ -27,10 +27,10 @@ internal static partial class ServiceHosting
             app.Run();
             return 0;
         }
-        catch (OptionsValidationException exception)
+        catch (Exception exception) when (ValidationFailures(exception) is { Count: > 0 } failures)
         {
             Console.Error.WriteLine("IvrVoice cannot start; fix these settings:");
-            foreach (string failure in exception.Failures)
+            foreach (string failure in failures)
             {
                 Console.Error.WriteLine("  " + failure);
             }
@@ -42,6 +42,12 @@ internal static partial class ServiceHosting
             Console.Error.WriteLine("IvrVoice cannot start: " + exception.Message);
             return 2;
         }
+        catch (InvalidOperationException exception) when (IsUnconvertibleSetting(exception))
+        {
+            // The configuration binder names the setting, e.g. "Failed to convert configuration value at 'Service:InCallWait' …".
+            Console.Error.WriteLine("IvrVoice cannot start: " + exception.Message);
+            return 2;
+        }
         catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
             Console.Error.WriteLine($"IvrVoice cannot start: {exception.Message} Stop the other process or choose another address with Urls (environment ASPNETCORE_URLS, or --urls).");
@@ -49,16 +55,31 @@ internal static partial class ServiceHosting
         }
     }
 
-    private sealed partial class ServiceStartupLog(AnnouncementUrls announcements, ApiKeys apiKeys, ILogger<ServiceStartupLog> logger) : IHostedService
+    /// <summary>Every options validation failure in <paramref name="exception"/>: one section's, or several sections' at once.</summary>
+    internal static IReadOnlyList<string> ValidationFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException single => [.. single.Failures],
+        AggregateException { InnerExceptions: var inner } when inner.All(e => e is OptionsValidationException) =>
+            [.. inner.SelectMany(e => ((OptionsValidationException)e).Failures)],
+        _ => [],
+    };
+
+    /// <summary>True for the configuration binder's error about a value that is not of the setting's type (a word where a number goes).</summary>
+    internal static bool IsUnconvertibleSetting(Exception exception) =>
+        exception is InvalidOperationException && exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
+
+    /// <remarks>Resolves what it reports on in <see cref="StartAsync"/>: the host builds hosted services before it validates
+    /// options, and a constructor that read them would report one bad section instead of all.</remarks>
+    private sealed partial class ServiceStartupLog(IServiceProvider services, ILogger<ServiceStartupLog> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (announcements.KeyIsEphemeral)
+            if (services.GetRequiredService<AnnouncementUrls>().KeyIsEphemeral)
             {
                 Log.EphemeralSigningKey(logger);
             }
 
-            if (apiKeys.IsEmpty)
+            if (services.GetRequiredService<ApiKeys>().IsEmpty)
             {
                 Log.ApiClosed(logger);
             }

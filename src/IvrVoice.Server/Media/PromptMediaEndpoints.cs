@@ -23,8 +23,19 @@ internal static partial class PromptMediaEndpoints
     /// <summary>With <c>Service:RequireTwilioSignatureForMedia</c>, refuses unsigned requests under <c>/prompts</c> (403).</summary>
     public static IApplicationBuilder UseMediaSignatureCheck(this IApplicationBuilder app)
     {
-        ServiceOptions options = app.ApplicationServices.GetRequiredService<IOptions<ServiceOptions>>().Value;
-        return options.RequireTwilioSignatureForMedia ? app.UseTwilioSignatureValidation("/prompts") : app;
+        // Settings are read on the first request, not while the pipeline is built: the host validates them when it starts,
+        // and reading them earlier would turn a bad setting into a crash instead of a clear start-up error.
+        return app.Use(next =>
+        {
+            Lazy<RequestDelegate> guarded = new(() =>
+            {
+                ServiceOptions options = app.ApplicationServices.GetRequiredService<IOptions<ServiceOptions>>().Value;
+                return options.RequireTwilioSignatureForMedia
+                    ? app.New().UseTwilioSignatureValidation("/prompts").Use(_ => next).Build()
+                    : next;
+            });
+            return context => guarded.Value(context);
+        });
     }
 
     private static async Task<IResult> GetPromptAsync(string key, HttpContext context, PromptCache cache, ILoggerFactory loggers, CancellationToken cancellationToken)

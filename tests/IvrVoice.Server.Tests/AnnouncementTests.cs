@@ -1,0 +1,160 @@
+extern alias emulator;
+
+using System.Net;
+using System.Text.Json;
+using emulator::IvrVoice.ProviderEmulator;
+using IvrVoice.Server.Announcements;
+using IvrVoice.Server.Tests.Support;
+
+namespace IvrVoice.Server.Tests;
+
+/// <summary>Dynamic announcement URLs: only URLs the service signed, unchanged and unexpired, make it render.</summary>
+public sealed class AnnouncementTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>, IDisposable
+{
+    private readonly TestLibrary _library = new();
+    private readonly TtsEmulator _emulator = VoiceWebhookTests.Reset(fixture.Emulator);
+
+    public void Dispose() => _library.Dispose();
+
+    [Fact]
+    public async Task Get_SignedUrlFromTheApi_RendersOnceAndServesTheWav()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = await SignAsync(host, """{"text":"Dr. Alder is running 15 minutes late.","voice":"Leda","language":"en-US"}""");
+
+        using HttpResponseMessage first = await host.Client.GetAsync(path);
+        using HttpResponseMessage second = await host.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("audio/wav", first.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, _emulator.Submissions("gemini"));
+        TimeSpan maxAge = first.Headers.CacheControl!.MaxAge!.Value;
+        Assert.InRange(maxAge, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+        Assert.DoesNotContain(first.Headers.CacheControl.Extensions, e => e.Name == "immutable");
+    }
+
+    [Fact]
+    public async Task Get_Unsigned_Answers403AndRendersNothing()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+
+        using HttpResponseMessage response = await host.Client.GetAsync("/announce.wav?text=Free%20speech%20for%20everyone&voice=Kore");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+        Assert.True(host.Logs.Contains(LogLevel.Warning, "Refused announcement URL: Unsigned"));
+    }
+
+    [Theory]
+    [InlineData("text=", "text=Something%20else%20entirely&x=")]   // the text replaced
+    [InlineData("voice=Leda", "voice=Puck")]                          // the voice changed
+    [InlineData("&sig=", "&voice=Puck&sig=")]                         // a second voice added
+    [InlineData("&sig=", "&style=Shout&sig=")]                        // a parameter added
+    public async Task Get_Tampered_Answers403(string find, string replace)
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = await SignAsync(host, """{"text":"Your table is ready.","voice":"Leda"}""");
+        string tampered = ReplaceFirst(path, find, replace);
+        Assert.NotEqual(path, tampered);
+
+        using HttpResponseMessage response = await host.Client.GetAsync(tampered);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+    }
+
+    [Fact]
+    public async Task Get_SignedWithAnotherKey_Answers403()
+    {
+        await using ServerHost other = ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
+        {
+            ["Service:UrlSigningKey"] = "another-signing-key-0123456789abcdef0123",
+        });
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = await SignAsync(other, """{"text":"Signed elsewhere."}""");
+
+        using HttpResponseMessage response = await host.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_Expired_Answers403SayingSo()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = host.Service<AnnouncementUrls>().CreatePathAndQuery(new Announcement("Too late."), DateTimeOffset.UtcNow.AddSeconds(-1));
+
+        using HttpResponseMessage response = await host.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("expired", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+    }
+
+    [Fact]
+    public async Task Get_SignedButUnrenderable_Answers400()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = host.Service<AnnouncementUrls>().CreatePathAndQuery(new Announcement("Hello.", Voice: "Nobody"));
+
+        using HttpResponseMessage response = await host.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_UnknownVoice_Answers400WithoutAUrl()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements", """{"text":"Hello.","voice":"Nobody"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnnounceWebhook_RenderedInTime_PlaysASignedAnnouncementUrlThenRedirects()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string text = Uri.EscapeDataString("Your order 4411 ships tomorrow.");
+
+        TwiML twiml = await host.PostWebhookAsync($"/twilio/announce?text={text}&voice=Puck&next=%2Ftwilio%2Fvoice%2Fclinic");
+
+        Assert.Equal(["Play", "Redirect"], twiml.Verbs);
+        string play = twiml.PlayUrls[0];
+        Assert.StartsWith($"{ServerHost.PublicBaseUrl}/announce.wav?", play, StringComparison.Ordinal);
+        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", twiml.Root.Element("Redirect")!.Value);
+        using HttpResponseMessage audio = await host.Client.GetAsync(ServerHost.LocalPath(play));
+        Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
+        Assert.Equal(1, _emulator.Submissions("gemini"));
+    }
+
+    [Fact]
+    public async Task AnnounceWebhook_ProviderDown_SaysTheText()
+    {
+        _emulator.Inject("gemini", EmulatorFault.Http(500, times: null));
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+
+        TwiML twiml = await host.PostWebhookAsync("/twilio/announce?text=Closed%20for%20the%20holiday.%20%5Bsighs%5D&language=en-GB&voice=Charon");
+
+        System.Xml.Linq.XElement say = Assert.Single(twiml.Says);
+        Assert.Equal("Closed for the holiday.", say.Value);
+        Assert.Equal("Polly.Brian-Neural", say.Attribute("voice")?.Value);
+        Assert.Equal("en-GB", say.Attribute("language")?.Value);
+    }
+
+    private static async Task<string> SignAsync(ServerHost host, string json)
+    {
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements", json);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return ServerHost.LocalPath(JsonDocument.Parse(body).RootElement.GetProperty("url").GetString()!);
+    }
+
+    private static string ReplaceFirst(string text, string find, string replace)
+    {
+        int at = text.IndexOf(find, StringComparison.Ordinal);
+        return at < 0 ? text : string.Concat(text.AsSpan(0, at), replace, text.AsSpan(at + find.Length));
+    }
+}

@@ -1,0 +1,110 @@
+using IvrVoice.Server.Hosting;
+using IvrVoice.Server.Tests.Support;
+using IvrVoice.Testing;
+using Microsoft.Extensions.Options;
+
+namespace IvrVoice.Server.Tests;
+
+/// <summary>Bad settings or a broken library stop the start-up with messages that name the setting or the file, never a secret.</summary>
+public sealed class StartupValidationTests : IDisposable
+{
+    private readonly TestLibrary _library = new();
+
+    public void Dispose() => _library.Dispose();
+
+    [Fact]
+    public void Validate_BadServiceSettings_ReportsEverySettingByNameAndNoValue()
+    {
+        ServiceOptions options = new()
+        {
+            UrlSigningKey = "short-secret-value",
+            ApiKeys = ["tiny-secret", " padded-key-0123456789 "],
+            AnnouncementUrlLifetime = TimeSpan.FromDays(30),
+            InCallWait = TimeSpan.FromSeconds(20),
+            RateLimit = new RateLimitOptions { Burst = 0, PermitsPerMinute = 0 },
+        };
+
+        ValidateOptionsResult result = new ServiceOptionsValidator().Validate(null, options);
+
+        string[] failures = [.. result.Failures!];
+        Assert.Equal(7, failures.Length);
+        Assert.Contains(failures, f => f.StartsWith("Service:UrlSigningKey must be at least 32 characters", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Service:ApiKeys:0 must be at least 16 characters", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Service:ApiKeys:1 has leading or trailing whitespace", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Service:AnnouncementUrlLifetime", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Service:InCallWait", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Service:RateLimit:PermitsPerMinute", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Service:RateLimit:Burst", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("secret", StringComparison.Ordinal) || f.Contains("padded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_DefaultServiceSettings_Pass()
+    {
+        Assert.True(new ServiceOptionsValidator().Validate(null, new ServiceOptions()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("", "espeak-ng", "Flows:Folder must name")]
+    [InlineData("prompts", "festival", "Flows:FallbackModel must be empty or one of")]
+    public void Validate_BadFlowSettings_ReportsTheSetting(string folder, string fallbackModel, string expected)
+    {
+        ValidateOptionsResult result = new FlowOptionsValidator().Validate(null, new FlowOptions { Folder = folder, FallbackModel = fallbackModel });
+
+        Assert.StartsWith(expected, Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadSettings_ExitsWith2ListingEverySettingWithoutAStackTrace()
+    {
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        {
+            ["Flows:Folder"] = _library.Folder,
+            ["Twilio:RequestValidation"] = "Enabled",
+            ["Service:UrlSigningKey"] = "short-secret-value",
+            ["Service:InCallWait"] = "00:01:00",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("IvrVoice cannot start; fix these settings:", output);
+        Assert.Contains("Twilio:AuthToken is required while Twilio:RequestValidation is Enabled", output);
+        Assert.Contains("Service:UrlSigningKey must be at least 32 characters", output);
+        Assert.Contains("Service:InCallWait must be greater than zero and at most", output);
+        Assert.DoesNotContain("short-secret-value", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task Run_ValueOfTheWrongType_ExitsWith2NamingTheSetting()
+    {
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        {
+            ["Flows:Folder"] = _library.Folder,
+            ["Twilio:RequestValidation"] = "Disabled",
+            ["Service:InCallWait"] = "five seconds",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("IvrVoice cannot start: Failed to convert configuration value", output);
+        Assert.Contains("Service:InCallWait", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task Run_BrokenLibrary_ExitsWith2ListingFileLineAndColumn()
+    {
+        using TempDirectory broken = new("ivrvoice-server-broken-");
+        File.WriteAllText(Path.Combine(broken.Path, "flows.yaml"), "flows:\n  main:\n    entry: nowhere\n    menus: {}\n");
+
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        {
+            ["Flows:Folder"] = broken.Path,
+            ["Twilio:RequestValidation"] = "Disabled",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("(Flows:Folder)", output);
+        Assert.Matches(@"flows\.yaml:\d+:\d+: error: ", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+}

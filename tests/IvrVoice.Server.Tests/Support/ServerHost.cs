@@ -1,0 +1,216 @@
+extern alias emulator;
+
+using System.Net.Http.Headers;
+using System.Text;
+using emulator::IvrVoice.ProviderEmulator;
+using IvrVoice.Telephony.Signatures;
+using IvrVoice.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace IvrVoice.Server.Tests.Support;
+
+/// <summary>
+/// The real web app (Program) on an in-memory test server, configured like a deployment: signatures checked against a public
+/// base URL, an API key, a signing key, its own disk cache, the provider routes pointed at an emulator. Logs are captured.
+/// </summary>
+internal sealed class ServerHost : IAsyncDisposable
+{
+    public const string PublicBaseUrl = "https://ivr.example.test";
+    public const string AuthToken = "d41c8f0e2b7a49c6a1f3e5b8c9d02e7f";
+    public const string ApiKey = "test-api-key-5f0e6a3b9c21";
+    public const string SigningKey = "test-url-signing-key-7d41c2a9e8b3f6054d1c";
+    public const string CallerNumber = "+15555550123";
+
+    private readonly Factory _factory;
+    private readonly TempDirectory _cache;
+
+    static ServerHost()
+    {
+        // The app's content root; the test factory would otherwise look for the solution above the test binaries.
+        string contentRoot = Directory.CreateTempSubdirectory("ivrvoice-server-root-").FullName;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_IVRVOICE_SERVER", contentRoot);
+    }
+
+    private ServerHost(Factory factory, TempDirectory cache)
+    {
+        _factory = factory;
+        _cache = cache;
+        Client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+    }
+
+    public HttpClient Client { get; }
+
+    public LogCapture Logs => _factory.Logs;
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>
+    /// Starts the app against <paramref name="emulator"/>'s routes (gemini by default), with <paramref name="library"/> as the flows,
+    /// and <paramref name="overrides"/> applied last.
+    /// </summary>
+    public static ServerHost Start(TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides = null, params string[] routes)
+    {
+        TempDirectory cache = new("ivrvoice-server-cache-");
+        Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:PublicBaseUrl"] = PublicBaseUrl,
+            ["Twilio:RequestValidation"] = "Enabled",
+            ["Service:ApiKeys:0"] = ApiKey,
+            ["Service:UrlSigningKey"] = SigningKey,
+            ["Cache:Store"] = "Disk",
+            ["Cache:Disk:Path"] = cache.Path,
+            ["Cache:Disk:VerifyOnStart"] = "false",
+            ["Flows:Folder"] = libraryFolder,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Providers:Gemini:RetryBaseDelay"] = "00:00:00.020",
+            ["Providers:OpenRouter:RetryBaseDelay"] = "00:00:00.020",
+        };
+        if (emulator is not null)
+        {
+            foreach ((string key, string? value) in emulator.Settings(routes.Length == 0 ? ["gemini"] : routes))
+            {
+                settings[key] = value;
+            }
+        }
+
+        foreach ((string key, string? value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        Factory factory = new(settings);
+        try
+        {
+            return new ServerHost(factory, cache);
+        }
+        catch
+        {
+            factory.Dispose();
+            cache.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Twilio's parameters for a voice webhook, as it posts them for an inbound call.</summary>
+    public static Dictionary<string, string> CallParameters(string callSid = "CA0123456789abcdef0123456789abcdef") => new(StringComparer.Ordinal)
+    {
+        ["AccountSid"] = "AC0123456789abcdef0123456789abcdef",
+        ["ApiVersion"] = "2010-04-01",
+        ["CallSid"] = callSid,
+        ["CallStatus"] = "in-progress",
+        ["Caller"] = CallerNumber,
+        ["Direction"] = "inbound",
+        ["From"] = CallerNumber,
+        ["To"] = "+15035550100",
+    };
+
+    /// <summary>A form POST signed the way Twilio signs it, for the public URL of <paramref name="pathAndQuery"/>.</summary>
+    public static HttpRequestMessage SignedPost(string pathAndQuery, IReadOnlyDictionary<string, string> form, string token = AuthToken)
+    {
+        HttpRequestMessage request = new(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(token, PublicBaseUrl + pathAndQuery, form));
+        return request;
+    }
+
+    /// <summary>Posts a signed webhook and returns the TwiML, failing the test on anything but 200 application/xml.</summary>
+    public async Task<TwiML> PostWebhookAsync(string pathAndQuery, IReadOnlyDictionary<string, string>? form = null)
+    {
+        using HttpResponseMessage response = await Client.SendAsync(SignedPost(pathAndQuery, form ?? CallParameters()));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        return TwiML.Parse(body);
+    }
+
+    /// <summary>The path and query of a URL the service handed out under its public base URL.</summary>
+    public static string LocalPath(string publicUrl)
+    {
+        Assert.StartsWith(PublicBaseUrl + "/", publicUrl, StringComparison.Ordinal);
+        return publicUrl[PublicBaseUrl.Length..];
+    }
+
+    /// <summary>A JSON POST to the API with the test key (or <paramref name="apiKey"/>; null sends none).</summary>
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? apiKey = ApiKey, string? cacheMode = null)
+    {
+        HttpRequestMessage request = new(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+
+        if (cacheMode is not null)
+        {
+            request.Headers.Add("X-Cache-Mode", cacheMode);
+        }
+
+        return Client.SendAsync(request);
+    }
+
+    public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        IServiceProvider services = _factory.Services;
+        try
+        {
+            await _factory.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The test factory stops the host twice (its own StopAsync and the one app.Run makes on shutdown), and the cache's
+            // start-up service disposes its token source on the first stop; release what the interrupted dispose left.
+            if (services is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+
+        _cache.Dispose();
+    }
+
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        public LogCapture Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        }
+    }
+}
+
+/// <summary>A parsed TwiML answer with the queries tests ask of it.</summary>
+internal sealed class TwiML
+{
+    private TwiML(System.Xml.Linq.XDocument document, string xml)
+    {
+        Document = document;
+        Xml = xml;
+    }
+
+    public System.Xml.Linq.XDocument Document { get; }
+
+    public string Xml { get; }
+
+    public System.Xml.Linq.XElement Root => Document.Root!;
+
+    /// <summary>The verbs directly under &lt;Response&gt;, by name, in order.</summary>
+    public IReadOnlyList<string> Verbs => [.. Root.Elements().Select(e => e.Name.LocalName)];
+
+    public System.Xml.Linq.XElement? Gather => Root.Element("Gather");
+
+    /// <summary>Every &lt;Play&gt; URL, nested or not, in document order.</summary>
+    public IReadOnlyList<string> PlayUrls => [.. Root.Descendants("Play").Select(e => e.Value)];
+
+    /// <summary>Every &lt;Say&gt;, nested or not, in document order.</summary>
+    public IReadOnlyList<System.Xml.Linq.XElement> Says => [.. Root.Descendants("Say")];
+
+    public string? GatherAction => Gather?.Attribute("action")?.Value;
+
+    public static TwiML Parse(string xml) => new(System.Xml.Linq.XDocument.Parse(xml), xml);
+}
