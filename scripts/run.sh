@@ -12,4 +12,5 @@ if [ -z "${Twilio__AuthToken:-}" ] && [ -z "${Twilio__RequestValidation:-}" ]; t
   echo "run: no Twilio__AuthToken set: local demo mode, Twilio signature checks are OFF (never expose this port)" >&2
   export Twilio__RequestValidation=Disabled
 fi
-exec dotnet run -c Release --project src/IvrVoice.Server -- "$@"
+# dotnet run starts the app in the project folder; the content root is the checkout, where prompts/ and .ivrvoice/ live.
+exec dotnet run -c Release --project src/IvrVoice.Server -- --contentRoot "$PWD" "$@"
