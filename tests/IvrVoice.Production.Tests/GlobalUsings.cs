@@ -1,0 +1,3 @@
+global using System.Globalization;
+global using IvrVoice.Production.Tests.Support;
+global using IvrVoice.Testing;
