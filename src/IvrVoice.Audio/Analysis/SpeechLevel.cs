@@ -15,8 +15,11 @@ internal static class SpeechLevel
     private const int Thresholds = 16;
     private const double FullScaleEnergyDb = 90.308998699194358;   // 20 log10(32768)
 
-    /// <summary>Active level in dBov (-∞ for silence) and the active share of samples.</summary>
-    public static (double LevelDb, double Activity) Measure(ReadOnlySpan<float> x, int sampleRate)
+    /// <summary>
+    /// Active level in dBov (-∞ for silence) and the active share of samples, of <paramref name="x"/> scaled by
+    /// <paramref name="gain"/> (so mastering can measure a gain's result without applying it).
+    /// </summary>
+    public static (double LevelDb, double Activity) Measure(ReadOnlySpan<float> x, int sampleRate, double gain = 1)
     {
         if (x.IsEmpty)
         {
@@ -25,33 +28,53 @@ internal static class SpeechLevel
 
         double g = Math.Exp(-1.0 / (sampleRate * TimeConstantSeconds));
         int hangover = (int)Math.Ceiling(HangoverSeconds * sampleRate);
+
+        // The envelope is at or above c_j = 2^j for j < `above`. Rather than update 16 counters per sample, count per
+        // threshold by runs: each run of samples at or above c_j is active, and so are up to `hangover` samples of the
+        // gap that follows it. Runs only begin or end when `above` changes, which the smooth envelope seldom does.
         Span<long> active = stackalloc long[Thresholds];
-        Span<int> hold = stackalloc int[Thresholds];
-        hold.Fill(hangover);   // nothing is active before the first loud sample
-        double energy = 0, p = 0, q = 0;
-        foreach (float sample in x)
+        Span<int> runStart = stackalloc int[Thresholds];
+        Span<int> lastEnd = stackalloc int[Thresholds];
+        lastEnd.Fill(int.MinValue);   // no run yet: nothing before the first one is active
+        int above = 0;
+        double energy = 0, p = 0, q = 0, h = 1 - g;
+        for (int n = 0; n < x.Length; n++)
         {
-            double magnitude = Math.Abs(sample);
+            double magnitude = Math.Abs(x[n]) * gain;
             energy += magnitude * magnitude;
-            p = (g * p) + ((1 - g) * magnitude);
-            q = (g * q) + ((1 - g) * p);
-
-            // Thresholds are powers of two: those at or below q are all j < log2(q) + 1.
-            int below = q < 1 ? 0 : Math.Min(Thresholds, (int)Math.Floor(Math.Log2(q)) + 1);
-            for (int j = 0; j < below; j++)
+            // Fused multiply-adds keep the two envelope recursions (the loop's critical path) at one rounding each.
+            p = Math.FusedMultiplyAdd(g, p, h * magnitude);
+            q = Math.FusedMultiplyAdd(g, q, h * p);
+            int now = q < 1 ? 0 : Math.Min(Thresholds, Math.ILogB(q) + 1);   // exact: q >= 2^j  <=>  ilogb(q) >= j
+            if (now == above)
             {
-                active[j]++;
-                hold[j] = 0;
+                continue;
             }
 
-            for (int j = below; j < Thresholds; j++)
+            for (int j = above; j < now; j++)
             {
-                if (hold[j] < hangover)
-                {
-                    active[j]++;
-                    hold[j]++;
-                }
+                active[j] += lastEnd[j] == int.MinValue ? 0 : Math.Min(n - lastEnd[j] - 1, hangover);
+                runStart[j] = n;
             }
+
+            for (int j = now; j < above; j++)
+            {
+                active[j] += n - runStart[j];
+                lastEnd[j] = n - 1;
+            }
+
+            above = now;
+        }
+
+        for (int j = 0; j < Thresholds; j++)
+        {
+            if (j < above)
+            {
+                active[j] += x.Length - runStart[j];
+                lastEnd[j] = x.Length - 1;
+            }
+
+            active[j] += lastEnd[j] == int.MinValue ? 0 : Math.Min(x.Length - 1 - lastEnd[j], hangover);
         }
 
         if (energy == 0)

@@ -29,8 +29,8 @@ public static class TelephonyMastering
 
         options.Validate();
         int rate = audio.SampleRate;
-        (double level, _) = SpeechLevel.Measure(audio.Samples, rate);
-        (int start, int end) = AudioAnalysis.FindSound(audio.Samples, rate, level);
+        (double untrimmedLevel, _) = SpeechLevel.Measure(audio.Samples, rate);
+        (int start, int end) = AudioAnalysis.FindSound(audio.Samples, rate, untrimmedLevel);
         if (end <= start)
         {
             return new PcmAudio((float[])audio.Samples.Clone(), rate);
@@ -38,17 +38,18 @@ public static class TelephonyMastering
 
         float[] samples = Trim(audio.Samples, rate, start, end, options.PadMilliseconds);
 
-        // P.56 thresholds are absolute, so a scaled signal can measure a hair differently: measure once more after
-        // the gain and correct, which lands within 0.01 dB of the target.
+        // P.56 thresholds are absolute, so a scaled signal can measure a hair differently: measure the scaled result
+        // once more (without applying it) and correct, which lands within 0.01 dB of the target.
         double gainDb = Math.Min(options.MaxGainDb, options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate).LevelDb);
-        Scale(samples, gainDb);
-        double remaining = options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate).LevelDb;
-        if (gainDb + remaining <= options.MaxGainDb)
+        double corrected = gainDb + options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate, Math.Pow(10, gainDb / 20)).LevelDb;
+        gainDb = Math.Min(options.MaxGainDb, corrected);
+
+        float ceiling = (float)(32768 * Math.Pow(10, options.PeakCeilingDbfs / 20));
+        if (Scale(samples, gainDb) > ceiling)
         {
-            Scale(samples, remaining);
+            Limit(samples, rate, ceiling);
         }
 
-        Limit(samples, rate, (float)(32768 * Math.Pow(10, options.PeakCeilingDbfs / 20)));
         return new PcmAudio(samples, rate);
     }
 
@@ -81,13 +82,18 @@ public static class TelephonyMastering
         return result;
     }
 
-    private static void Scale(float[] samples, double gainDb)
+    // Scales in place and returns the largest magnitude.
+    private static float Scale(float[] samples, double gainDb)
     {
         float gain = (float)Math.Pow(10, gainDb / 20);
+        float peak = 0;
         for (int i = 0; i < samples.Length; i++)
         {
             samples[i] *= gain;
+            peak = Math.Max(peak, Math.Abs(samples[i]));
         }
+
+        return peak;
     }
 
     /// <summary>
@@ -97,12 +103,6 @@ public static class TelephonyMastering
     /// </summary>
     private static void Limit(float[] samples, int rate, float ceiling)
     {
-        int first = Array.FindIndex(samples, s => Math.Abs(s) > ceiling);
-        if (first < 0)
-        {
-            return;
-        }
-
         float[] gain = new float[samples.Length];
         for (int i = 0; i < samples.Length; i++)
         {

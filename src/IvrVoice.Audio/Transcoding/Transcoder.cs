@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using IvrVoice.Audio.Resampling;
 using IvrVoice.Audio.Wav;
 
@@ -10,30 +11,49 @@ namespace IvrVoice.Audio;
 /// </summary>
 public static class Transcoder
 {
+    private const int Rate = Resampler.TelephonyRate;
+
     /// <summary>Telephone-ready bytes in <paramref name="format"/> at 8 kHz. <paramref name="mastering"/> null means the defaults (on).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input rate cannot be resampled to 8 kHz, or a mastering setting is out of range.</exception>
     public static byte[] ToTelephony(PcmAudio input, OutputFormat format = OutputFormat.MuLawWav, MasteringOptions? mastering = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         mastering ??= MasteringOptions.Default;
-        const int rate = Resampler.TelephonyRate;
-        if (!mastering.Enabled && format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw)
+        if (!mastering.Enabled && IsMuLaw(format))
         {
-            return FusedMuLaw(input, format == OutputFormat.MuLawWav);
+            Resampler resampler = Resampler.Create(input.SampleRate);
+            return FusedMuLaw(resampler, input.Samples, format, static (r, x, o) => r.ProcessToMuLaw(x, o));
         }
 
         mastering.Validate();
-        float[] telephone = Resampler.Resample(input.Samples, input.SampleRate, rate);
-        PcmAudio mastered = TelephonyMastering.Apply(new PcmAudio(telephone, rate), mastering);
-        return AudioEncoder.Encode(mastered.Samples, rate, format);
+        return MasterAndEncode(Resampler.Resample(input.Samples, input.SampleRate, Rate), format, mastering);
     }
 
-    /// <summary>Decodes any supported input (see <see cref="AudioDecoder"/>) and returns <see cref="ToTelephony(PcmAudio, OutputFormat, MasteringOptions?)"/>.</summary>
+    /// <summary>
+    /// Decodes any supported input (see <see cref="AudioDecoder"/>) and transcodes it as
+    /// <see cref="ToTelephony(PcmAudio, OutputFormat, MasteringOptions?)"/> does. 16-bit mono PCM is resampled straight
+    /// from its bytes, without a float copy of the input.
+    /// </summary>
     /// <exception cref="AudioFormatException">The bytes are not audio this decoder reads.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The input rate cannot be resampled to 8 kHz.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The input rate cannot be resampled to 8 kHz, or a mastering setting is out of range.</exception>
     public static byte[] ToTelephony(ReadOnlySpan<byte> encoded, OutputFormat format = OutputFormat.MuLawWav, MasteringOptions? mastering = null,
-        RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null) =>
-        ToTelephony(AudioDecoder.Decode(encoded, rawFormat, limits), format, mastering);
+        RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null)
+    {
+        if (!AudioDecoder.TryLocatePcm16Mono(encoded, rawFormat, out Range range, out int inputRate, limits))
+        {
+            return ToTelephony(AudioDecoder.Decode(encoded, rawFormat, limits), format, mastering);
+        }
+
+        ReadOnlySpan<short> pcm = MemoryMarshal.Cast<byte, short>(encoded[range]);
+        mastering ??= MasteringOptions.Default;
+        if (!mastering.Enabled && IsMuLaw(format))
+        {
+            return FusedMuLaw(Resampler.Create(inputRate), pcm, format, static (r, x, o) => r.ProcessToMuLaw(x, o));
+        }
+
+        mastering.Validate();
+        return MasterAndEncode(Resampler.Resample(pcm, inputRate, Rate), format, mastering);
+    }
 
     /// <summary>A 16-bit PCM WAV at <paramref name="rate"/> that browsers play, from telephone audio (for audition pages).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The rate pair is not supported.</exception>
@@ -44,19 +64,29 @@ public static class Transcoder
         return AudioEncoder.Encode(upsampled, rate, OutputFormat.Pcm16Wav);
     }
 
-    private static byte[] FusedMuLaw(PcmAudio input, bool wav)
+    private static bool IsMuLaw(OutputFormat format) => format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw;
+
+    private static byte[] MasterAndEncode(float[] telephone, OutputFormat format, MasteringOptions mastering)
     {
-        Resampler resampler = Resampler.Create(input.SampleRate);
-        int count = checked((int)Resampler.GetTotalOutputLength(input.Samples.Length, input.SampleRate, Resampler.TelephonyRate));
-        int header = wav ? WavWriter.G711HeaderSize : 0;
+        PcmAudio mastered = TelephonyMastering.Apply(new PcmAudio(telephone, Rate), mastering);
+        return AudioEncoder.Encode(mastered.Samples, Rate, format);
+    }
+
+    private delegate int MuLawStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<byte> output);
+
+    // The μ-law codes go straight into the file buffer, after the header when there is one.
+    private static byte[] FusedMuLaw<T>(Resampler resampler, ReadOnlySpan<T> input, OutputFormat format, MuLawStep<T> process)
+    {
+        int count = checked((int)Resampler.GetTotalOutputLength(input.Length, resampler.InputRate, Rate));
+        bool wav = format == OutputFormat.MuLawWav;
         byte[] file = new byte[wav ? WavWriter.G711FileSize(count) : count];
         if (wav)
         {
-            WavWriter.WriteMuLawHeader(file, count, Resampler.TelephonyRate);
+            WavWriter.WriteMuLawHeader(file, count, Rate);
         }
 
-        Span<byte> data = file.AsSpan(header, count);
-        int written = resampler.ProcessToMuLaw(input.Samples, data);
+        Span<byte> data = file.AsSpan(wav ? WavWriter.G711HeaderSize : 0, count);
+        int written = process(resampler, input, data);
         resampler.FlushToMuLaw(data[written..]);
         return file;
     }

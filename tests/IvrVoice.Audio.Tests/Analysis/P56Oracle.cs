@@ -18,8 +18,8 @@ internal static class P56Oracle
         foreach (float sample in x)
         {
             s += (double)sample * sample;
-            p = (g * p) + ((1 - g) * Math.Abs(sample));
-            q = (g * q) + ((1 - g) * p);
+            p = Math.FusedMultiplyAdd(g, p, (1 - g) * Math.Abs(sample));   // as the meter rounds: one rounding per recursion
+            q = Math.FusedMultiplyAdd(g, q, (1 - g) * p);
             for (int j = 0; j < 16; j++)
             {
                 if (q >= c[j])
