@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IvrVoice.Library;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
@@ -22,6 +23,9 @@ internal sealed class CallFlows
 
     private readonly string? _fallbackModel;
     private readonly ITtsRouter _router;
+
+    // A library prompt's spec never changes while the process runs; webhooks ask for the same few again and again.
+    private readonly ConcurrentDictionary<LibraryPrompt, PromptSpec> _specs = new();
 
     public CallFlows(IOptions<FlowOptions> options, IHostEnvironment environment, ITtsRouter router)
     {
@@ -54,7 +58,9 @@ internal sealed class CallFlows
     /// What a flow prompt renders from: its own settings, except that a model no configured route serves is replaced by
     /// <c>Flows:FallbackModel</c> (and the temperature, which only Gemini 3.1 takes, dropped).
     /// </summary>
-    public PromptSpec SpecFor(LibraryPrompt prompt)
+    public PromptSpec SpecFor(LibraryPrompt prompt) => _specs.GetOrAdd(prompt, CreateSpec);
+
+    private PromptSpec CreateSpec(LibraryPrompt prompt)
     {
         PromptSpec spec = prompt.ToSpec();
         if (_fallbackModel is null || IsServed(spec.Model))

@@ -35,7 +35,6 @@ internal sealed partial class InCallPrompts(
 
     private async Task<PromptKey?> ResolveAsync(PromptSpec spec, CancellationToken wait)
     {
-        PromptKey key = PromptKeys.For(spec);
         try
         {
             // The token ends this wait only; PromptCache keeps the shared render going (up to Providers:InCallDeadline).
@@ -45,18 +44,18 @@ internal sealed partial class InCallPrompts(
         catch (OperationCanceledException) when (wait.IsCancellationRequested)
         {
             metrics.SayFallback("deadline");
-            Log.NotReadyInTime(logger, key.ToString(), _wait.TotalSeconds);
+            Log.NotReadyInTime(logger, PromptKeys.For(spec).ToString(), _wait.TotalSeconds);
         }
         catch (PromptRenderException exception)
         {
             metrics.SayFallback("render_failed");
-            Log.RenderFailed(logger, key.ToString(), exception.Failures.Count);
+            Log.RenderFailed(logger, exception.Key.ToString(), exception.Failures.Count);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Whatever went wrong, the caller hears the text rather than silence or an error.
             metrics.SayFallback("error");
-            Log.Failed(logger, exception, key.ToString());
+            Log.Failed(logger, exception, PromptKeys.For(spec).ToString());
         }
 
         return null;
