@@ -64,6 +64,21 @@ public sealed partial class HealthAndMetricsTests(EmulatorFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task PromptAudio_StoreUnreachable_Answers503WithRetryAfter()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
+        {
+            ["Cache:Store"] = "Postgres",
+            ["Cache:Postgres:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=ivr;Database=none;Timeout=2",
+        });
+
+        using HttpResponseMessage response = await host.Client.GetAsync($"/prompts/{new string('c', 64)}.wav");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task Readyz_StoreDown_WebhooksStillAnswerWithAudioOrSay()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>

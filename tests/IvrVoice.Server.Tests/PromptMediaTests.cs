@@ -7,6 +7,7 @@ using System.Text.Json;
 using emulator::IvrVoice.ProviderEmulator;
 using IvrVoice.Audio;
 using IvrVoice.Server.Tests.Support;
+using IvrVoice.Telephony.Signatures;
 
 namespace IvrVoice.Server.Tests;
 
@@ -141,6 +142,24 @@ public sealed class PromptMediaTests(EmulatorFixture fixture) : IClassFixture<Em
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Get_MediaSignaturesRequired_RefusesUnsignedAndServesTwilioSigned()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
+        {
+            ["Service:RequireTwilioSignatureForMedia"] = "true",
+        });
+        string path = await RenderAsync(host, "Only Twilio may fetch this.");
+
+        using HttpResponseMessage unsigned = await host.Client.GetAsync(path);
+        using HttpRequestMessage signedRequest = new(HttpMethod.Get, path);
+        signedRequest.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(ServerHost.AuthToken, ServerHost.PublicBaseUrl + path));
+        using HttpResponseMessage signed = await host.Client.SendAsync(signedRequest);
+
+        Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
     }
 
     /// <summary>Renders through the API and returns the local path of the prompt's URL.</summary>
