@@ -30,6 +30,17 @@ internal sealed class ServerHost : IAsyncDisposable
         // The app's content root; the test factory would otherwise look for the solution above the test binaries.
         string contentRoot = Directory.CreateTempSubdirectory("ivrvoice-server-root-").FullName;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_IVRVOICE_SERVER", contentRoot);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(contentRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the system's temp cleaning.
+            }
+        };
     }
 
     private ServerHost(Factory factory, TempDirectory cache)
