@@ -86,8 +86,16 @@ internal sealed partial class PromptStoreStartup(
         }
     }
 
+    private int _stopped;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Hosts may stop a service twice (test hosts do); the second call has nothing left to do.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_verification is not null)
         {

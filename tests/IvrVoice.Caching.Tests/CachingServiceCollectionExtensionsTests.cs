@@ -75,6 +75,17 @@ public sealed class CachingServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAsync_CalledTwice_SecondCallDoesNothing()
+    {
+        using IHost host = BuildHost([]);
+        await host.StartAsync();
+        IHostedService startup = host.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "PromptStoreStartup");
+
+        await host.StopAsync();
+        await startup.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task StartAsync_PostgresWithoutConnectionString_FailsNamingTheSetting()
     {
         using IHost host = BuildHost(new() { ["Cache:Store"] = "Postgres" });
