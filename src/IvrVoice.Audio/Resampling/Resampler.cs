@@ -207,8 +207,11 @@ public sealed class Resampler
         int written = 0;
         while (written < remaining)
         {
-            zeros -= _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
-            written += _stage.Produce(output[written..remaining]);
+            int appended = _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
+            zeros -= appended;
+            int produced = _stage.Produce(output[written..remaining]);
+            written += produced;
+            StalledIf(appended == 0 && produced == 0);
         }
 
         Reset();
@@ -225,8 +228,11 @@ public sealed class Resampler
         int written = 0;
         while (written < remaining)
         {
-            zeros -= _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
-            written += _stage.ProduceMuLaw(output[written..remaining]);
+            int appended = _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
+            zeros -= appended;
+            int produced = _stage.ProduceMuLaw(output[written..remaining]);
+            written += produced;
+            StalledIf(appended == 0 && produced == 0);
         }
 
         Reset();
@@ -265,6 +271,15 @@ public sealed class Resampler
 
         _produced += written;
         return written;
+    }
+
+    // A stage that can neither take zeros nor produce before the stream's end is a bug; fail instead of spinning.
+    private static void StalledIf(bool stalled)
+    {
+        if (stalled)
+        {
+            throw new InvalidOperationException("The resampler stalled while flushing.");
+        }
     }
 
     private static void CheckCapacity(int length, int required)
