@@ -16,6 +16,9 @@ public interface ITtsRouter
     /// </summary>
     Task<RoutedTts> SynthesizeAsync(TtsRequest request, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken);
 
+    /// <summary>True when at least one configured route can render the canonical <paramref name="model"/>.</summary>
+    bool Supports(string model);
+
     /// <summary>Every known route, configured or not, with its breaker state.</summary>
     IReadOnlyList<RouteHealth> GetHealth();
 }

@@ -48,6 +48,23 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Supports_OnlyModelsAConfiguredRouteRenders()
+    {
+        using RouterHarness offline = new(new Dictionary<string, string?>());
+        using RouterHarness gatewayOnly = new(new Dictionary<string, string?>
+        {
+            ["Providers:Order"] = "openrouter",
+            ["Providers:OpenRouter:ApiKey"] = "or-123456",
+        });
+
+        Assert.True(offline.Router.Supports("espeak-ng"));
+        Assert.False(offline.Router.Supports(ModelCatalog.Gemini31FlashTts));
+        Assert.True(gatewayOnly.Router.Supports(ModelCatalog.Gemini31FlashTts));
+        Assert.False(gatewayOnly.Router.Supports(ModelCatalog.EspeakNg));
+        Assert.False(gatewayOnly.Router.Supports("no-such-model"));
+    }
+
+    [Fact]
     public void Router_KeysWithoutOrder_EnablesKeyedRoutesInDefaultOrderThenEspeak()
     {
         using RouterHarness harness = new(new Dictionary<string, string?>

@@ -16,6 +16,8 @@ internal sealed class RenderCapture(ITtsRouter inner) : ITtsRouter
 
     public string DefaultModel => inner.DefaultModel;
 
+    public bool Supports(string model) => inner.Supports(model);
+
     public IReadOnlyList<RouteHealth> GetHealth() => inner.GetHealth();
 
     public async Task<RoutedTts> SynthesizeAsync(TtsRequest request, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken)

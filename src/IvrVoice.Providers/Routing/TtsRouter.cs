@@ -43,6 +43,9 @@ internal sealed partial class TtsRouter : ITtsRouter
 
     public string DefaultModel { get; }
 
+    public bool Supports(string model) =>
+        ModelCatalog.Normalize(model) is { } canonical && _routes.Any(r => r.Provider.Supports(canonical));
+
     public IReadOnlyList<RouteHealth> GetHealth()
     {
         List<RouteHealth> health = [];

@@ -18,9 +18,6 @@ internal sealed class CallFlows
 {
     private const int MaxReportedErrors = 20;
 
-    // The offline engine's route; every other route serves the Gemini models.
-    private const string OfflineRoute = "espeak";
-
     private readonly string? _fallbackModel;
     private readonly ITtsRouter _router;
 
@@ -63,17 +60,13 @@ internal sealed class CallFlows
     private PromptSpec CreateSpec(LibraryPrompt prompt)
     {
         PromptSpec spec = prompt.ToSpec();
-        if (_fallbackModel is null || IsServed(spec.Model))
+        if (_fallbackModel is null || _router.Supports(spec.Model))
         {
             return spec;
         }
 
         return spec with { Model = _fallbackModel, Temperature = ModelCatalog.AcceptsTemperature(_fallbackModel) ? spec.Temperature : null };
     }
-
-    private bool IsServed(string model) => ModelCatalog.Normalize(model) == ModelCatalog.EspeakNg
-        ? _router.Routes.Contains(OfflineRoute, StringComparer.Ordinal)
-        : _router.Routes.Any(route => route != OfflineRoute);
 }
 
 /// <summary>Loads the library when the host starts, so a broken library stops the start-up with its errors listed.</summary>
