@@ -29,6 +29,7 @@ app.MapPromptMedia();
 app.MapAnnouncements();
 app.MapTwilioWebhooks();
 app.MapPromptApi();
+app.MapAudition();
 
 return app.RunService();
 

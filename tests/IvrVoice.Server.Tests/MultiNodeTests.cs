@@ -49,7 +49,7 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
         Assert.Single(rendered.Select(r => r.GetProperty("key").GetString()).Distinct());
         Assert.Equal(1, _emulator.Submissions("gemini"));
         string audioPath = ServerHost.LocalPath(rendered[0].GetProperty("url").GetString()!);
-        Assert.Equal(await _client.GetByteArrayAsync(new Uri(a.Url, audioPath)), await _client.GetByteArrayAsync(new Uri(b.Url, audioPath)));
+        Assert.Equal(await FetchAsTwilioAsync(a, audioPath), await FetchAsTwilioAsync(b, audioPath));
 
         // Calls arriving on both nodes at once for a prompt nobody has rendered yet.
         _emulator.ClearRecords();
@@ -64,6 +64,16 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
 
         Assert.Equal(0, await a.StopAsync());
         Assert.Equal(0, await b.StopAsync());
+    }
+
+    /// <summary>GETs prompt audio signed as Twilio's media fetcher signs it (over the public URL).</summary>
+    private async Task<byte[]> FetchAsTwilioAsync(ServerProcess node, string path)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Get, new Uri(node.Url, path));
+        request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(ServerHost.AuthToken, ServerHost.PublicBaseUrl + path));
+        using HttpResponseMessage response = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsByteArrayAsync();
     }
 
     private async Task<JsonElement> RenderAsync(ServerProcess node, string json)

@@ -145,18 +145,15 @@ public sealed class PromptMediaTests(EmulatorFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
-    public async Task Get_MediaSignaturesRequired_RefusesUnsignedAndServesTwilioSigned()
+    public async Task Get_ByDefault_RefusesUnsignedAndServesTwilioSigned()
     {
-        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
-        {
-            ["Service:RequireTwilioSignatureForMedia"] = "true",
-        });
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
         string path = await RenderAsync(host, "Only Twilio may fetch this.");
 
-        using HttpResponseMessage unsigned = await host.Client.GetAsync(path);
+        using HttpResponseMessage unsigned = await host.UnsignedClient.GetAsync(path);
         using HttpRequestMessage signedRequest = new(HttpMethod.Get, path);
         signedRequest.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(ServerHost.AuthToken, ServerHost.PublicBaseUrl + path));
-        using HttpResponseMessage signed = await host.Client.SendAsync(signedRequest);
+        using HttpResponseMessage signed = await host.UnsignedClient.SendAsync(signedRequest);
 
         Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.OK, signed.StatusCode);

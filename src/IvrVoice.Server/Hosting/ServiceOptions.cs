@@ -40,8 +40,11 @@ public sealed class ServiceOptions
     /// <summary>Which Twilio voices stand in for Gemini voices in the &lt;Say&gt; fallback.</summary>
     public SayVoiceFamily SayVoiceFamily { get; set; } = SayVoiceFamily.PollyNeural;
 
-    /// <summary>When true, <c>/prompts/{key}.wav</c> also requires a Twilio signature (then only Twilio can fetch prompt audio).</summary>
-    public bool RequireTwilioSignatureForMedia { get; set; }
+    /// <summary>
+    /// <c>/prompts/{key}.wav</c> is fetched by Twilio and, like every Twilio-fetched URL, requires its signature (when
+    /// <c>Twilio:RequestValidation</c> is on). Turn off only when a CDN or object store serves the prompts (deploy/README.md).
+    /// </summary>
+    public bool RequireTwilioSignatureForMedia { get; set; } = true;
 
     public RateLimitOptions RateLimit { get; set; } = new();
 }

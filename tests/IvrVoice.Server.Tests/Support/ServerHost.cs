@@ -47,10 +47,16 @@ internal sealed class ServerHost : IAsyncDisposable
     {
         _factory = factory;
         _cache = cache;
-        Client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+        WebApplicationFactoryClientOptions options = new() { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") };
+        Client = factory.CreateDefaultClient(options.BaseAddress, new TwilioMediaFetchSigner());
+        UnsignedClient = factory.CreateClient(options);
     }
 
+    /// <summary>Signs prompt-audio GET and HEAD requests the way Twilio's media fetcher does; everything else goes as written.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>Sends every request exactly as written: what a client other than Twilio sends.</summary>
+    public HttpClient UnsignedClient { get; }
 
     public LogCapture Logs => _factory.Logs;
 
@@ -180,6 +186,23 @@ internal sealed class ServerHost : IAsyncDisposable
         }
 
         _cache.Dispose();
+    }
+
+    /// <summary>Twilio signs its &lt;Play&gt; fetches: URL-only signatures over the public URL.</summary>
+    private sealed class TwilioMediaFetchSigner : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            string pathAndQuery = request.RequestUri!.PathAndQuery;
+            if ((request.Method == HttpMethod.Get || request.Method == HttpMethod.Head)
+                && pathAndQuery.StartsWith("/prompts/", StringComparison.Ordinal)
+                && !request.Headers.Contains(TwilioSignature.HeaderName))
+            {
+                request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(AuthToken, PublicBaseUrl + pathAndQuery));
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
