@@ -194,13 +194,14 @@ public sealed partial class PromptLibraryBuilder
         return new LibraryCheckResult(plan.Prompts.Count, stale);
     }
 
-    private bool IsServed(string model, string? onlyProvider)
-    {
-        IEnumerable<string> routes = onlyProvider is null ? _router.Routes : _router.Routes.Where(r => r == onlyProvider);
-        return ModelCatalog.Normalize(model) == ModelCatalog.EspeakNg
-            ? routes.Contains(OfflineRoute.Name, StringComparer.Ordinal)
-            : routes.Any(r => r != OfflineRoute.Name);
-    }
+    /// <summary>
+    /// Whether the build can render <paramref name="model"/>: the router's own answer, as the web app asks it for its call flows
+    /// (so both compute the same keys). Restricted to one route, the offline route serves only espeak-ng and every other route
+    /// the Gemini models.
+    /// </summary>
+    private bool IsServed(string model, string? onlyProvider) => onlyProvider is null
+        ? _router.Supports(model)
+        : onlyProvider == OfflineRoute.Name ? ModelCatalog.Normalize(model) == ModelCatalog.EspeakNg : ModelCatalog.IsGemini(model);
 
     private static FileStream AcquireLock(string output)
     {
