@@ -1,0 +1,23 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace IvrVoice.Production.Tests.Support;
+
+/// <summary>
+/// Signs <c>/announce.wav</c> URLs as docs describe the format, independently of the service's own code:
+/// Base64url(HMAC-SHA256(key, "/announce.wav?" + every parameter but sig, RFC 3986-escaped and sorted by name)), with
+/// <c>exp</c> in Unix seconds. Lets a test make an expired URL without waiting for one to expire.
+/// </summary>
+internal static class AnnouncementSigner
+{
+    public static string PathAndQuery(string key, DateTimeOffset expires, params (string Name, string Value)[] parameters)
+    {
+        string query = string.Join('&', parameters
+            .Append(("exp", expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)))
+            .OrderBy(p => p.Item1, StringComparer.Ordinal)
+            .Select(p => Uri.EscapeDataString(p.Item1) + "=" + Uri.EscapeDataString(p.Item2)));
+        byte[] mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes("/announce.wav?" + query));
+        return $"/announce.wav?{query}&sig={Base64Url.EncodeToString(mac)}";
+    }
+}
