@@ -98,7 +98,7 @@ public sealed partial class PromptRenderer
     {
         PromptKey key = PromptKeys.For(spec);
         (CachedPrompt prompt, TtsAudio source) = await RenderCoreAsync(spec, key, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
-        return new RenderedPrompt(prompt, source.RequestId, source.Usage, source.CostUsd, source.Latency);
+        return new RenderedPrompt(prompt, source.Pcm, source.RequestId, source.Usage, source.CostUsd, source.Latency);
     }
 
     private async Task<CachedPrompt> RenderAsync(PromptSpec spec, PromptKey key, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken) =>
@@ -168,5 +168,8 @@ public sealed partial class PromptRenderer
     }
 }
 
-/// <summary>A freshly rendered prompt with what the provider reported about it (for build manifests and cost reports).</summary>
-public sealed record RenderedPrompt(CachedPrompt Prompt, string? ProviderRequestId, TtsUsage? Usage, decimal? CostUsd, TimeSpan ProviderLatency);
+/// <summary>
+/// A freshly rendered prompt with the provider's decoded audio (before mastering and μ-law, for exports that want a
+/// linear signal) and what the provider reported about it (for build manifests and cost reports).
+/// </summary>
+public sealed record RenderedPrompt(CachedPrompt Prompt, PcmAudio Source, string? ProviderRequestId, TtsUsage? Usage, decimal? CostUsd, TimeSpan ProviderLatency);

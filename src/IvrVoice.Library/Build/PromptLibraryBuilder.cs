@@ -27,7 +27,6 @@ public sealed partial class PromptLibraryBuilder
     private readonly PromptRenderer _renderer;
     private readonly PromptCache _cache;
     private readonly ITtsRouter _router;
-    private readonly RenderCapture? _capture;
     private readonly TimeProvider _time;
     private readonly ILogger<PromptLibraryBuilder> _logger;
 
@@ -38,7 +37,6 @@ public sealed partial class PromptLibraryBuilder
         _renderer = renderer;
         _cache = renderer.Cache;
         _router = router;
-        _capture = router as RenderCapture;
         _time = time;
         _logger = logger;
     }
@@ -385,7 +383,6 @@ public sealed partial class PromptLibraryBuilder
             }
             catch (PromptRenderException e)
             {
-                _builder._capture?.Forget(prompt.Key.ToString());
                 // The previous entry (if any) stays: its files are still whole, and a check reports it as stale.
                 _failures.Enqueue(new PromptFailure(prompt, e.Failures.Count == 0 ? [e.Message] : [.. e.Failures.Select(f => f.ToString())]));
                 Log.PromptFailed(Logger, prompt.Language, prompt.Id, prompt.Key.ToString(), e.Failures.Count);
@@ -449,11 +446,10 @@ public sealed partial class PromptLibraryBuilder
         {
             RenderedPrompt rendered = await _builder._renderer.RenderAsync(prompt.Spec, RenderUrgency.Batch, _options.OnlyProvider, cancellationToken)
                 .ConfigureAwait(false);
-            PcmAudio? source = _builder._capture?.Take(prompt.Key.ToString());
             // In the cache first: from here on the prompt is never rendered again, whatever happens to this process.
             await _builder._cache.PutAsync(rendered.Prompt, pinned: true, cancellationToken).ConfigureAwait(false);
             byte[] audio = rendered.Prompt.Audio.ToArray();
-            ExportMaster? master = source is null ? null : Master(source, prompt.Spec.Mastering, audio);
+            ExportMaster? master = Master(rendered.Source, prompt.Spec.Mastering, audio);
             (IReadOnlyDictionary<string, ManifestFile> files, string exportSource) =
                 await WriteFilesAsync(prompt, audio, master, previous, sameAudio: false, cancellationToken).ConfigureAwait(false);
             string provider = rendered.Prompt.Metadata.Provider;
