@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/ivrvoice-bench}
 mkdir -p "$OUT"
-dotnet build tests/IvrVoice.Benchmarks -c Release --artifacts-path "$OUT/artifacts" --nologo -v q >/dev/null
+dotnet build tests/IvrVoice.Benchmarks -c Release --artifacts-path "$OUT/artifacts" --nologo -v q
 dotnet "$OUT/artifacts/bin/IvrVoice.Benchmarks/release/IvrVoice.Benchmarks.dll" \
   --filter '*ResamplerBenchmarks*' '*DecimatorKernelBenchmarks*' '*G711Benchmarks*' '*ClockBenchmarks*' \
   --exporters json --artifacts "$OUT/bdn" "$@" | grep -E '^\|' || true

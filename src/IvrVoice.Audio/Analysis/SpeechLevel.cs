@@ -37,6 +37,7 @@ internal static class SpeechLevel
         Span<int> lastEnd = stackalloc int[Thresholds];
         lastEnd.Fill(int.MinValue);   // no run yet: nothing before the first one is active
         int above = 0;
+        double low = 0, high = 1;   // `above` holds while low <= q < high: 2^(above-1) and 2^above (0 and +inf at the ends)
         double energy = 0, p = 0, q = 0, h = 1 - g;
         for (int n = 0; n < x.Length; n++)
         {
@@ -45,7 +46,14 @@ internal static class SpeechLevel
             // Fused multiply-adds keep the two envelope recursions (the loop's critical path) at one rounding each.
             p = Math.FusedMultiplyAdd(g, p, h * magnitude);
             q = Math.FusedMultiplyAdd(g, q, h * p);
+            if (q >= low && q < high)
+            {
+                continue;
+            }
+
             int now = q < 1 ? 0 : Math.Min(Thresholds, Math.ILogB(q) + 1);   // exact: q >= 2^j  <=>  ilogb(q) >= j
+            low = now == 0 ? 0 : Math.ScaleB(1, now - 1);
+            high = now == Thresholds ? double.PositiveInfinity : Math.ScaleB(1, now);
             if (now == above)
             {
                 continue;

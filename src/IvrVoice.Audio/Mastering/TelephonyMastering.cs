@@ -38,9 +38,10 @@ public static class TelephonyMastering
 
         float[] samples = Trim(audio.Samples, rate, start, end, options.PadMilliseconds);
 
-        // P.56 thresholds are absolute, so a scaled signal can measure a hair differently: measure the scaled result
-        // once more (without applying it) and correct, which lands within 0.01 dB of the target.
-        double gainDb = Math.Min(options.MaxGainDb, options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate).LevelDb);
+        // The untrimmed level gives the gain; trimming (which shortens the hangover at the ends) and P.56's absolute
+        // thresholds move the result a little, so the trimmed, scaled signal is measured (without applying the gain)
+        // and the gain corrected once, which lands within 0.02 dB of the target.
+        double gainDb = Math.Min(options.MaxGainDb, options.TargetLevelDbfs - untrimmedLevel);
         double corrected = gainDb + options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate, Math.Pow(10, gainDb / 20)).LevelDb;
         gainDb = Math.Min(options.MaxGainDb, corrected);
 
