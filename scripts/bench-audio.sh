@@ -32,7 +32,7 @@ print(f"\nClock during the run: {ghz:.2f} GHz (4e6 dependent cycles in {clock[0]
 
 TAPS = 192
 fma_per_sample = TAPS / 3
-issue_limit = fma_per_sample / 32   # cycles per input sample at 32 FP32 FMA lanes per cycle
+wide_limit = fma_per_sample / 32   # cycles per input sample at 32 FP32 FMA lanes per cycle
 hw_limit = fma_per_sample / 16      # one 512-bit (or two 256-bit) FMA per cycle, as measured on this CPU
 
 def table(seconds):
@@ -55,14 +55,14 @@ kernel = [(k, v) for k, v in results.items() if k[0] == "DecimatorKernelBenchmar
 if kernel:
     samples = 3 * 4096
     print(f"\n3:1 FIR kernel alone, {TAPS} taps ({fma_per_sample:.0f} FMAs per input sample), 4096 outputs in cache")
-    print(f"FMA limit: {issue_limit:.2f} cycles/sample at 32 lanes/cycle (the issue's figure), {hw_limit:.2f} at the 16 lanes/cycle this CPU sustains")
+    print(f"FMA limit: {wide_limit:.2f} cycles/sample at 32 lanes/cycle (a Zen 5-class core), {hw_limit:.2f} at the 16 lanes/cycle this CPU sustains")
     print("| width | M input samples/s (best) | cycles per input sample | % of limit (32 lanes) | % of limit (16 lanes) |")
     print("|---|---:|---:|---:|---:|")
     for k, (title, mean, best) in sorted(kernel, key=lambda r: r[1][2]):
         if best < 1000:   # a width this machine lacks returns at once
             continue
         cycles = best * ghz / samples
-        print(f"| {title} | {samples / best * 1e3:.0f} | {cycles:.2f} | {issue_limit / cycles * 100:.0f}% | {hw_limit / cycles * 100:.0f}% |")
+        print(f"| {title} | {samples / best * 1e3:.0f} | {cycles:.2f} | {wide_limit / cycles * 100:.0f}% | {hw_limit / cycles * 100:.0f}% |")
 
 g711 = [(k, v) for k, v in results.items() if k[0] == "G711Benchmarks"]
 if g711:
