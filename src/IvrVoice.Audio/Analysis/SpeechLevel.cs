@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace IvrVoice.Audio;
 
 /// <summary>
@@ -14,6 +17,69 @@ internal static class SpeechLevel
     private const double HangoverSeconds = 0.2;
     private const int Thresholds = 16;
     private const double FullScaleEnergyDb = 90.308998699194358;   // 20 log10(32768)
+    private const int EnvelopeBlock = 2048;
+
+    // The two smoothing recursions over one block, writing the envelope; returns the block's energy. A method of its own
+    // so its running values stay in registers (a call in the caller's loop would spill them on every sample).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double Envelope(ReadOnlySpan<float> block, Span<double> envelope, double gain, double g, ref double pState, ref double qState)
+    {
+        // Magnitudes first, widened four at a time: a scalar float-to-double conversion merges into its destination
+        // register and would chain every sample to the previous one's arithmetic.
+        Vector128<double> sum = Vector128<double>.Zero;
+        Vector128<double> scale = Vector128.Create(gain);
+        int i = 0;
+        for (; i + 4 <= block.Length; i += 4)
+        {
+            (Vector128<double> low, Vector128<double> high) = Vector128.Widen(Vector128.Abs(Vector128.Create(block.Slice(i, 4))));
+            low *= scale;
+            high *= scale;
+            low.CopyTo(envelope[i..]);
+            high.CopyTo(envelope[(i + 2)..]);
+            sum += (low * low) + (high * high);
+        }
+
+        double energy = sum.GetElement(0) + sum.GetElement(1);
+        for (; i < block.Length; i++)
+        {
+            double magnitude = Math.Abs((double)block[i]) * gain;
+            envelope[i] = magnitude;
+            energy += magnitude * magnitude;
+        }
+
+        double h = 1 - g, p = pState, q = qState;
+        for (i = 0; i < block.Length; i++)
+        {
+            // Fused multiply-adds keep the two recursions (the loop's critical path) at one rounding each.
+            p = Math.FusedMultiplyAdd(g, p, h * envelope[i]);
+            q = Math.FusedMultiplyAdd(g, q, h * p);
+            envelope[i] = q;
+        }
+
+        (pState, qState) = (p, q);
+        return energy;
+    }
+
+    // The envelope left [low, high): find its new band, book the runs that ended and the gaps (hangover) before the runs
+    // that began. Out of the sample loop, so the loop keeps its few variables in registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Cross(double q, int n, int above, int hangover, Span<long> active, Span<int> runStart, Span<int> lastEnd)
+    {
+        int now = q < 1 ? 0 : Math.Min(Thresholds, Math.ILogB(q) + 1);   // exact: q >= 2^j  <=>  ilogb(q) >= j
+        for (int j = above; j < now; j++)
+        {
+            active[j] += lastEnd[j] == int.MinValue ? 0 : Math.Min(n - lastEnd[j] - 1, hangover);
+            runStart[j] = n;
+        }
+
+        for (int j = now; j < above; j++)
+        {
+            active[j] += n - runStart[j];
+            lastEnd[j] = n - 1;
+        }
+
+        return now;
+    }
 
     /// <summary>
     /// Active level in dBov (-∞ for silence) and the active share of samples, of <paramref name="x"/> scaled by
@@ -38,40 +104,27 @@ internal static class SpeechLevel
         lastEnd.Fill(int.MinValue);   // no run yet: nothing before the first one is active
         int above = 0;
         double low = 0, high = 1;   // `above` holds while low <= q < high: 2^(above-1) and 2^above (0 and +inf at the ends)
-        double energy = 0, p = 0, q = 0, h = 1 - g;
-        for (int n = 0; n < x.Length; n++)
+        double energy = 0, p = 0, q = 0;
+
+        // In blocks: first the envelope (a tight loop with nothing but the two recursions and the energy, which must not
+        // leave registers), then a scan of it for band changes (which call out, and would force a spill in that loop).
+        Span<double> envelope = stackalloc double[EnvelopeBlock];
+        for (int start = 0; start < x.Length; start += EnvelopeBlock)
         {
-            double magnitude = Math.Abs(x[n]) * gain;
-            energy += magnitude * magnitude;
-            // Fused multiply-adds keep the two envelope recursions (the loop's critical path) at one rounding each.
-            p = Math.FusedMultiplyAdd(g, p, h * magnitude);
-            q = Math.FusedMultiplyAdd(g, q, h * p);
-            if (q >= low && q < high)
+            ReadOnlySpan<float> block = x.Slice(start, Math.Min(EnvelopeBlock, x.Length - start));
+            energy += Envelope(block, envelope, gain, g, ref p, ref q);
+            for (int i = 0; i < block.Length; i++)
             {
-                continue;
-            }
+                double value = envelope[i];
+                if (value >= low && value < high)
+                {
+                    continue;
+                }
 
-            int now = q < 1 ? 0 : Math.Min(Thresholds, Math.ILogB(q) + 1);   // exact: q >= 2^j  <=>  ilogb(q) >= j
-            low = now == 0 ? 0 : Math.ScaleB(1, now - 1);
-            high = now == Thresholds ? double.PositiveInfinity : Math.ScaleB(1, now);
-            if (now == above)
-            {
-                continue;
+                above = Cross(value, start + i, above, hangover, active, runStart, lastEnd);
+                low = above == 0 ? 0 : Math.ScaleB(1, above - 1);
+                high = above == Thresholds ? double.PositiveInfinity : Math.ScaleB(1, above);
             }
-
-            for (int j = above; j < now; j++)
-            {
-                active[j] += lastEnd[j] == int.MinValue ? 0 : Math.Min(n - lastEnd[j] - 1, hangover);
-                runStart[j] = n;
-            }
-
-            for (int j = now; j < above; j++)
-            {
-                active[j] += n - runStart[j];
-                lastEnd[j] = n - 1;
-            }
-
-            above = now;
         }
 
         for (int j = 0; j < Thresholds; j++)
