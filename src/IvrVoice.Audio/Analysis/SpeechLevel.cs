@@ -20,8 +20,10 @@ internal static class SpeechLevel
     private const int EnvelopeBlock = 2048;
 
     // The two smoothing recursions over one block, writing the envelope; returns the block's energy. A method of its own
-    // so its running values stay in registers (a call in the caller's loop would spill them on every sample).
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // so its running values stay in registers (a call in the caller's loop would spill them on every sample). Compiled
+    // at full optimisation on first call rather than taken precompiled: ReadyToRun code targets a baseline CPU without
+    // FMA and would call a software fused multiply-add twice a sample.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double Envelope(ReadOnlySpan<float> block, Span<double> envelope, double gain, double g, ref double pState, ref double qState)
     {
         // Magnitudes first, widened four at a time: a scalar float-to-double conversion merges into its destination
