@@ -112,6 +112,17 @@ public sealed class TranscoderTests
         Assert.Equal(viaPcm, viaBytes);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ToTelephony_EmptyInput_IsAnEmptyWav(bool master)
+    {
+        byte[] wav = Transcoder.ToTelephony(new PcmAudio([], 24_000), OutputFormat.MuLawWav, master ? null : MasteringOptions.Disabled);
+
+        Assert.Equal(IvrVoice.Audio.Wav.WavWriter.G711HeaderSize, wav.Length);
+        Assert.Equal(IvrVoice.Audio.Wav.WavWriter.WriteMuLaw([], 8000), wav);
+    }
+
     [Fact]
     public void ToTelephony_UnsupportedRate_ThrowsArgumentOutOfRange() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Transcoder.ToTelephony(new PcmAudio(new float[100], 500)));
