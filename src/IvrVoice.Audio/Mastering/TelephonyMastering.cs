@@ -29,14 +29,51 @@ public static class TelephonyMastering
 
         options.Validate();
         int rate = audio.SampleRate;
-        (double untrimmedLevel, _) = SpeechLevel.Measure(audio.Samples, rate);
-        (int start, int end) = AudioAnalysis.FindSound(audio.Samples, rate, untrimmedLevel);
+        int pad = PadSamples(rate, options);
+        float[] buffer = new float[audio.Samples.Length + (2 * pad)];
+        audio.Samples.CopyTo(buffer, pad);
+        Range kept = ApplyInPlace(buffer, pad, audio.Samples.Length, rate, options);
+        return new PcmAudio(kept.GetOffsetAndLength(buffer.Length).Length == buffer.Length ? buffer : buffer[kept], rate);
+    }
+
+    /// <summary>The pad in samples at <paramref name="rate"/>.</summary>
+    internal static int PadSamples(int rate, MasteringOptions options) => (int)((long)rate * options.PadMilliseconds / 1000);
+
+    /// <summary>
+    /// Masters <c>buffer[offset .. offset + length)</c> in place and returns the mastered range. The buffer must hold
+    /// <see cref="PadSamples"/> zeros on each side of the signal: the trimmed signal with its pads is then a range of
+    /// the same buffer (zeros where the source has less than the pad), so nothing is copied. Options must be valid.
+    /// </summary>
+    internal static Range ApplyInPlace(float[] buffer, int offset, int length, int rate, MasteringOptions options)
+    {
+        int pad = PadSamples(rate, options);
+        System.Diagnostics.Debug.Assert(offset >= pad && buffer.Length - offset - length >= pad, "zero margins of one pad");
+        ReadOnlySpan<float> source = buffer.AsSpan(offset, length);
+        (double untrimmedLevel, _) = SpeechLevel.Measure(source, rate);
+        (int start, int end) = AudioAnalysis.FindSound(source, rate, untrimmedLevel);
         if (end <= start)
         {
-            return new PcmAudio((float[])audio.Samples.Clone(), rate);
+            return new Range(offset, offset + length);
         }
 
-        float[] samples = Trim(audio.Samples, rate, start, end, options.PadMilliseconds);
+        int first = offset + start - pad, last = offset + end + pad;   // the trimmed signal with its pads: [first, last)
+        Span<float> samples = buffer.AsSpan(first, last - first);
+
+        // Fade only where the cut falls inside the source: its own first and last samples need none.
+        int fade = Math.Min((int)(FadeSeconds * rate), pad);
+        for (int i = 0; i < fade; i++)
+        {
+            float ramp = (float)(0.5 - (0.5 * Math.Cos(Math.PI * i / fade)));
+            if (start - pad > 0)
+            {
+                samples[i] *= ramp;
+            }
+
+            if (end + pad < length)
+            {
+                samples[samples.Length - 1 - i] *= ramp;
+            }
+        }
 
         // The untrimmed level gives the gain; trimming (which shortens the hangover at the ends) and P.56's absolute
         // thresholds move the result a little, so the trimmed, scaled signal is measured (without applying the gain)
@@ -51,40 +88,11 @@ public static class TelephonyMastering
             Limit(samples, rate, ceiling);
         }
 
-        return new PcmAudio(samples, rate);
-    }
-
-    private static float[] Trim(float[] source, int rate, int start, int end, int padMilliseconds)
-    {
-        int pad = (int)((long)rate * padMilliseconds / 1000);
-        int keepStart = Math.Max(0, start - pad);
-        int keepEnd = (int)Math.Min(source.Length, (long)end + pad);
-        int leadZeros = pad - (start - keepStart);
-        int tailZeros = pad - (keepEnd - end);
-        float[] result = new float[leadZeros + (keepEnd - keepStart) + tailZeros];
-        source.AsSpan(keepStart, keepEnd - keepStart).CopyTo(result.AsSpan(leadZeros));
-
-        // Fade only where the cut falls inside the source: its own first and last samples need none.
-        int fade = Math.Min((int)(FadeSeconds * rate), pad);
-        for (int i = 0; i < fade; i++)
-        {
-            float ramp = (float)(0.5 - (0.5 * Math.Cos(Math.PI * i / fade)));
-            if (keepStart > 0)
-            {
-                result[leadZeros + i] *= ramp;
-            }
-
-            if (keepEnd < source.Length)
-            {
-                result[leadZeros + (keepEnd - keepStart) - 1 - i] *= ramp;
-            }
-        }
-
-        return result;
+        return new Range(first, last);
     }
 
     // Scales in place and returns the largest magnitude.
-    private static float Scale(float[] samples, double gainDb)
+    private static float Scale(Span<float> samples, double gainDb)
     {
         float gain = (float)Math.Pow(10, gainDb / 20);
         float peak = 0;
@@ -102,7 +110,7 @@ public static class TelephonyMastering
     /// most 1/release per sample after a dip, a backward pass lets it fall by at most 1/attack per sample ahead of one.
     /// Both only lower the gain, so gain ≤ r everywhere and |output| ≤ ceiling, with linear ramps and no overshoot.
     /// </summary>
-    private static void Limit(float[] samples, int rate, float ceiling)
+    private static void Limit(Span<float> samples, int rate, float ceiling)
     {
         float[] gain = new float[samples.Length];
         for (int i = 0; i < samples.Length; i++)

@@ -26,7 +26,7 @@ public static class Transcoder
         }
 
         mastering.Validate();
-        return MasterAndEncode(Resampler.Resample(input.Samples, input.SampleRate, Rate), format, mastering);
+        return MasterAndEncode(Resampler.Create(input.SampleRate), input.Samples, format, mastering, static (r, x, o) => r.Process(x, o));
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public static class Transcoder
         }
 
         mastering.Validate();
-        return MasterAndEncode(Resampler.Resample(pcm, inputRate, Rate), format, mastering);
+        return MasterAndEncode(Resampler.Create(inputRate), pcm, format, mastering, static (r, x, o) => r.Process(x, o));
     }
 
     /// <summary>A 16-bit PCM WAV at <paramref name="rate"/> that browsers play, from telephone audio (for audition pages).</summary>
@@ -66,10 +66,19 @@ public static class Transcoder
 
     private static bool IsMuLaw(OutputFormat format) => format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw;
 
-    private static byte[] MasterAndEncode(float[] telephone, OutputFormat format, MasteringOptions mastering)
+    private delegate int FloatStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<float> output);
+
+    // Resamples into the middle of a buffer with a pad of zeros on each side, so mastering trims and pads in place.
+    private static byte[] MasterAndEncode<T>(Resampler resampler, ReadOnlySpan<T> input, OutputFormat format, MasteringOptions mastering, FloatStep<T> process)
     {
-        PcmAudio mastered = TelephonyMastering.Apply(new PcmAudio(telephone, Rate), mastering);
-        return AudioEncoder.Encode(mastered.Samples, Rate, format);
+        int count = checked((int)Resampler.GetTotalOutputLength(input.Length, resampler.InputRate, Rate));
+        int pad = mastering.Enabled ? TelephonyMastering.PadSamples(Rate, mastering) : 0;
+        float[] buffer = new float[checked(count + (2 * pad))];
+        Span<float> telephone = buffer.AsSpan(pad, count);
+        int written = process(resampler, input, telephone);
+        resampler.Flush(telephone[written..]);
+        Range mastered = mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering) : new Range(pad, pad + count);
+        return AudioEncoder.Encode(buffer.AsSpan(mastered), Rate, format);
     }
 
     private delegate int MuLawStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<byte> output);
