@@ -15,6 +15,8 @@ public enum AudioErrorKind
     Truncated,
     /// <summary>The input or the audio it declares is over the configured size cap.</summary>
     TooLarge,
+    /// <summary>The audio decoded, but its sample rate cannot be converted to the telephone rate.</summary>
+    UnsupportedSampleRate,
 }
 
 /// <summary>The one exception type the audio decoders throw for bad input.</summary>

@@ -35,7 +35,7 @@ public sealed partial class PromptRenderer
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = PromptKeys.NormalizeText(request.Text ?? "");
-        if (text.Length == 0)
+        if (!text.Any(IsVisible))
         {
             throw new PromptRequestException("Prompt text is empty.");
         }
@@ -77,6 +77,9 @@ public sealed partial class PromptRenderer
             Mastering = request.Master ? MasteringOptions.Default : MasteringOptions.Disabled,
         };
     }
+
+    /// <summary>Zero-width and other format characters alone (U+200B, U+FEFF, ...) speak nothing: such text is empty.</summary>
+    private static bool IsVisible(char c) => !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
 
     /// <summary>The cached prompt for the spec, or null; never renders.</summary>
     public ValueTask<CachedPrompt?> TryGetAsync(PromptSpec spec, CacheMode mode, CancellationToken cancellationToken) =>
@@ -133,7 +136,15 @@ public sealed partial class PromptRenderer
             throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, "audio failed quality checks: " + string.Join("; ", problems))]);
         }
 
-        byte[] wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, spec.Mastering);
+        byte[] wav;
+        try
+        {
+            wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, spec.Mastering);
+        }
+        catch (AudioFormatException e)
+        {
+            throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, e.Message)]);
+        }
         PromptMetadata metadata = new()
         {
             Key = key,

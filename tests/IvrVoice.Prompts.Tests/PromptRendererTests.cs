@@ -114,6 +114,7 @@ public sealed class PromptRendererTests : IAsyncLifetime
     public static TheoryData<PromptRequest, string> BadRequests() => new()
     {
         { new PromptRequest { Text = "   " }, "empty" },
+        { new PromptRequest { Text = "\u200B\uFEFF\u200B" }, "empty" },
         { new PromptRequest { Text = new string('a', PromptOptions.DefaultMaxTextLength + 1) }, "limit is 2000" },
         { new PromptRequest { Text = "Hello", Voice = "alloy", Model = "gemini-3.1-flash-tts" }, "Unknown voice 'alloy'" },
         { new PromptRequest { Text = "Hello", Model = "gpt-4o-mini-tts" }, "Unknown model" },

@@ -21,12 +21,12 @@ public static class Transcoder
         mastering ??= MasteringOptions.Default;
         if (!mastering.Enabled && IsMuLaw(format))
         {
-            Resampler resampler = Resampler.Create(input.SampleRate);
+            Resampler resampler = ResamplerFrom(input.SampleRate);
             return FusedMuLaw(resampler, input.Samples, format, static (r, x, o) => r.ProcessToMuLaw(x, o));
         }
 
         mastering.Validate();
-        return MasterAndEncode(Resampler.Create(input.SampleRate), input.Samples, format, mastering, static (r, x, o) => r.Process(x, o));
+        return MasterAndEncode(ResamplerFrom(input.SampleRate), input.Samples, format, mastering, static (r, x, o) => r.Process(x, o));
     }
 
     /// <summary>
@@ -48,12 +48,18 @@ public static class Transcoder
         mastering ??= MasteringOptions.Default;
         if (!mastering.Enabled && IsMuLaw(format))
         {
-            return FusedMuLaw(Resampler.Create(inputRate), pcm, format, static (r, x, o) => r.ProcessToMuLaw(x, o));
+            return FusedMuLaw(ResamplerFrom(inputRate), pcm, format, static (r, x, o) => r.ProcessToMuLaw(x, o));
         }
 
         mastering.Validate();
-        return MasterAndEncode(Resampler.Create(inputRate), pcm, format, mastering, static (r, x, o) => r.Process(x, o));
+        return MasterAndEncode(ResamplerFrom(inputRate), pcm, format, mastering, static (r, x, o) => r.Process(x, o));
     }
+
+    /// <summary>A resampler to 8 kHz, or the typed error bad input gets (a decodable file can still declare a rate like 17 Hz).</summary>
+    private static Resampler ResamplerFrom(int inputRate) => Resampler.IsSupported(inputRate, Rate)
+        ? Resampler.Create(inputRate)
+        : throw new AudioFormatException(AudioErrorKind.UnsupportedSampleRate,
+            $"Audio at {inputRate} Hz cannot be converted to {Rate} Hz: supported rates are 1–384 kHz with a simple ratio to 8 kHz (e.g. 11.025, 16, 22.05, 24, 32, 44.1, 48 kHz).");
 
     /// <summary>A 16-bit PCM WAV at <paramref name="rate"/> that browsers play, from telephone audio (for audition pages).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The rate pair is not supported.</exception>

@@ -44,6 +44,11 @@ internal static class AudioPayload
                 $"The audio lasts {pcm.Duration.TotalMilliseconds:0} ms; at least {MinimumDuration.TotalMilliseconds:0} ms of speech was expected.");
         }
 
+        if (!IvrVoice.Audio.Resampling.Resampler.IsSupported(pcm.SampleRate, IvrVoice.Audio.Resampling.Resampler.TelephonyRate))
+        {
+            throw new AudioFormatException(AudioErrorKind.UnsupportedSampleRate, $"The audio's sample rate, {pcm.SampleRate} Hz, cannot be converted to 8 kHz.");
+        }
+
         if (IsSilent(pcm.Samples))
         {
             throw new AudioFormatException(AudioErrorKind.Empty, "The audio is silent.");

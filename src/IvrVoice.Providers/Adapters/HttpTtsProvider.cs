@@ -78,7 +78,17 @@ internal abstract partial class HttpTtsProvider : ITtsProvider, ISpeakerCapabili
         {
             return Fail(TtsFailureKind.TransientUpstream, $"connection broke: {Redact(ex.Message)}");
         }
+        catch (Exception ex) when (IsUnreadableAnswer(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // JSON of the wrong shape (a number where an object belongs), invalid UTF-8 or bad base64 in a provider's
+            // answer: the provider's fault, so a failure value that retry and failover handle, never a crash.
+            return Fail(TtsFailureKind.TransientUpstream, $"the answer could not be read: {Redact(ex.Message)}");
+        }
     }
+
+    private static bool IsUnreadableAnswer(Exception ex) =>
+        ex is System.Text.Json.JsonException or InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException
+            && ex is not ObjectDisposedException;
 
     /// <summary>Whether the route passes two speakers on; routes that cannot are skipped for dialogue prompts.</summary>
     public virtual bool SupportsTwoSpeakers => false;

@@ -58,7 +58,8 @@ internal sealed class PixazoTtsProvider(
         Uri statusUri = StatusUri(job);
         PollStep<AsyncJobResult> step = await PollAsync(ct => PollOnceAsync(statusUri, request, started, job, ct), waitFirst, cancellationToken)
             .ConfigureAwait(false);
-        return step.Result is { } result ? result : AsyncJobResult.Alive(step.Failure!);
+        // PollStep<T>.Result of a struct T is never null, so the failure decides: a failed poll carries no result.
+        return step.Failure is { } failure ? AsyncJobResult.Alive(failure) : step.Result!;
     }
 
     // The key goes with every poll, so the polling_url is followed only when it points at the configured gateway.

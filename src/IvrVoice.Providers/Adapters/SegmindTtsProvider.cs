@@ -81,7 +81,8 @@ internal sealed class SegmindTtsProvider(
             ct => PollOnceAsync(Endpoint($"/v2/requests/{id}/status"), Endpoint($"/v2/requests/{id}"), request, started, job, ct),
             waitFirst,
             cancellationToken).ConfigureAwait(false);
-        return step.Result is { } result ? result : AsyncJobResult.Alive(step.Failure!);
+        // PollStep<T>.Result of a struct T is never null, so the failure decides: a failed poll carries no result.
+        return step.Failure is { } failure ? AsyncJobResult.Alive(failure) : step.Result!;
     }
 
     private async Task<PollStep<AsyncJobResult>> PollOnceAsync(

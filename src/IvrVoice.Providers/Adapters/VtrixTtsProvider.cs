@@ -54,7 +54,8 @@ internal sealed class VtrixTtsProvider(
         Uri statusUri = Endpoint($"/model/v1/generation/task/{Uri.EscapeDataString(job.RemoteId)}");
         PollStep<AsyncJobResult> step = await PollAsync(ct => PollOnceAsync(statusUri, request, started, job, ct), waitFirst, cancellationToken)
             .ConfigureAwait(false);
-        return step.Result is { } result ? result : AsyncJobResult.Alive(step.Failure!);
+        // PollStep<T>.Result of a struct T is never null, so the failure decides: a failed poll carries no result.
+        return step.Failure is { } failure ? AsyncJobResult.Alive(failure) : step.Result!;
     }
 
     private async Task<PollStep<AsyncJobResult>> PollOnceAsync(Uri statusUri, TtsRequest request, long started, TtsJob job, CancellationToken cancellationToken)

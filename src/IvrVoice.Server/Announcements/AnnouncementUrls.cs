@@ -99,7 +99,7 @@ internal sealed class AnnouncementUrls
         }
 
         Span<byte> presented = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        if (!Base64Url.TryDecodeFromChars(signatures[0], presented, out int written) || written != presented.Length)
+        if (!TryDecodeSignature(signatures[0], presented))
         {
             return AnnouncementUrlCheck.Malformed;
         }
@@ -139,6 +139,15 @@ internal sealed class AnnouncementUrls
 
     private string Sign(string canonicalQuery) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(Path + "?" + canonicalQuery)));
+
+    /// <summary>
+    /// Base64url of exactly one HMAC-SHA256. Base64Url.TryDecodeFromChars returns false only for a short destination and
+    /// throws on characters outside the alphabet, so anything an attacker types must pass the validity check first.
+    /// </summary>
+    private static bool TryDecodeSignature(string? text, Span<byte> destination) =>
+        text is not null
+        && Base64Url.IsValid(text, out int decodedLength) && decodedLength == destination.Length
+        && Base64Url.TryDecodeFromChars(text, destination, out int written) && written == destination.Length;
 
     private static string CanonicalQuery(IEnumerable<KeyValuePair<string, string>> parameters) =>
         string.Join('&', parameters

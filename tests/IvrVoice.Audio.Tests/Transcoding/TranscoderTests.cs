@@ -6,6 +6,20 @@ namespace IvrVoice.Audio.Tests.Transcoding;
 
 public sealed class TranscoderTests
 {
+    [Theory]
+    [InlineData(17)]
+    [InlineData(500)]
+    [InlineData(24_063)]
+    public void ToTelephony_RateWithNoPathTo8kHz_TypedError(int rate)
+    {
+        PcmAudio odd = new(SignalGenerator.Sine(rate, 300, rate, 8000), rate);
+
+        AudioFormatException error = Assert.Throws<AudioFormatException>(() => Transcoder.ToTelephony(odd));
+
+        Assert.Equal(AudioErrorKind.UnsupportedSampleRate, error.Kind);
+        Assert.Contains($"{rate} Hz", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ToTelephony_LoudSpeech_MuLawNeverSaturatesAndPeaksStayUnderTheCeiling()
     {
@@ -122,10 +136,6 @@ public sealed class TranscoderTests
         Assert.Equal(IvrVoice.Audio.Wav.WavWriter.G711HeaderSize, wav.Length);
         Assert.Equal(IvrVoice.Audio.Wav.WavWriter.WriteMuLaw([], 8000), wav);
     }
-
-    [Fact]
-    public void ToTelephony_UnsupportedRate_ThrowsArgumentOutOfRange() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Transcoder.ToTelephony(new PcmAudio(new float[100], 500)));
 
     [Fact]
     public void ToPreviewWav_TelephoneAudio_Is16kHzPcmOfTheSameLengthAndLevel()
