@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 hyperfine)
+want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 hyperfine curl)
 mode=${1:-test}   # "run" installs only what the service needs; "test" installs everything
 if [ "$mode" = run ]; then want_apt=(espeak-ng); fi
 

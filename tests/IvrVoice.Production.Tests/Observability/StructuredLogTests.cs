@@ -25,8 +25,9 @@ public sealed class StructuredLogTests : IAsyncLifetime
         await using ServiceProcess service = await StartAsync(new() { ["Service:LogFormat"] = "Json" });
         await ExerciseAsync(service);
 
+        // One snapshot: the service may log more while the test reads.
         IReadOnlyList<string> lines = [.. service.Lines.Where(l => l.Length > 0)];
-        IReadOnlyList<JsonElement> events = service.JsonEvents();
+        IReadOnlyList<JsonElement> events = ServiceProcess.JsonEvents(lines);
         Assert.Equal(lines.Count, events.Count);
         Assert.All(events, e =>
         {
@@ -66,12 +67,33 @@ public sealed class StructuredLogTests : IAsyncLifetime
         }
 
         await service.WaitForLineAsync(l => l.Contains("\"Level\":\"Warning\"", StringComparison.Ordinal), "the refused webhook's warning");
-        IReadOnlyList<JsonElement> events = service.JsonEvents();
-        Assert.Equal(service.Lines.Count(l => l.Length > 0), events.Count);
+        IReadOnlyList<string> lines = [.. service.Lines.Where(l => l.Length > 0)];
+        IReadOnlyList<JsonElement> events = ServiceProcess.JsonEvents(lines);
+        Assert.Equal(lines.Count, events.Count);
         // Information from the app is below the configured Warning; the lifetime override still lets "Now listening" through.
         Assert.DoesNotContain(events, e => e.GetProperty("Level").GetString() is "Information" or "Debug"
             && e.GetProperty("Properties").GetProperty("SourceContext").GetString()!.StartsWith("IvrVoice", StringComparison.Ordinal));
         Assert.Contains(events, e => e.GetProperty("Properties").GetProperty("SourceContext").GetString() == "Microsoft.Hosting.Lifetime");
+    }
+
+    [Fact]
+    public async Task RequestLogOverriddenToWarning_DropsOnlyTheRequestLines()
+    {
+        // docs/performance.md's advice for nodes that need every cycle: requests stay counted in /metrics.
+        await using ServiceProcess service = await StartAsync(new()
+        {
+            ["Service:LogFormat"] = "Json",
+            ["Serilog:MinimumLevel:Override:IvrVoice.Server.Hosting.RequestLoggingMiddleware"] = "Warning",
+        });
+        await ExerciseAsync(service, waitForRequestLog: false);
+        using HttpClient client = new() { BaseAddress = service.Url };
+        string metrics = await client.GetStringAsync("/metrics");
+
+        IReadOnlyList<JsonElement> events = service.JsonEvents();
+        Assert.DoesNotContain(events, e => e.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP {Method} {Path}", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.GetProperty("Level").GetString() == "Information"
+            && e.GetProperty("Properties").GetProperty("SourceContext").GetString()!.StartsWith("IvrVoice", StringComparison.Ordinal));
+        Assert.Contains(PrometheusText.Parse(metrics), s => s.Name == "ivrvoice_server_requests_total" && s.Label("route") == "/readyz");
     }
 
     [Fact]

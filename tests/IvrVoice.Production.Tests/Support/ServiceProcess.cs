@@ -130,10 +130,13 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The JSON log events written so far (lines that parse as a JSON object); other lines are skipped.</summary>
-    public IReadOnlyList<JsonElement> JsonEvents()
+    public IReadOnlyList<JsonElement> JsonEvents() => JsonEvents(Lines);
+
+    /// <summary>The JSON log events among <paramref name="lines"/> (a snapshot of <see cref="Lines"/>).</summary>
+    public static IReadOnlyList<JsonElement> JsonEvents(IReadOnlyList<string> lines)
     {
         List<JsonElement> events = [];
-        foreach (string line in Lines)
+        foreach (string line in lines)
         {
             if (!line.StartsWith('{'))
             {
