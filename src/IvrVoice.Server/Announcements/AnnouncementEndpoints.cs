@@ -20,8 +20,9 @@ internal static partial class AnnouncementEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapAnnouncements(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head], GetAnnouncementAsync)
-            .RequireRateLimiting(RenderRateLimiting.PolicyName);
+        // Not rate limited: Twilio fetches these for a caller, and a 429 is silence on the call. Only URLs this service
+        // signed can render, and signing them (POST /api/announcements) is the rate-limited step.
+        endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head], GetAnnouncementAsync);
         return endpoints;
     }
 

@@ -120,8 +120,8 @@ public sealed class FaultyService : LiveService
         settings["Service:InCallWait"] = "00:00:03";
         settings["Providers:InCallDeadline"] = "00:00:08";
         settings["Serilog:MinimumLevel:Default"] = "Information";
-        // Every fetch here comes from one address: sized as docs/service.md says for a line that speaks many announcements.
-        // (At the default 120 a minute, most of the announcement fetches of this run get 429, which is silence on a call.)
+        // Announcement fetches are never rate limited (a 429 would be silence); the API that signs them is, and this run
+        // signs hundreds of them from one address.
         settings["Service:RateLimit:PermitsPerMinute"] = "100000";
         settings["Service:RateLimit:Burst"] = "10000";
         foreach (string section in new[] { "Gemini", "OpenRouter", "Vtrix" })
