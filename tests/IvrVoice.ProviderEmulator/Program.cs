@@ -1,4 +1,5 @@
-// Standalone: `dotnet run --project tests/IvrVoice.ProviderEmulator [-- --port 5099]` serves every provider route on loopback.
+// Standalone: `dotnet run --project tests/IvrVoice.ProviderEmulator [-- --port 5099] [--clip-seconds 10]` serves every
+// provider route on loopback.
 using IvrVoice.ProviderEmulator;
 
 int port = 0;
@@ -9,7 +10,20 @@ if (at >= 0 && at + 1 < args.Length && !int.TryParse(args[at + 1], out port))
     return 2;
 }
 
-await using TtsEmulator emulator = await TtsEmulator.StartAsync(port);
+TimeSpan? clipLength = null;
+int clipAt = Array.IndexOf(args, "--clip-seconds");
+if (clipAt >= 0)
+{
+    if (clipAt + 1 >= args.Length || !double.TryParse(args[clipAt + 1], System.Globalization.CultureInfo.InvariantCulture, out double seconds) || seconds is <= 0 or > 600)
+    {
+        Console.Error.WriteLine("--clip-seconds takes a number of seconds from 0 to 600");
+        return 2;
+    }
+
+    clipLength = TimeSpan.FromSeconds(seconds);
+}
+
+await using TtsEmulator emulator = await TtsEmulator.StartAsync(port, clipLength: clipLength);
 Console.WriteLine(emulator.Describe());
 Console.WriteLine("Environment for ivrvoice (all routes):");
 foreach ((string key, string? value) in emulator.Settings())

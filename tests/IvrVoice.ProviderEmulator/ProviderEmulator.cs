@@ -56,15 +56,18 @@ public sealed partial class TtsEmulator : IAsyncDisposable
     /// <summary>Webhook callbacks delivered so far.</summary>
     public IReadOnlyList<WebhookDelivery> WebhookDeliveries => _state.Webhooks;
 
-    /// <summary>Starts the emulator on 127.0.0.1 and the given port (0 picks a free one).</summary>
-    public static async Task<TtsEmulator> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the emulator on 127.0.0.1 and the given port (0 picks a free one); <paramref name="clipLength"/> makes every
+    /// route answer with speech at least that long (the load figures render a 10-second prompt).
+    /// </summary>
+    public static async Task<TtsEmulator> StartAsync(int port = 0, CancellationToken cancellationToken = default, TimeSpan? clipLength = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
         WebApplication app = builder.Build();
-        TtsEmulator emulator = new(app, SpeechClip.Create());
+        TtsEmulator emulator = new(app, SpeechClip.Create(clipLength));
         emulator.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -64,10 +64,25 @@ public sealed class SpeechClip
         return file;
     }
 
-    public static SpeechClip Create()
+    /// <summary>The spoken sentence, repeated with 300 ms pauses until it lasts at least <paramref name="minimumLength"/> when given.</summary>
+    public static SpeechClip Create(TimeSpan? minimumLength = null)
     {
         short[]? speech = TryEspeak();
-        return speech is { Length: > SampleRate / 2 } ? new SpeechClip(speech, true) : new SpeechClip(Synthetic(), false);
+        bool fromEspeak = speech is { Length: > SampleRate / 2 };
+        short[] samples = fromEspeak ? speech! : Synthetic();
+        if (minimumLength is { } minimum)
+        {
+            List<short> longer = [.. samples];
+            while (longer.Count < minimum.TotalSeconds * SampleRate)
+            {
+                longer.AddRange(new short[SampleRate * 3 / 10]);
+                longer.AddRange(samples);
+            }
+
+            samples = [.. longer];
+        }
+
+        return new SpeechClip(samples, fromEspeak);
     }
 
     private static short[]? TryEspeak()

@@ -4,7 +4,7 @@
 #      serving the same file from disk; the ratio is the headline figure;
 #   2. Twilio voice webhooks per second with signature validation on (one fixed signed request, so one fixed signature);
 #   3. the render path's own time beyond the provider's: distinct prompts rendered through /api/prompts, minus the time
-#      of the same provider request sent straight to the provider (the emulator, zero latency); and a 10-second prompt
+#      of the same provider request sent straight to the provider (the emulator answering a 10-second prompt, zero latency); and a 10-second prompt
 #      from the offline engine, minus the engine's own time as the service logs it.
 # Usage: bash tests/load/run.sh            (LOAD_DURATION=10s LOAD_CONNECTIONS=32 LOAD_THREADS=2 LOAD_RENDERS=20)
 # Needs the .NET SDK, wrk, nginx, python3, curl, espeak-ng (bash scripts/setup.sh test installs them). Set
@@ -76,7 +76,7 @@ dotnet publish src/IvrVoice.Server/IvrVoice.Server.csproj -c Release -p:UseAppHo
 dotnet publish tests/IvrVoice.ProviderEmulator/IvrVoice.ProviderEmulator.csproj -c Release -p:UseAppHost=false -o "$work/emulator" --artifacts-path "$artifacts" -nologo -v q >/dev/null
 
 emulator_port=$(free_port)
-dotnet "$work/emulator/IvrVoice.ProviderEmulator.dll" --port "$emulator_port" >"$work/emulator.log" 2>&1 &
+dotnet "$work/emulator/IvrVoice.ProviderEmulator.dll" --port "$emulator_port" --clip-seconds 10 >"$work/emulator.log" 2>&1 &
 pids+=($!)
 emulator="http://127.0.0.1:$emulator_port"
 wait_for "$emulator/" "the provider emulator"
