@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using IvrVoice.Providers.Configuration;
 using Microsoft.Extensions.Logging;
@@ -62,6 +64,38 @@ internal abstract partial class AsyncTtsProvider(
 
     /// <summary>Polls the job to its end and fetches its audio.</summary>
     protected abstract Task<AsyncJobResult> CompleteAsync(TtsJob job, TtsRequest request, long started, bool waitFirst, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// GETs a job's status: its JSON (the caller disposes it), or, without JSON, the poll step that answers for it: a
+    /// hiccup for network trouble, transient HTTP errors and a body that is not JSON; the end for an unknown job or a
+    /// permanent HTTP error.
+    /// </summary>
+    protected async Task<(JsonDocument? Status, PollStep<AsyncJobResult> Step)> GetStatusAsync(Uri statusUri, TtsJob job, CancellationToken cancellationToken)
+    {
+        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Get, statusUri, null, null, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return (null, PollStep<AsyncJobResult>.Hiccup(failure));
+        }
+
+        if (reply!.Status == HttpStatusCode.NotFound)
+        {
+            return (null, PollStep<AsyncJobResult>.Done(AsyncJobResult.Unknown(Fail(TtsFailureKind.TransientUpstream, $"job {job.RemoteId} is unknown"))));
+        }
+
+        if (!reply.IsSuccess)
+        {
+            TtsFailure classified = Classify(reply);
+            return (null, classified.IsTransient
+                ? PollStep<AsyncJobResult>.Hiccup(classified)
+                : PollStep<AsyncJobResult>.Done(AsyncJobResult.Alive(classified)));
+        }
+
+        JsonDocument? json = reply.TryJson();
+        return json is null
+            ? (null, PollStep<AsyncJobResult>.Hiccup(Fail(TtsFailureKind.TransientUpstream, "the job status is not JSON")))
+            : (json, PollStep<AsyncJobResult>.Pending);
+    }
 
     protected TtsJob NewJob(string key, string remoteId, string? pollUrl) => new(Name, key, remoteId, pollUrl, TimeProvider.GetUtcNow());
 

@@ -60,29 +60,11 @@ internal sealed class VtrixTtsProvider(
 
     private async Task<PollStep<AsyncJobResult>> PollOnceAsync(Uri statusUri, TtsRequest request, long started, TtsJob job, CancellationToken cancellationToken)
     {
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Get, statusUri, null, null, cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
-        {
-            return PollStep<AsyncJobResult>.Hiccup(failure);
-        }
-
-        if (reply!.Status == HttpStatusCode.NotFound)
-        {
-            return PollStep<AsyncJobResult>.Done(AsyncJobResult.Unknown(Fail(TtsFailureKind.TransientUpstream, $"task {job.RemoteId} is unknown")));
-        }
-
-        if (!reply.IsSuccess)
-        {
-            TtsFailure classified = Classify(reply);
-            return classified.IsTransient
-                ? PollStep<AsyncJobResult>.Hiccup(classified)
-                : PollStep<AsyncJobResult>.Done(AsyncJobResult.Alive(classified));
-        }
-
-        using JsonDocument? json = reply.TryJson();
+        (JsonDocument? status, PollStep<AsyncJobResult> early) = await GetStatusAsync(statusUri, job, cancellationToken).ConfigureAwait(false);
+        using JsonDocument? json = status;
         if (json is null)
         {
-            return PollStep<AsyncJobResult>.Hiccup(Fail(TtsFailureKind.TransientUpstream, "the task status is not JSON"));
+            return early;
         }
 
         JsonElement task = Task(json.RootElement);
