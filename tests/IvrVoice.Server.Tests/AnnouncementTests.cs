@@ -114,7 +114,7 @@ public sealed class AnnouncementTests(EmulatorFixture fixture) : IClassFixture<E
     }
 
     [Fact]
-    public async Task AnnounceWebhook_RenderedInTime_PlaysASignedAnnouncementUrlThenRedirects()
+    public async Task AnnounceWebhook_RenderedInTime_PlaysThePromptUrlThenRedirects()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
         string text = Uri.EscapeDataString("Your order 4411 ships tomorrow.");
@@ -123,7 +123,7 @@ public sealed class AnnouncementTests(EmulatorFixture fixture) : IClassFixture<E
 
         Assert.Equal(["Play", "Redirect"], twiml.Verbs);
         string play = twiml.PlayUrls[0];
-        Assert.StartsWith($"{ServerHost.PublicBaseUrl}/announce.wav?", play, StringComparison.Ordinal);
+        Assert.StartsWith($"{ServerHost.PublicBaseUrl}/prompts/", play, StringComparison.Ordinal);
         Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", twiml.Root.Element("Redirect")!.Value);
         using HttpResponseMessage audio = await host.Client.GetAsync(ServerHost.LocalPath(play));
         Assert.Equal(HttpStatusCode.OK, audio.StatusCode);

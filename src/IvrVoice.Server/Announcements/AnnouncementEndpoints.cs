@@ -22,7 +22,11 @@ internal static partial class AnnouncementEndpoints
     {
         // Not rate limited: Twilio fetches these for a caller, and a 429 is silence on the call. Only URLs this service
         // signed can render, and signing them (POST /api/announcements) is the rate-limited step.
-        endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head], GetAnnouncementAsync);
+        // One logger for the endpoint, made here rather than on every fetch.
+        ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnnouncementEndpoints).FullName!);
+        endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head],
+            (HttpContext context, AnnouncementUrls urls, PromptRenderer renderer, CancellationToken cancellationToken) =>
+                GetAnnouncementAsync(context, urls, renderer, logger, cancellationToken));
         return endpoints;
     }
 
@@ -30,10 +34,9 @@ internal static partial class AnnouncementEndpoints
         HttpContext context,
         AnnouncementUrls urls,
         PromptRenderer renderer,
-        ILoggerFactory loggers,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
-        ILogger logger = loggers.CreateLogger(typeof(AnnouncementEndpoints).FullName!);
         AnnouncementUrlCheck check = urls.Verify(context.Request.Query, out Announcement? announcement);
         if (check != AnnouncementUrlCheck.Valid || announcement is null)
         {

@@ -25,9 +25,10 @@ internal static partial class AuditionEndpoints
     public static IEndpointRouteBuilder MapAudition(this IEndpointRouteBuilder endpoints)
     {
         AuditionAccess access = AuditionAccess.FromConfiguration(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
+        ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!);
         if (access.Problem is { } problem)
         {
-            Log.InvalidAccess(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!), problem);
+            Log.InvalidAccess(logger, problem);
         }
 
         RouteGroupBuilder audition = endpoints.MapGroup("/audition").ExcludeFromDescription();
@@ -38,8 +39,8 @@ internal static partial class AuditionEndpoints
             access.CheckRead(context, keys) is { } refused ? Task.FromResult(refused) : ListAsync(access, flows, cache, cancellationToken));
         audition.MapGet("/preview/{key}.wav", (string key, HttpContext context, ApiKeys keys, PromptCache cache, CancellationToken cancellationToken) =>
             access.CheckRead(context, keys) is { } refused ? Task.FromResult(refused) : PreviewAsync(key, context, cache, cancellationToken));
-        audition.MapPost("/api/render", (HttpContext context, ApiKeys keys, CallFlows flows, PromptRenderer renderer, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-                access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : RenderTakeAsync(context, flows, renderer, loggers, cancellationToken))
+        audition.MapPost("/api/render", (HttpContext context, ApiKeys keys, CallFlows flows, PromptRenderer renderer, CancellationToken cancellationToken) =>
+                access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : RenderTakeAsync(context, flows, renderer, logger, cancellationToken))
             .RequireRateLimiting(RenderRateLimiting.PolicyName);
         return endpoints;
     }
@@ -123,7 +124,7 @@ internal static partial class AuditionEndpoints
         return Results.Bytes(preview, "audio/wav");
     }
 
-    private static async Task<IResult> RenderTakeAsync(HttpContext context, CallFlows flows, PromptRenderer renderer, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> RenderTakeAsync(HttpContext context, CallFlows flows, PromptRenderer renderer, ILogger logger, CancellationToken cancellationToken)
     {
         AuditionTakeRequest? body;
         try
@@ -171,7 +172,7 @@ internal static partial class AuditionEndpoints
             return Results.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "Rendering took too long", detail: exception.Message);
         }
 
-        Log.TakeRendered(loggers.CreateLogger(typeof(AuditionEndpoints).FullName!), take.Metadata.Key.ToString(), language, id, voice, take.Metadata.Provider);
+        Log.TakeRendered(logger, take.Metadata.Key.ToString(), language, id, voice, take.Metadata.Provider);
         return TypedResults.Json(
             new AuditionTake(id, language, voice, take.Metadata.Key.ToString(), take.Metadata.Provider, Math.Round(take.Metadata.DurationSeconds, 3),
                 PreviewUrl(take.Metadata.Key), AuditionAudio.Peaks(take.Audio.Span)),
