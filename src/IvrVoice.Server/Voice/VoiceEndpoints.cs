@@ -67,7 +67,7 @@ internal static partial class VoiceEndpoints
     private static async Task<VoiceResponse> AnnounceAsync(HttpContext context, ILogger logger)
     {
         IServiceProvider services = context.RequestServices;
-        PromptRenderer renderer = services.GetRequiredService<PromptRenderer>();
+        AnnouncementResolver resolver = services.GetRequiredService<AnnouncementResolver>();
         InCallPrompts prompts = services.GetRequiredService<InCallPrompts>();
         PublicUrls urls = services.GetRequiredService<PublicUrls>();
         SayVoiceFamily sayVoices = services.GetRequiredService<IOptions<ServiceOptions>>().Value.SayVoiceFamily;
@@ -78,14 +78,8 @@ internal static partial class VoiceEndpoints
         VoiceResponse response = new();
         try
         {
-            PromptSpec spec = renderer.CreateSpec(new PromptRequest
-            {
-                Text = announcement.Text,
-                Voice = announcement.Voice,
-                Style = announcement.Style,
-                Language = announcement.Language,
-                Model = announcement.Model,
-            });
+            PreparedAnnouncement prepared = resolver.Prepare(announcement);
+            PromptSpec spec = prepared.Spec;
             PromptKey?[] ready = await prompts.ResolveAsync([spec], context.RequestAborted).ConfigureAwait(false);
             if (ready[0] is { } key)
             {
@@ -93,7 +87,7 @@ internal static partial class VoiceEndpoints
             }
             else
             {
-                response.SayFallback(spec.Text, spec.Voice, spec.Language, family: sayVoices);
+                response.SayFallback(prepared.Spoken, spec.Voice, spec.Language, family: sayVoices);
             }
         }
         catch (PromptRequestException exception)
