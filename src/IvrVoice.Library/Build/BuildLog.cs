@@ -22,4 +22,7 @@ internal static partial class BuildLog
 
     [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "The 16-bit master has {MasterSamples} samples and the μ-law audio {MuLawSamples}; exports use the μ-law audio")]
     public static partial void MasterMismatch(ILogger logger, int masterSamples, int muLawSamples);
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Warning, Message = "A template piece in {Language} ({PromptKey}) failed after {FailureCount} failed attempt(s)")]
+    public static partial void PieceFailed(ILogger logger, string language, string promptKey, int failureCount);
 }

@@ -37,8 +37,10 @@ internal sealed class BuildRun
     private long _savedVersion = -1;
 
     public BuildRun(PromptRenderer renderer, TimeProvider time, ILogger logger, PromptLibrary library, LibraryBuildOptions options, string output,
-        ExportTargets targets, BuildManifest? previous, int total, IProgress<LibraryBuildProgress>? progress)
+        ExportTargets targets, BuildManifest? previous, int total, IProgress<LibraryBuildProgress>? progress,
+        IProgress<TemplateBuildProgress>? templateProgress = null)
     {
+        Templates = new TemplatePieceRun(renderer, logger, options, previous, templateProgress, AddCost, () => Interlocked.Increment(ref _version));
         _renderer = renderer;
         _cache = renderer.Cache;
         _time = time;
@@ -56,6 +58,9 @@ internal sealed class BuildRun
             _entries[(entry.Language, entry.Id)] = entry;
         }
     }
+
+    /// <summary>The template pieces of this build.</summary>
+    public TemplatePieceRun Templates { get; }
 
     public int Rendered => _rendered;
 
@@ -174,17 +179,7 @@ internal sealed class BuildRun
         (IReadOnlyDictionary<string, ManifestFile> files, string exportSource) =
             await _exports.WriteFilesAsync(prompt, audio, master, previous, sameAudio: false, cancellationToken).ConfigureAwait(false);
         string provider = rendered.Prompt.Metadata.Provider;
-        lock (_gate)
-        {
-            if (rendered.CostUsd is { } cost)
-            {
-                _costs[provider] = _costs.GetValueOrDefault(provider) + cost;
-            }
-            else
-            {
-                _uncosted.Add(provider);
-            }
-        }
+        AddCost(provider, rendered.CostUsd);
 
         BuildLog.Rendered(_logger, prompt.Language, prompt.Id, prompt.Key.ToString(), provider);
         return EntryFor(prompt, rendered.Prompt.Metadata, rendered.CostUsd, files, exportSource);
@@ -238,12 +233,28 @@ internal sealed class BuildRun
         Pinned = true,
     };
 
-    /// <summary>Entries of prompts deleted from the library leave the manifest, and their files the output.</summary>
+    /// <summary>Adds a render's cost to its route's total, or notes that the route gave none.</summary>
+    public void AddCost(string provider, decimal? costUsd)
+    {
+        lock (_gate)
+        {
+            if (costUsd is { } cost)
+            {
+                _costs[provider] = _costs.GetValueOrDefault(provider) + cost;
+            }
+            else
+            {
+                _uncosted.Add(provider);
+            }
+        }
+    }
+
+    /// <summary>Entries of prompts deleted from the library (or now templates) leave the manifest, and their files the output.</summary>
     public void RemovePromptsNoLongerInLibrary()
     {
         foreach (((string language, string id), ManifestPrompt entry) in _entries)
         {
-            if (_library.TryGetPrompt(language, id, out _))
+            if (_library.TryGetPrompt(language, id, out LibraryPrompt? prompt) && !prompt.IsTemplate)
             {
                 continue;
             }
@@ -284,7 +295,12 @@ internal sealed class BuildRun
     public async Task<BuildManifest> FinishAsync()
     {
         DateTimeOffset finished = _time.GetUtcNow();
-        BuildTotals totals = new(_rendered, _reused, _failures.Count, Math.Round(_entries.Values.Sum(e => e.DurationSeconds), 3), Costs);
+        BuildTotals totals = new(_rendered, _reused, _failures.Count, Math.Round(_entries.Values.Sum(e => e.DurationSeconds) + Templates.AudioSeconds, 3), Costs)
+        {
+            PiecesRendered = Templates.Rendered,
+            PiecesReused = Templates.Reused,
+            PiecesFailed = Templates.Failures.Count,
+        };
         await SaveAsync(totals, finished).ConfigureAwait(false);
         return Snapshot(totals, finished);
     }
@@ -306,5 +322,7 @@ internal sealed class BuildRun
             Totals = totals,
         },
         Prompts = [.. _entries.Values.OrderBy(e => e.Language, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal)],
+        Templates = Templates.Templates,
+        Pieces = Templates.Pieces,
     };
 }

@@ -1,9 +1,11 @@
+using IvrVoice.Caching;
 using IvrVoice.Prompts;
 
 namespace IvrVoice.Library.Build;
 
 /// <summary>
-/// <c>--check</c>: compares a library with the manifest and files of an output folder without rendering anything.
+/// <c>--check</c>: compares a library with the manifest and files of an output folder without rendering anything: prompts by key
+/// and file hashes, templates by the keys of every piece they plan.
 /// </summary>
 internal static class LibraryChecker
 {
@@ -27,12 +29,15 @@ internal static class LibraryChecker
         }
         catch (ManifestException e)
         {
-            return new LibraryCheckResult(plan.Prompts.Count, [new StalePrompt("*", "*", e.Message)]);
+            return new LibraryCheckResult(plan.Prompts.Count, [new StalePrompt("*", "*", e.Message)]) { TemplatesChecked = plan.Templates.Count };
         }
 
+        int count = plan.Prompts.Count;
         if (manifest is null)
         {
-            return new LibraryCheckResult(plan.Prompts.Count, [.. plan.Prompts.Select(p => new StalePrompt(p.Language, p.Id, $"not built ({output} has no {BuildManifest.FileName})"))]);
+            return new LibraryCheckResult(count, [
+                .. plan.Prompts.Select(p => new StalePrompt(p.Language, p.Id, $"not built ({output} has no {BuildManifest.FileName})")),
+                .. plan.Templates.Select(t => new StalePrompt(t.Language, t.Id, $"not built ({output} has no {BuildManifest.FileName})"))]) { TemplatesChecked = plan.Templates.Count };
         }
 
         ExportTargets required = options.Exports ?? ParseTargets(manifest.Build.Exports);
@@ -68,9 +73,53 @@ internal static class LibraryChecker
             {
                 stale.Add(new StalePrompt(entry.Language, entry.Id, "no longer in the library"));
             }
+            else if (library.TryGetPrompt(entry.Language, entry.Id, out LibraryPrompt? now) && now.IsTemplate)
+            {
+                stale.Add(new StalePrompt(entry.Language, entry.Id, "now a template; its files are left from when it was a prompt"));
+            }
         }
 
-        return new LibraryCheckResult(plan.Prompts.Count, stale);
+        stale.AddRange(CheckTemplates(library, options, plan, manifest));
+        return new LibraryCheckResult(count, stale) { TemplatesChecked = plan.Templates.Count };
+    }
+
+    /// <summary>Each template must be in the manifest, and every piece it plans (with the model it was built with) listed there.</summary>
+    private static IEnumerable<StalePrompt> CheckTemplates(PromptLibrary library, LibraryBuildOptions options, LibraryBuildPlan plan, BuildManifest manifest)
+    {
+        HashSet<PromptKey> built = [.. manifest.Pieces.Select(p => p.Key)];
+        foreach (PlannedTemplate planned in plan.Templates)
+        {
+            ManifestTemplate? entry = manifest.Templates.FirstOrDefault(t => t.Language == planned.Language && t.Id == planned.Id);
+            if (entry is null)
+            {
+                yield return new StalePrompt(planned.Language, planned.Id, "template not built");
+                continue;
+            }
+
+            PlannedTemplate expected = options.Model is null && entry.FallbackFrom is { } from && from == planned.BaseSpec.Model
+                ? BuildPlanner.WithFallback(planned, entry.Model)
+                : planned;
+            int missing = expected.Pieces.Count(piece => !built.Contains(piece.Key));
+            if (missing > 0)
+            {
+                yield return new StalePrompt(planned.Language, planned.Id, $"{missing} of {expected.Pieces.Count} template pieces not built");
+            }
+            else if (!string.Equals(entry.Text, expected.BaseSpec.Text, StringComparison.Ordinal)
+                || !string.Equals(entry.Strategy, planned.Prompt.Strategy.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new StalePrompt(planned.Language, planned.Id, "template text or strategy changed");
+            }
+        }
+
+        HashSet<string> languages = [.. options.Languages];
+        foreach (ManifestTemplate entry in manifest.Templates)
+        {
+            if ((languages.Count == 0 || languages.Contains(entry.Language))
+                && !(library.TryGetPrompt(entry.Language, entry.Id, out LibraryPrompt? prompt) && prompt.IsTemplate))
+            {
+                yield return new StalePrompt(entry.Language, entry.Id, "template no longer in the library");
+            }
+        }
     }
 
     private static ExportTargets ParseTargets(IReadOnlyList<string> names) =>

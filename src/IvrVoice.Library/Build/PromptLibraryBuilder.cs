@@ -70,8 +70,19 @@ public sealed partial class PromptLibraryBuilder
     /// <summary>Builds <paramref name="library"/> into <see cref="LibraryBuildOptions.OutputFolder"/>; see the class remarks.</summary>
     /// <exception cref="LibraryBuildException">The plan has problems, another build is writing the same output, or the comparison baseline has no manifest.</exception>
     /// <exception cref="OperationCanceledException">The build was cancelled; the manifest lists every prompt finished until then.</exception>
-    public async Task<LibraryBuildResult> BuildAsync(
-        PromptLibrary library, LibraryBuildOptions options, IProgress<LibraryBuildProgress>? progress, CancellationToken cancellationToken)
+    public Task<LibraryBuildResult> BuildAsync(
+        PromptLibrary library, LibraryBuildOptions options, IProgress<LibraryBuildProgress>? progress, CancellationToken cancellationToken) =>
+        BuildAsync(library, options, progress, templateProgress: null, cancellationToken);
+
+    /// <summary>
+    /// Builds <paramref name="library"/> as <see cref="BuildAsync(PromptLibrary, LibraryBuildOptions, IProgress{LibraryBuildProgress}?, CancellationToken)"/>
+    /// does, reporting the template pieces' progress to <paramref name="templateProgress"/>. Prompts are built first, then every
+    /// piece of every template (its fixed parts and its language's vocabulary), reused from the cache or rendered and pinned.
+    /// </summary>
+    /// <exception cref="LibraryBuildException">The plan has problems, another build is writing the same output, or the comparison baseline has no manifest.</exception>
+    /// <exception cref="OperationCanceledException">The build was cancelled; the manifest lists every prompt and piece finished until then.</exception>
+    public async Task<LibraryBuildResult> BuildAsync(PromptLibrary library, LibraryBuildOptions options, IProgress<LibraryBuildProgress>? progress,
+        IProgress<TemplateBuildProgress>? templateProgress, CancellationToken cancellationToken)
     {
         LibraryBuildPlan plan = Plan(library, options);
         if (plan.Problems.Count > 0)
@@ -90,7 +101,7 @@ public sealed partial class PromptLibraryBuilder
             : null;
         BuildManifest? previous = ReadPrevious(output);
         ExportTargets targets = options.Exports ?? ExportTargets.All;
-        BuildRun run = new(_renderer, _time, _logger, library, options, output, targets, previous, plan.Prompts.Count, progress);
+        BuildRun run = new(_renderer, _time, _logger, library, options, output, targets, previous, plan.Prompts.Count, progress, templateProgress);
         await _cache.Store.InitializeAsync(cancellationToken).ConfigureAwait(false);
 
         run.ReportStart();
@@ -100,6 +111,7 @@ public sealed partial class PromptLibraryBuilder
                 plan.Prompts,
                 new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },
                 run.ProcessAsync).ConfigureAwait(false);
+            await run.Templates.RunAsync(plan, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -108,6 +120,7 @@ public sealed partial class PromptLibraryBuilder
         }
 
         run.RemovePromptsNoLongerInLibrary();
+        run.Templates.RemoveWhatIsNoLongerPlanned(library, plan);
         BuildManifest manifest = await run.FinishAsync().ConfigureAwait(false);
         BuildComparison? comparison = null;
         if (baseline is not null)
@@ -116,7 +129,8 @@ public sealed partial class PromptLibraryBuilder
             await comparison.WriteAsync(output, CancellationToken.None).ConfigureAwait(false);
         }
 
-        return new LibraryBuildResult(manifest, run.Failures, run.Rendered, run.Reused, run.Costs, run.ProvidersWithoutCost, comparison);
+        return new LibraryBuildResult(manifest, run.Failures, run.Rendered, run.Reused, run.Costs, run.ProvidersWithoutCost, comparison,
+            run.Templates.Rendered, run.Templates.Reused, run.Templates.Failures);
     }
 
     /// <summary>

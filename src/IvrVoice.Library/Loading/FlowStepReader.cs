@@ -10,7 +10,7 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
     private static readonly string[] RetryKeys = ["play", "retries", "then"];
     private static readonly string[] ThenKeys = ["announce", "goto", "language", "dial", "redirect", "hangup", "return"];
     private static readonly string[] StepKeys = ["goto", "dial", "redirect", "hangup", "return"];
-    private static readonly string[] PlayItemKeys = ["prompt", "language"];
+    private static readonly string[] PlayItemKeys = ["prompt", "language", "values", "fallback"];
 
     private readonly DiagnosticBag _diagnostics = diagnostics;
     private readonly FieldReader _fields = fields;
@@ -189,7 +189,12 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
             }
 
             references.Add(reference);
-            flow.References.Add(new ReferenceCheck(reference, item.Location, flow.Languages));
+            YamlMapping? map = item as YamlMapping;
+            flow.References.Add(new ReferenceCheck(reference, item.Location, flow.Languages)
+            {
+                ValuesAt = map?.KeyNode("values")?.Location,
+                FallbackAt = map?["fallback"]?.Location,
+            });
         }
 
         return valid ? references : null;
@@ -211,12 +216,66 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
 
         string? promptId = _fields.ReadId(promptNode, "prompt id");
         string? language = map["language"] is { } languageNode ? _fields.ReadLanguage(languageNode) : null;
-        if (promptId is null || (map["language"] is not null && language is null))
+        IReadOnlyDictionary<string, CallValueSource>? values = map["values"] is { } valuesNode ? ReadValues(valuesNode) : null;
+        string? fallback = map["fallback"] is { } fallbackNode ? _fields.ReadId(fallbackNode, "fallback prompt id") : null;
+        if (map["fallback"] is { } given && map["values"] is null)
+        {
+            _diagnostics.Error(given.Location, "'fallback' goes with 'values': it is played when a template's values cannot be spoken");
+            return null;
+        }
+
+        if (promptId is null || (map["language"] is not null && language is null)
+            || (map["values"] is not null && values is null) || (map["fallback"] is not null && fallback is null))
         {
             return null;
         }
 
-        return new PromptReference(promptId, language);
+        return new PromptReference(promptId, language) { Values = values, Fallback = fallback };
+    }
+
+    /// <summary>Reads 'values': placeholder name to where in the call its value comes from.</summary>
+    private Dictionary<string, CallValueSource>? ReadValues(YamlNode node)
+    {
+        if (_fields.AsMapping(node, "'values'") is not { } map)
+        {
+            return null;
+        }
+
+        if (map.Entries.Count == 0)
+        {
+            _diagnostics.Error(map.Location, "'values' is empty: give each placeholder of the template a source");
+            return null;
+        }
+
+        Dictionary<string, CallValueSource> values = new(StringComparer.Ordinal);
+        bool valid = true;
+        foreach ((YamlScalar name, YamlNode sourceNode) in map.Entries)
+        {
+            if (!PlaceholderName().IsMatch(name.Value))
+            {
+                _diagnostics.Error(name.Location, $"{Show.Strict(name.Value)} is not a placeholder name: a letter, then letters, digits or '_'");
+                valid = false;
+                continue;
+            }
+
+            string? text = _fields.RequiredText(sourceNode, $"the source of '{name.Value}'");
+            if (text is null)
+            {
+                valid = false;
+            }
+            else if (CallValueSource.TryParse(text, out CallValueSource? source))
+            {
+                values[name.Value] = source!;
+            }
+            else
+            {
+                _diagnostics.Error(sourceNode.Location,
+                    $"the source of '{name.Value}' must be From, Digits, SpeechResult or query:<name> (a query parameter of the webhook URL), not {Show.Text(text)}");
+                valid = false;
+            }
+        }
+
+        return valid ? values : null;
     }
 
     private static bool IsRedirectTarget(string url)
@@ -240,4 +299,7 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
 
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z", RegexOptions.CultureInvariant)]
     private static partial Regex E164Pattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]{0,63}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholderName();
 }

@@ -1,18 +1,20 @@
 using System.Text.RegularExpressions;
 using IvrVoice.Library.Yaml;
+using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Loading;
 
-/// <summary>Reads one prompt of a file: its id, text, settings, speakers and notes.</summary>
-internal sealed partial class PromptReader(DiagnosticBag diagnostics, FieldReader fields, SettingsReader settings)
+/// <summary>Reads one prompt of a file: its id, text (a template when it has placeholders), settings, speakers and notes.</summary>
+internal sealed class PromptReader(DiagnosticBag diagnostics, FieldReader fields, SettingsReader settings)
 {
-    private static readonly string[] PromptKeys = ["id", "text", "voice", "language", "style", "model", "temperature", "mastering", "speakers", "notes"];
+    private static readonly string[] PromptKeys = ["id", "text", "voice", "language", "style", "model", "temperature", "mastering", "speakers", "notes", "strategy"];
     private static readonly string[] SpeakerKeys = ["name", "voice"];
     private const int MaxSpeakerNameLength = 32;
 
     private readonly DiagnosticBag _diagnostics = diagnostics;
     private readonly FieldReader _fields = fields;
     private readonly SettingsReader _settings = settings;
+    private readonly TemplateTextReader _templates = new(diagnostics, fields);
 
     public void Read(FileDraft file, YamlMapping prompt)
     {
@@ -38,6 +40,32 @@ internal sealed partial class PromptReader(DiagnosticBag diagnostics, FieldReade
         else if (ReadPromptText(textNode, label) is { } text)
         {
             draft.Text = new(text, textNode.Location);
+            if (TemplateTextReader.HasBraces(text) && textNode is YamlScalar textScalar)
+            {
+                PromptTemplate? template = _templates.Read(textScalar, text, label);
+                if (template is null)
+                {
+                    draft.Text = null;
+                }
+                else if (template.Placeholders.Count > 0)
+                {
+                    draft.Template = template;
+                }
+                else
+                {
+                    // Only doubled braces: plain text with literal braces.
+                    draft.Text = new(string.Concat(template.Parts.OfType<TemplateLiteral>().Select(part => part.Text)), textNode.Location);
+                }
+            }
+        }
+
+        if (prompt["strategy"] is { } strategyNode && _templates.ReadStrategy(strategyNode) is { } strategy)
+        {
+            draft.Strategy = new(strategy, strategyNode.Location);
+            if (draft.Text is not null && draft.Template is null)
+            {
+                _diagnostics.Error(strategyNode.Location, $"{label} has no placeholders; 'strategy' is for templates only");
+            }
         }
 
         draft.Overrides = _settings.Read(prompt);
@@ -46,6 +74,11 @@ internal sealed partial class PromptReader(DiagnosticBag diagnostics, FieldReade
         {
             draft.SpeakersGiven = true;
             draft.Speakers = ReadSpeakers(speakers, draft.Text?.Value);
+            if (draft.Template is not null)
+            {
+                _diagnostics.Error(prompt.KeyNode("speakers")!.Location, $"{label} is a template, spoken in one voice; remove 'speakers'");
+            }
+
             if (prompt["voice"] is { } voice)
             {
                 _diagnostics.Error(voice.Location, $"{label} has speakers, which give its voices; remove 'voice'");
@@ -84,12 +117,6 @@ internal sealed partial class PromptReader(DiagnosticBag diagnostics, FieldReade
         if (control >= 0)
         {
             _diagnostics.Error(node.Location, $"{label} text contains the control character U+{(int)text[control]:X4}");
-            valid = false;
-        }
-
-        if (Placeholder().Match(text) is { Success: true } placeholder)
-        {
-            _diagnostics.Error(node.Location, $"{label} text contains the placeholder {Show.Text(placeholder.Value)}; library prompts are rendered ahead of time and cannot fill in values");
             valid = false;
         }
 
@@ -191,7 +218,4 @@ internal sealed partial class PromptReader(DiagnosticBag diagnostics, FieldReade
 
         return speakers.Count == 2 ? speakers : null;
     }
-
-    [GeneratedRegex(@"\{[^{}\s]{1,64}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
 }
