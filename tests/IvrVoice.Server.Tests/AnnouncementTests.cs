@@ -213,6 +213,64 @@ public sealed class AnnouncementTests(EmulatorFixture fixture) : IClassFixture<E
         Assert.Contains(named, await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Sign_Ssml_TranslatedToWordsNeverTags()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements",
+            """{"text":"<speak>Your code is <say-as interpret-as=\"digits\">123</say-as>.</speak>","language":"en-US"}""");
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        string spoken = JsonDocument.Parse(body).RootElement.GetProperty("spoken").GetString()!;
+        Assert.Contains("one two three", spoken, StringComparison.Ordinal);
+        Assert.DoesNotContain('<', spoken);
+        Assert.DoesNotContain("say-as", spoken, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/announcements")]
+    [InlineData("/api/prompts")]
+    public async Task Post_UnsupportedSsml_Answers400NamingTheTag(string path)
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+
+        using HttpResponseMessage response = await host.PostJsonAsync(path, """{"text":"<speak><prosody rate=\"slow\">Hello there.</prosody></speak>"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("prosody", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+    }
+
+    [Fact]
+    public async Task AnnounceWebhook_Ssml_RendersTheWordsNotTheTags()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string text = Uri.EscapeDataString("<speak>Order <say-as interpret-as=\"digits\">44</say-as> ships <break time=\"500ms\"/> tomorrow.</speak>");
+
+        TwiML twiml = await host.PostWebhookAsync($"/twilio/announce?text={text}&language=en-US");
+
+        Assert.Matches(VoiceWebhookTests.PromptUrl(), Assert.Single(twiml.PlayUrls));
+        string sent = Assert.Single(_emulator.RequestsTo("gemini")).Body;
+        Assert.Contains("four four", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("say-as", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("<speak", sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnnounceWebhook_RefusedSsml_SaysNoTags()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string text = Uri.EscapeDataString("<speak><prosody rate=\"slow\">Closed today.</prosody></speak>");
+
+        TwiML twiml = await host.PostWebhookAsync($"/twilio/announce?text={text}&language=en-US");
+
+        Assert.DoesNotContain("prosody", twiml.Xml, StringComparison.Ordinal);
+        Assert.Equal("Closed today.", Assert.Single(twiml.Says).Value.Trim());
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+    }
+
     private static async Task<string> SignAsync(ServerHost host, string json)
     {
         using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements", json);

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
 using IvrVoice.Server.Api;
 using IvrVoice.Server.Hosting;
@@ -75,6 +75,11 @@ internal static partial class AnnouncementEndpoints
         {
             return ApiProblems.InvalidPrompt(exception);
         }
+        catch (TemplateValueException exception)
+        {
+            // Signed with values that spoke then but not now (the library changed, or a date's "today" moved on).
+            return ValueProblem(exception);
+        }
 
         try
         {
@@ -117,6 +122,10 @@ internal static partial class AnnouncementEndpoints
         catch (PromptRequestException exception)
         {
             return ApiProblems.InvalidPrompt(exception);
+        }
+        catch (TemplateValueException exception)
+        {
+            return ValueProblem(exception);
         }
 
         DateTimeOffset expires = urls.DefaultExpiry();
@@ -187,12 +196,15 @@ internal static partial class AnnouncementEndpoints
         return null;
     }
 
+    /// <summary>400 naming the value and why (never repeating it: values can be personal data).</summary>
+    internal static IResult ValueProblem(TemplateValueException exception) => ValueProblem(exception.ValueName, exception.Reason);
+
     /// <summary>400 naming the value, with the name also as a member so a program can point at the field.</summary>
     internal static IResult ValueProblem(string name, string reason) =>
         Results.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid value",
-            detail: $"Value '{name}' {reason}.",
+            detail: $"Value '{name}' {reason.TrimEnd('.')}.",
             extensions: new Dictionary<string, object?> { ["value"] = name });
 
     private static partial class Log

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Ssml;
 using IvrVoice.Providers;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
@@ -102,9 +103,10 @@ internal static class PromptApiEndpoints
             metadata.Pinned, metadata.Format));
     }
 
+    /// <summary>The request a body asks for; SSML in its text translated to words and pauses, or refused naming the tag.</summary>
     private static PromptRequest ToRequest(RenderPromptBody body) => new()
     {
-        Text = body.Text ?? "",
+        Text = SpeechText.Prepare(body.Text ?? "", body.Language, body.Model),
         Voice = body.Voice,
         Style = body.Style,
         Language = body.Language,

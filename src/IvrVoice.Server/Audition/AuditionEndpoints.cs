@@ -4,6 +4,7 @@ using IvrVoice.Caching;
 using IvrVoice.Library;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
+using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Api;
 using IvrVoice.Server.Voice;
 
@@ -41,6 +42,9 @@ internal static partial class AuditionEndpoints
             access.CheckRead(context, keys) is { } refused ? Task.FromResult(refused) : PreviewAsync(key, context, cache, cancellationToken));
         audition.MapPost("/api/render", (HttpContext context, ApiKeys keys, CallFlows flows, PromptRenderer renderer, CancellationToken cancellationToken) =>
                 access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : RenderTakeAsync(context, flows, renderer, logger, cancellationToken))
+            .RequireRateLimiting(RenderRateLimiting.PolicyName);
+        audition.MapPost("/api/announce", (HttpContext context, ApiKeys keys, CallFlows flows, AnnouncementResolver resolver, CancellationToken cancellationToken) =>
+                access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : AuditionTemplates.SpeakAsync(context, flows, resolver, cancellationToken))
             .RequireRateLimiting(RenderRateLimiting.PolicyName);
         return endpoints;
     }
@@ -84,7 +88,11 @@ internal static partial class AuditionEndpoints
                     cached?.Metadata.Provider,
                     cached is null ? null : Math.Round(cached.Metadata.DurationSeconds, 3),
                     cached is null ? null : PreviewUrl(key),
-                    cached is null ? null : AuditionAudio.Peaks(cached.Audio.Span)));
+                    cached is null ? null : AuditionAudio.Peaks(cached.Audio.Span),
+                    prompt.Template is { } template
+                        ? [.. template.Placeholders.Select(p => new AuditionPlaceholder(p.Name, p.Type.ToString().ToLowerInvariant(), p.Options))]
+                        : null,
+                    prompt.Template is null ? null : prompt.Strategy.ToString().ToLowerInvariant()));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not AudioFormatException)
@@ -179,7 +187,7 @@ internal static partial class AuditionEndpoints
             AuditionJsonContext.Default.AuditionTake);
     }
 
-    private static string PreviewUrl(PromptKey key) => $"/audition/preview/{key}.wav";
+    internal static string PreviewUrl(PromptKey key) => $"/audition/preview/{key}.wav";
 
     private static IResult StoreUnavailable() => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,

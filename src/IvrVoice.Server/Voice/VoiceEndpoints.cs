@@ -1,5 +1,6 @@
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Ssml;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Telephony;
@@ -92,11 +93,14 @@ internal static partial class VoiceEndpoints
         }
         catch (PromptRequestException exception)
         {
-            // The TwiML author's mistake: say so in the log, and still speak whatever text there is.
+            // The TwiML author's mistake: say so in the log, and still speak whatever words there are (markup left out, never read out).
             Log.BadAnnouncement(logger, exception.Message);
-            if (SayFallback.StripAudioTags(announcement.Text).Length > 0)
+            string words = SpeechText.LooksLikeSsml(announcement.Text)
+                ? PromptKeys.NormalizeText(MarkupTag().Replace(announcement.Text, " "))
+                : announcement.Text;
+            if (SayFallback.StripAudioTags(words).Length > 0)
             {
-                response.SayFallback(announcement.Text, announcement.Voice, announcement.Language, family: sayVoices);
+                response.SayFallback(words, announcement.Voice, announcement.Language, family: sayVoices);
             }
         }
 
@@ -119,6 +123,9 @@ internal static partial class VoiceEndpoints
 
         return response;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<[^<>]*>")]
+    private static partial System.Text.RegularExpressions.Regex MarkupTag();
 
     private static partial class Log
     {
