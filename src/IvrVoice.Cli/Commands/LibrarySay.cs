@@ -152,8 +152,8 @@ internal static class LibrarySay
         (byte[] wav, string how) = await RenderAsync(renderer, TemplateAudioPlan.WholeRenderSpec(composed, baseSpec), provider, cancellationToken);
         string why = prompt.Strategy == TemplateStrategy.Render ? "strategy render"
             : composed.RenderOnly ? "a free text value"
-            : "its pieces are not built (ivrvoice build)";
-        return (wav, $"{how} whole ({why})");
+            : "its pieces are not built: run ivrvoice build";
+        return (wav, $"the whole sentence {how} ({why})");
     }
 
     private static async Task<(byte[] Wav, string How)> RenderAsync(PromptRenderer renderer, PromptSpec spec, string? provider, CancellationToken cancellationToken)
