@@ -127,17 +127,20 @@ public sealed partial class AnnouncementRenderer : IDisposable
             wavs[i] = new WavPiece(pieces[planned[i].Piece]!.Audio, planned[i].GapBefore == JoinGap.Phrase ? JoinBoundary.Phrase : JoinBoundary.Word);
         }
 
-        // Through the cache's single flight, so callers joining the same sentence at once store one prompt.
         CachedPrompt prompt;
         try
         {
-            prompt = await _renderer.Cache.GetOrRenderAsync(key, _ => Task.FromResult(Join(key, wavs, composed, baseSpec)),
-                CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+            prompt = Join(key, wavs, composed, baseSpec);
         }
-        catch (PromptRenderException)
+        catch (AudioFormatException)
         {
+            // A cached piece that does not decode is a damaged entry: render whole rather than fail the call.
             return (null, 0, "a cached piece does not decode");
         }
+
+        // Play-ready once in memory; the durable write follows in the background (a join is rebuilt from its pieces, and
+        // two callers joining the same sentence at once make the same bytes).
+        _ = _renderer.Cache.PutMemoryFirst(prompt);
 
         Log.Joined(_logger, key.ToString(), planned.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return (prompt, 0, null);
@@ -145,17 +148,7 @@ public sealed partial class AnnouncementRenderer : IDisposable
 
     private CachedPrompt Join(PromptKey key, WavPiece[] pieces, ComposedAnnouncement composed, PromptSpec baseSpec)
     {
-        JoinedFile joined;
-        try
-        {
-            joined = AudioJoiner.JoinWav(pieces, baseSpec.Mastering, _join);
-        }
-        catch (AudioFormatException e)
-        {
-            // A cached piece that does not decode is a damaged entry; the caller falls back to a whole render.
-            throw new PromptRenderException(key, [new TtsFailure(JoinProvider, TtsFailureKind.MalformedAudio, e.Message)]);
-        }
-
+        JoinedFile joined = AudioJoiner.JoinWav(pieces, baseSpec.Mastering, _join);
         PromptMetadata metadata = new()
         {
             Key = key,
