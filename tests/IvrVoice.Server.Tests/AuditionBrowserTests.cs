@@ -13,7 +13,7 @@ namespace IvrVoice.Server.Tests;
 /// <summary>
 /// The audition page in headless Chromium (Playwright, tests/interop/audition/audition.mjs) against the web app running as its
 /// own process on 127.0.0.1, after the sample library was built into the app's cache: the table, play, a take with another
-/// voice, and a screenshot kept as a test artifact.
+/// voice, a template spoken with values both joined and rendered, and a screenshot kept as a test artifact.
 /// </summary>
 public sealed class AuditionBrowserTests(ITestOutputHelper output)
 {
@@ -61,18 +61,22 @@ public sealed class AuditionBrowserTests(ITestOutputHelper output)
         Assert.Empty(result["pageErrors"]!.AsArray());
         Assert.Empty(result["consoleErrors"]!.AsArray());
         Assert.Equal(["Prompt", "Language", "Text", "Voice", "Duration", "Provider", "Listen", "Another voice"], result["headers"]!.AsArray().Select(h => (string)h!));
-        Assert.Equal("30 prompts, 30 rendered (" + built.AudioSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s of audio). Access: Loopback.",
-            (string?)result["summary"]);
+        int prompts = built.Manifest.Prompts.Count, templates = built.Manifest.Templates.Count;
+        Assert.True(templates > 0, "the sample library has templates");
+        double promptSeconds = built.Manifest.Prompts.Sum(p => Math.Round(p.DurationSeconds, 3));
+        Assert.Equal($"{prompts} prompts, {prompts} rendered (" + promptSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)
+            + $" s of audio); {templates} templates. Access: Loopback.", (string?)result["summary"]);
 
         // The table is the library, in its order, with what the build rendered: the web app looks prompts up under the build's keys.
         JsonArray rows = result["rows"]!.AsArray();
-        Assert.Equal(built.Manifest.Prompts.Count, rows.Count);
+        Assert.Equal(prompts + templates, rows.Count);
         JsonNode mainMenu = rows.Single(r => (string?)r!["prompt"] == "en-US/main-menu")!;
         ManifestPrompt builtMainMenu = built.Manifest.Find("en-US", "main-menu")!;
         Assert.Equal(
             ["main-menu", "en-US", builtMainMenu.Text, "Kore", builtMainMenu.DurationSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " s", "espeak"],
             mainMenu["cells"]!.AsArray().Select(c => (string)c!));
-        Assert.All(rows, r => Assert.True((bool)r!["playable"]!));
+        Assert.All(rows.Where(r => built.Manifest.Find(((string)r!["prompt"]!).Split('/')[0], ((string)r["prompt"]!).Split('/')[1]) is not null),
+            r => Assert.True((bool)r!["playable"]!));
         Assert.True((int)result["waveformPixels"]! > 200);
 
         // Play: the preview WAV loaded into the audio element, as long as the prompt.
@@ -85,6 +89,17 @@ public sealed class AuditionBrowserTests(ITestOutputHelper output)
         Assert.True((double)result["take"]!["duration"]! > 1);
         Assert.True((int)result["takeWaveformPixels"]! > 200);
         Assert.StartsWith("New take of en-US/main-menu with Puck", (string?)result["status"], StringComparison.Ordinal);
+
+        // A template: a form for its values, then join (from the pieces the build rendered) and render side by side.
+        Assert.Equal(["day", "start"], result["templateFields"]!.AsArray().Select(f => (string)f!));
+        string spoken = (string)result["templateSpoken"]!;
+        Assert.StartsWith("“This is Northwind Dental with a reminder. Your appointment is on ", spoken, StringComparison.Ordinal);
+        Assert.Contains("December tenth", spoken, StringComparison.Ordinal);
+        Assert.Contains("three oh five", spoken, StringComparison.Ordinal);
+        Assert.Equal(["joined", "rendered"], result["templateVersions"]!.AsArray().Select(v => (string)v!["outcome"]!));
+        Assert.True((double)result["templateJoin"]!["duration"]! > 2);
+        Assert.True((double)result["templateRender"]!["duration"]! > 2);
+        Assert.Contains("'day'", (string?)result["templateBadValue"], StringComparison.Ordinal);
 
         byte[] png = await File.ReadAllBytesAsync(screenshot);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));

@@ -328,11 +328,15 @@ internal static class AuditionPage
             state.library = await response.json();
             $('#key-form').hidden = true;
             const prompts = state.library.prompts;
-            const rendered = prompts.filter((p) => p.rendered);
+            // Templates are spoken with values (the form in their row), never rendered on their own.
+            const plain = prompts.filter((p) => !p.placeholders);
+            const templates = prompts.length - plain.length;
+            const rendered = plain.filter((p) => p.rendered);
             const total = rendered.reduce((sum, p) => sum + p.durationSeconds, 0);
             $('#library-name').textContent = state.library.name ? '· ' + state.library.name : '';
-            $('#summary').textContent = prompts.length + ' prompts, ' + rendered.length + ' rendered (' + total.toFixed(1) + ' s of audio). '
-              + (rendered.length < prompts.length ? 'Build the library (ivrvoice build) to hear the rest. ' : '')
+            $('#summary').textContent = plain.length + ' prompts, ' + rendered.length + ' rendered (' + total.toFixed(1) + ' s of audio)'
+              + (templates > 0 ? '; ' + templates + ' templates' : '') + '. '
+              + (rendered.length < plain.length ? 'Build the library (ivrvoice build) to hear the rest. ' : '')
               + 'Access: ' + state.library.access + '.';
             $('#prompts tbody').replaceChildren(...prompts.map(row));
             setStatus('');

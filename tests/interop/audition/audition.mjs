@@ -78,6 +78,30 @@ try {
   result.take = await loadedAudio(take.locator('audio.preview'));
   result.status = (await page.textContent('#status')).trim();
 
+  // A template: its row holds a form for its values; speaking it plays join and render side by side.
+  const template = page.locator('#prompts tbody tr[data-prompt="en-US/appointment-reminder"]');
+  if (await template.count() > 0) {
+    const form = template.locator('form.template-form');
+    result.templateFields = await form.locator('input').evaluateAll((inputs) => inputs.map((input) => input.name));
+    await form.locator('input[name="day"]').fill('2026-12-10');
+    await form.locator('input[name="start"]').fill('15:05');
+    await form.locator('button.speak').click();
+    await form.locator('.version.render').waitFor({ timeout: 60000 });
+    result.templateSpoken = (await form.locator('.spoken').textContent()).trim();
+    result.templateVersions = await form.locator('.version').evaluateAll((boxes) => boxes.map((box) => ({
+      label: box.querySelector('.label').textContent.trim(),
+      outcome: box.dataset.outcome,
+    })));
+    await form.locator('.version.join button.play').click();
+    result.templateJoin = await loadedAudio(form.locator('.version.join audio.preview'));
+    await form.locator('.version.render button.play').click();
+    result.templateRender = await loadedAudio(form.locator('.version.render audio.preview'));
+    await form.locator('input[name="day"]').fill('2026-02-30');
+    await form.locator('button.speak').click();
+    await page.waitForFunction(() => document.querySelector('#status').classList.contains('error'), null, { timeout: 20000 });
+    result.templateBadValue = (await page.textContent('#status')).trim();
+  }
+
   await page.evaluate(() => document.querySelectorAll('audio.preview').forEach((audio) => { audio.pause(); audio.currentTime = 0; }));
   await row.scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshotPath, fullPage: true });
