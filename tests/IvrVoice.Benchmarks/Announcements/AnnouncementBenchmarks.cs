@@ -97,6 +97,7 @@ public class AnnouncementBenchmarks
         _emulator = await TtsEmulator.StartAsync();
         _cacheFolder = new TempDirectory("announcement-bench");
         Dictionary<string, string?> settings = new(_emulator.Settings("gemini"), StringComparer.OrdinalIgnoreCase) { ["Cache:Disk:Path"] = _cacheFolder.Path };
+        settings["Providers:Order"] = "gemini,espeak";   // the emulator for Gemini's model, the offline engine for its own
         ServiceCollection services = new();
         services.AddLogging();
         services.AddPromptRendering(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
