@@ -79,7 +79,11 @@ public static class Transcoder
     {
         int count = checked((int)Resampler.GetTotalOutputLength(input.Length, resampler.InputRate, Rate));
         int pad = mastering.Enabled ? TelephonyMastering.PadSamples(Rate, mastering) : 0;
-        float[] buffer = new float[checked(count + (2 * pad))];
+        // Every sample is written below (the pads cleared here, the rest by the resampler), so the runtime need not zero
+        // the buffer first: on a ten-minute prompt that is 19 MB written twice.
+        float[] buffer = GC.AllocateUninitializedArray<float>(checked(count + (2 * pad)));
+        buffer.AsSpan(0, pad).Clear();
+        buffer.AsSpan(pad + count).Clear();
         Span<float> telephone = buffer.AsSpan(pad, count);
         int written = process(resampler, input, telephone);
         resampler.Flush(telephone[written..]);
