@@ -76,11 +76,11 @@ internal static class PromptApiEndpoints
             return ApiProblems.RenderTimedOut();
         }
 
+        // Only what the durable store holds gets a permanent URL: anything else would 404 after a restart or on another node.
         PromptMetadata metadata = prompt.Metadata;
-        bool stored = mode == CacheMode.ReadWrite
-            || await renderer.Cache.GetMetadataAsync(metadata.Key, context.RequestAborted).ConfigureAwait(false) is not null;
+        bool stored = await renderer.Cache.IsKeptAsync(metadata.Key, context.RequestAborted).ConfigureAwait(false);
         return Results.Ok(new RenderedPromptResponse(
-            metadata.Key.ToString(), urls.PromptAudio(context, metadata.Key), metadata.DurationSeconds, metadata.Provider, stored));
+            metadata.Key.ToString(), stored ? urls.PromptAudio(context, metadata.Key) : null, metadata.DurationSeconds, metadata.Provider, stored));
     }
 
     private static async Task<IResult> GetMetadataAsync(string key, HttpContext context, PromptCache cache, PublicUrls urls)
@@ -90,7 +90,17 @@ internal static class PromptApiEndpoints
             return ApiProblems.BadRequest("Malformed prompt key", $"A prompt key is exactly {PromptKey.Length} lowercase hexadecimal characters.");
         }
 
-        PromptMetadata? metadata = await cache.GetMetadataAsync(promptKey, context.RequestAborted).ConfigureAwait(false);
+        PromptMetadata? metadata;
+        try
+        {
+            metadata = await cache.GetMetadataAsync(promptKey, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Prompt store unavailable", detail: "The prompt store cannot be read right now; retry shortly.");
+        }
+
         if (metadata is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown prompt", detail: $"No prompt {promptKey} is cached.");
