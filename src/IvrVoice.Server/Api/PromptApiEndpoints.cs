@@ -69,7 +69,7 @@ internal static class PromptApiEndpoints
         }
         catch (PromptRenderException exception)
         {
-            return ApiProblems.RenderFailed(exception);
+            return ApiProblems.RenderFailed(exception, spec.Model);
         }
         catch (TimeoutException)
         {
@@ -180,13 +180,31 @@ internal static class PromptApiEndpoints
         }
         catch (JsonException exception)
         {
-            // System.Text.Json names the path and the member (e.g. an unknown property), never more of the body.
-            return (null, ApiProblems.BadRequest("Invalid JSON", exception.Message));
+            return (null, ApiProblems.BadRequest("Invalid JSON", DescribeJsonError(exception)));
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxBodyBytes} bytes."));
         }
+    }
+
+    /// <summary>
+    /// What is wrong with the body, by JSON path and position: System.Text.Json's own messages name .NET types
+    /// (<c>IvrVoice.Server.Api.RenderPromptBody</c>), which mean nothing to a caller and describe the implementation.
+    /// </summary>
+    internal static string DescribeJsonError(JsonException exception)
+    {
+        string where = $"at {exception.Path ?? "$"} (line {(exception.LineNumber ?? 0) + 1}, position {(exception.BytePositionInLine ?? 0) + 1})";
+        string message = exception.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal) && message.IndexOf('\'') is int start and >= 0
+            && message.IndexOf('\'', start + 1) is int end and > 0)
+        {
+            return $"Unknown member '{message[(start + 1)..end]}' {where}; the members are text, voice, style, language, model, temperature, speakers and master.";
+        }
+
+        return message.Contains("could not be converted", StringComparison.Ordinal)
+            ? $"A value of the wrong type {where}: text, voice, style, language and model are strings, temperature a number, speakers an array of {{\"name\", \"voice\"}}, master true or false."
+            : $"The body is not valid JSON {where}.";
     }
 
     /// <summary>Reads <c>X-Cache-Mode</c> or <c>?cache=</c>: read-write (default), read-only or bypass.</summary>

@@ -25,6 +25,11 @@ internal static partial class AuditionEndpoints
     public static IEndpointRouteBuilder MapAudition(this IEndpointRouteBuilder endpoints)
     {
         AuditionAccess access = AuditionAccess.FromConfiguration(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
+        if (access.OffBehindProxy)
+        {
+            Log.OffBehindProxy(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!));
+        }
+
         if (access.Problem is { } problem)
         {
             Log.InvalidAccess(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!), problem);
@@ -189,6 +194,9 @@ internal static partial class AuditionEndpoints
     {
         [LoggerMessage(EventId = 5900, Level = LogLevel.Error, Message = "Audition page: {Problem}")]
         public static partial void InvalidAccess(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 5903, Level = LogLevel.Warning, Message = "Audition page is off: Twilio:PublicBaseUrl is set, so a reverse proxy may stand in front and a local browser cannot be told from it. Set Audition:Access to ApiKey (or to Loopback with a proxy that sends X-Forwarded-For, see docs/service.md)")]
+        public static partial void OffBehindProxy(ILogger logger);
 
         [LoggerMessage(EventId = 5901, Level = LogLevel.Information, Message = "Audition take {PromptKey} of {Language}/{PromptId} with voice {Voice} via {Provider}")]
         public static partial void TakeRendered(ILogger logger, string promptKey, string language, string promptId, string voice, string provider);

@@ -102,7 +102,10 @@ internal static partial class VoiceEndpoints
         {
             // The TwiML author's mistake: say so in the log, and still speak whatever text there is.
             Log.BadAnnouncement(logger, exception.Message);
-            if (SayFallback.StripAudioTags(announcement.Text).Length > 0)
+            string spoken = SayFallback.StripAudioTags(announcement.Text);
+
+            // The fallback obeys the prompt rules too: no 5,000-character <Say>, no control characters.
+            if (PromptText.Problem(spoken, renderer.MaxTextLength) is null)
             {
                 response.SayFallback(announcement.Text, announcement.Voice, announcement.Language, family: sayVoices);
             }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
+using Xunit.Abstractions;
 using emulator::IvrVoice.ProviderEmulator;
 
 namespace IvrVoice.Production.Tests.Faults;
