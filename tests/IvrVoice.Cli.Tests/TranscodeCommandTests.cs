@@ -52,7 +52,7 @@ public sealed class TranscodeCommandTests
         using TempDirectory folder = new();
         Directory.CreateDirectory(folder.File("sub.wav"));
         Directory.CreateDirectory(folder.File("sub"));
-        File.WriteAllBytes(folder.File("in.wav"), WavWriter.WritePcm16(new short[800], 8000));
+        File.WriteAllBytes(folder.File("in.wav"), IvrVoice.Audio.Wav.WavWriter.WritePcm16(new short[800], 8000));
         string[] args = to is null ? ["transcode", "in.wav", output] : ["transcode", "in.wav", output, "--to", to];
 
         TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, args);

@@ -41,11 +41,11 @@ public sealed class PromptApiTests(EmulatorFixture fixture) : IClassFixture<Emul
 
         using HttpRequestMessage withKey = new(HttpMethod.Get, ServerHost.LocalPath(url));
         withKey.Headers.Add("X-Api-Key", ServerHost.ApiKey);
-        using HttpResponseMessage fetched = await host.Client.SendAsync(withKey);
+        using HttpResponseMessage fetched = await host.UnsignedClient.SendAsync(withKey);
         using HttpRequestMessage wrongKey = new(HttpMethod.Get, ServerHost.LocalPath(url));
         wrongKey.Headers.Add("X-Api-Key", "not-the-key-0123456789");
-        using HttpResponseMessage refused = await host.Client.SendAsync(wrongKey);
-        using HttpResponseMessage anonymous = await host.Client.GetAsync(ServerHost.LocalPath(url));
+        using HttpResponseMessage refused = await host.UnsignedClient.SendAsync(wrongKey);
+        using HttpResponseMessage anonymous = await host.UnsignedClient.GetAsync(ServerHost.LocalPath(url));
 
         Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
         Assert.Equal("audio/wav", fetched.Content.Headers.ContentType?.MediaType);

@@ -128,8 +128,21 @@ internal static partial class AuditionEndpoints
         return Results.Bytes(preview, "audio/wav");
     }
 
+    private const int MaxTakeBodyBytes = 4 * 1024;
+
     private static async Task<IResult> RenderTakeAsync(HttpContext context, CallFlows flows, PromptRenderer renderer, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // A take request is three short strings: cap it before it is read, like every other body.
+        if (context.Request.ContentLength > MaxTakeBodyBytes)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxTakeBodyBytes} bytes.");
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxTakeBodyBytes;
+        }
+
         AuditionTakeRequest? body;
         try
         {
@@ -137,7 +150,11 @@ internal static partial class AuditionEndpoints
         }
         catch (JsonException exception)
         {
-            return ApiProblems.BadRequest("Invalid JSON", $"The body is not a take request ({{ \"language\", \"id\", \"voice\" }}): {exception.Message}");
+            return ApiProblems.BadRequest("Invalid JSON", $"The body is not a take request ({{ \"language\", \"id\", \"voice\" }}): {PromptApiEndpoints.DescribeJsonError(exception)}");
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxTakeBodyBytes} bytes.");
         }
 
         if (body is not { Language: { Length: > 0 } language, Id: { Length: > 0 } id, Voice: { Length: > 0 } voiceName })
