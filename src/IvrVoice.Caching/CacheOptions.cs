@@ -9,6 +9,8 @@ public sealed class CacheOptions
 
     public static readonly TimeSpan DefaultRenderTimeout = TimeSpan.FromMinutes(10);
 
+    public static readonly TimeSpan DefaultStoreTimeout = TimeSpan.FromSeconds(2);
+
     public MemoryTierOptions Memory { get; set; } = new();
 
     /// <summary>The durable tier: <see cref="PromptStoreKind.Disk"/> (default) or <see cref="PromptStoreKind.Postgres"/>.</summary>
@@ -23,6 +25,13 @@ public sealed class CacheOptions
     /// the render keeps going for the next caller until this limit.
     /// </summary>
     public TimeSpan RenderTimeout { get; set; } = DefaultRenderTimeout;
+
+    /// <summary>
+    /// Longest one store read, write, lock attempt or health check may keep a caller waiting. Past it the cache goes on
+    /// without the store (renders, serves from memory) and says so; a store that accepts connections and never answers
+    /// therefore costs a caller at most this, never the database driver's own timeouts.
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = DefaultStoreTimeout;
 }
 
 public enum PromptStoreKind
@@ -58,6 +67,9 @@ public sealed class PostgresStoreOptions
 {
     /// <summary>Npgsql connection string; required when <c>Cache:Store</c> is Postgres. Never logged.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>How long opening a connection and a first try of a render lock may take (from <c>Cache:StoreTimeout</c>).</summary>
+    internal TimeSpan OperationTimeout { get; set; } = CacheOptions.DefaultStoreTimeout;
 }
 
 /// <summary>Checks every cache setting and reports all failures at once, each naming its setting.</summary>
@@ -118,6 +130,11 @@ internal sealed class CacheOptionsValidator : IValidateOptions<CacheOptions>
         if (options.RenderTimeout <= TimeSpan.Zero || options.RenderTimeout > TimeSpan.FromDays(1))
         {
             failures.Add("Cache:RenderTimeout must be greater than zero and at most one day (e.g. 00:10:00).");
+        }
+
+        if (options.StoreTimeout <= TimeSpan.Zero || options.StoreTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Cache:StoreTimeout must be greater than zero and at most one minute (e.g. 00:00:02).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -37,7 +37,7 @@ public static class CachingServiceCollectionExtensions
         return options.Store switch
         {
             PromptStoreKind.Postgres => new PostgresPromptStore(
-                options.Postgres, provider.GetRequiredService<ILogger<PostgresPromptStore>>(), metrics),
+                new PostgresStoreOptions { ConnectionString = options.Postgres?.ConnectionString, OperationTimeout = options.StoreTimeout }, provider.GetRequiredService<ILogger<PostgresPromptStore>>(), metrics),
             _ => new DiskPromptStore(
                 new DiskStoreOptions
                 {
@@ -64,6 +64,9 @@ internal sealed partial class PromptStoreStartup(
     IOptions<CacheOptions> options,
     ILogger<PromptStoreStartup> logger) : IHostedService
 {
+    /// <summary>Longest the host's start waits for the store before it starts serving without it.</summary>
+    internal static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _stopping = new();
     private Task? _verification;
 
@@ -71,7 +74,14 @@ internal sealed partial class PromptStoreStartup(
     {
         try
         {
-            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            // A store that does not answer must not hold the node's start-up (and its health endpoints) hostage: the
+            // attempt goes on in the background and every store call retries it.
+            await store.InitializeAsync(cancellationToken).WaitAsync(StartupWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.InitializationSlow(logger, store.Name, StartupWait.TotalSeconds);
+            return;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -126,6 +136,9 @@ internal sealed partial class PromptStoreStartup(
     {
         [LoggerMessage(EventId = 360, Level = LogLevel.Error, Message = "The {Store} prompt store could not be initialised at start-up; it will retry on first use")]
         public static partial void InitializationFailed(ILogger logger, Exception exception, string store);
+
+        [LoggerMessage(EventId = 363, Level = LogLevel.Error, Message = "The {Store} prompt store did not answer within {Seconds} s at start-up; serving without it and retrying on use")]
+        public static partial void InitializationSlow(ILogger logger, string store, double seconds);
 
         [LoggerMessage(EventId = 361, Level = LogLevel.Information, Message = "Disk cache verified: {Verified} entries intact, {Corrupt} corrupt entries removed, {TempFiles} temporary files deleted")]
         public static partial void Verified(ILogger logger, int verified, int corrupt, int tempFiles);

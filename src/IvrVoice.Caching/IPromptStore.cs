@@ -55,3 +55,11 @@ public interface IPromptStore
 /// <param name="Entries">How many prompts the store holds, when known.</param>
 /// <param name="StoredBytes">How many bytes the store holds, when known.</param>
 public sealed record PromptStoreHealth(bool IsHealthy, string Description, long? Entries = null, long? StoredBytes = null);
+
+/// <summary>What <see cref="PromptCache.StoreStatus"/> reports about the durable store.</summary>
+/// <param name="Store">"disk" or "postgres".</param>
+/// <param name="Degraded">True while the store fails; the cache then serves from memory and renders.</param>
+/// <param name="Reason">Why it is degraded (no secret, no path), or null.</param>
+/// <param name="Since">When it started failing, or null.</param>
+/// <param name="PendingWrites">Rendered prompts held in memory until the store takes them.</param>
+public sealed record PromptStoreStatus(string Store, bool Degraded, string? Reason, DateTimeOffset? Since, int PendingWrites);

@@ -15,6 +15,7 @@ public sealed partial class PromptCache : IDisposable
     internal const string MemoryTier = "memory";
 
     private readonly IPromptStore _store;
+    private readonly StoreGuard _guard;
     private readonly DiskPromptStore? _diskStore;
     private readonly MemoryCache _memory;
     private readonly TimeProvider _timeProvider;
@@ -51,11 +52,31 @@ public sealed partial class PromptCache : IDisposable
             TrackStatistics = true,
         });
         _onMemoryEviction = OnMemoryEviction;
+        _guard = new StoreGuard(store, settings.StoreTimeout, timeProvider, logger, metrics);
         metrics.ObserveStoredBytes(MemoryTier, () => _memory.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0);
     }
 
     /// <summary>The durable tier, for listing and administration.</summary>
     public IPromptStore Store => _store;
+
+    /// <summary>
+    /// Whether the durable store is failing (the cache then serves from memory and renders, and keeps writes pending), why,
+    /// since when, and how many rendered prompts wait to be written.
+    /// </summary>
+    public PromptStoreStatus StoreStatus => new(_store.Name, _guard.IsDegraded, _guard.DegradedReason, _guard.DegradedSince, _guard.PendingWrites);
+
+    /// <summary>The store's health check, bounded by <see cref="CacheOptions.StoreTimeout"/>; it also updates <see cref="StoreStatus"/>.</summary>
+    public Task<PromptStoreHealth> CheckStoreHealthAsync(CancellationToken cancellationToken) => _guard.CheckHealthAsync(cancellationToken);
+
+    /// <summary>
+    /// Whether the durable store holds <paramref name="key"/> now, so a URL naming it will serve it after a restart and on
+    /// every node. False while the prompt only waits in memory to be written, or when the store cannot say in time.
+    /// </summary>
+    public ValueTask<bool> IsKeptAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        return _guard.IsKeptAsync(key, cancellationToken);
+    }
 
     /// <summary>
     /// Looks a prompt up in memory, then in the store. A memory hit completes synchronously. A store hit is promoted to
@@ -129,7 +150,7 @@ public sealed partial class PromptCache : IDisposable
             return hit.Metadata;
         }
 
-        return await _store.GetMetadataAsync(key, cancellationToken).ConfigureAwait(false);
+        return await _guard.GetMetadataAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes a prompt from every tier; false when the store did not hold it.</summary>
@@ -150,6 +171,7 @@ public sealed partial class PromptCache : IDisposable
 
         // The token source is not disposed: running flights still hold links to it.
         _disposing.Cancel();
+        _guard.Dispose();
         _memory.Dispose();
     }
 
@@ -174,9 +196,9 @@ public sealed partial class PromptCache : IDisposable
         CachedPrompt? stored;
         try
         {
-            stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            stored = await _guard.GetAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (tolerateStoreFailure && IsStoreFailure(exception))
+        catch (StoreUnavailableException exception) when (tolerateStoreFailure)
         {
             // A render can still answer the caller while the store is unreachable.
             Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
@@ -303,17 +325,8 @@ public sealed partial class PromptCache : IDisposable
 
     private async Task<CachedPrompt> RenderAndStoreAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
     {
-        IAsyncDisposable renderLock;
-        try
-        {
-            renderLock = await _store.AcquireRenderLockAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (IsStoreFailure(exception))
-        {
-            // Without the store, two nodes may both render; that beats a caller hearing nothing.
-            Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
-            renderLock = NoRenderLock.Instance;
-        }
+        // Without the store, two nodes may both render; that beats a caller hearing nothing.
+        IAsyncDisposable renderLock = await _guard.TryLockAsync(key, cancellationToken).ConfigureAwait(false) ?? NoRenderLock.Instance;
 
         await using (renderLock.ConfigureAwait(false))
         {
@@ -327,16 +340,9 @@ public sealed partial class PromptCache : IDisposable
             }
 
             CachedPrompt rendered = await InvokeRenderAsync(key, render, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _store.PutAsync(rendered, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // The caller still gets the audio; the next miss renders again.
-                Log.StoreWriteFailed(_logger, exception, key.Value, _store.Name);
-            }
 
+            // The caller gets the audio either way; a prompt the store could not take stays pending until it can.
+            await _guard.PutAsync(rendered, cancellationToken).ConfigureAwait(false);
             return rendered;
         }
     }
@@ -351,18 +357,14 @@ public sealed partial class PromptCache : IDisposable
     {
         try
         {
-            return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            return await _guard.GetAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (IsStoreFailure(exception))
+        catch (StoreUnavailableException exception)
         {
             Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
             return null;
         }
     }
-
-    // Cancellation is never a store failure, and neither are argument or programming errors.
-    private static bool IsStoreFailure(Exception exception) =>
-        exception is not (OperationCanceledException or ArgumentException or ObjectDisposedException or NullReferenceException);
 
     private async Task<CachedPrompt> RenderUnsharedAsync(PromptKey key, Func<CancellationToken, Task<CachedPrompt>> render, CancellationToken cancellationToken)
     {
@@ -485,10 +487,7 @@ public sealed partial class PromptCache : IDisposable
         [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Rendering prompt {PromptKey} exceeded Cache:RenderTimeout ({RenderTimeout}); nothing was cached")]
         public static partial void RenderTimedOut(ILogger logger, string promptKey, TimeSpan renderTimeout);
 
-        [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Rendered prompt {PromptKey} could not be written to the {Store} store; it was served but not kept")]
-        public static partial void StoreWriteFailed(ILogger logger, Exception exception, string promptKey, string store);
-
-        [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "The {Store} store could not be read for prompt {PromptKey}; rendering without it")]
+        [LoggerMessage(EventId = 306, Level = LogLevel.Debug, Message = "The {Store} store could not be read for prompt {PromptKey}; rendering without it")]
         public static partial void StoreReadFailed(ILogger logger, Exception exception, string promptKey, string store);
     }
 }

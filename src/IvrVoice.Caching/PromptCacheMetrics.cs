@@ -18,6 +18,8 @@ public sealed class PromptCacheMetrics : IDisposable
     private readonly Counter<long> _renders;
     private readonly Counter<long> _evictions;
     private readonly ConcurrentDictionary<string, Func<long>> _storedBytesSources = new(StringComparer.Ordinal);
+    private readonly Counter<long> _storeFailures;
+    private Func<(string Store, bool Degraded, int PendingWrites)>? _storeState;
 
     /// <param name="meterFactory">The host's factory; null creates a meter owned by this instance.</param>
     public PromptCacheMetrics(IMeterFactory? meterFactory = null)
@@ -30,6 +32,9 @@ public sealed class PromptCacheMetrics : IDisposable
         _renders = _meter.CreateCounter<long>("ivrvoice.cache.renders", "{render}", "Renders run on a cache miss, by outcome.");
         _evictions = _meter.CreateCounter<long>("ivrvoice.cache.evictions", "{entry}", "Entries evicted to stay within a size limit.");
         _meter.CreateObservableGauge("ivrvoice.cache.stored_bytes", ObserveStoredBytes, "By", "Bytes held by each cache tier.");
+        _storeFailures = _meter.CreateCounter<long>("ivrvoice.cache.store_failures", "{operation}", "Store operations that failed or did not answer in Cache:StoreTimeout, by store and operation.");
+        _meter.CreateObservableGauge("ivrvoice.cache.store_degraded", ObserveDegraded, "{state}", "1 while the durable store fails and the cache serves without it (memory, renders, pending writes); 0 when healthy.");
+        _meter.CreateObservableGauge("ivrvoice.cache.store_pending_writes", ObservePendingWrites, "{prompt}", "Rendered prompts waiting to be written when the store answers again.");
     }
 
     internal void Hit(string tier) => _hits.Add(1, new KeyValuePair<string, object?>("tier", tier));
@@ -41,6 +46,11 @@ public sealed class PromptCacheMetrics : IDisposable
 
     internal void Evicted(string tier, long count = 1) => _evictions.Add(count, new KeyValuePair<string, object?>("tier", tier));
 
+    internal void StoreFailed(string store, string operation) =>
+        _storeFailures.Add(1, new KeyValuePair<string, object?>("store", store), new KeyValuePair<string, object?>("operation", operation));
+
+    internal void ObserveStoreState(Func<(string Store, bool Degraded, int PendingWrites)> state) => _storeState = state;
+
     /// <summary>Registers the callback the gauge reads for a tier; the latest registration for a tier wins.</summary>
     internal void ObserveStoredBytes(string tier, Func<long> storedBytes) => _storedBytesSources[tier] = storedBytes;
 
@@ -49,6 +59,22 @@ public sealed class PromptCacheMetrics : IDisposable
         if (_ownsMeter)
         {
             _meter.Dispose();
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveDegraded()
+    {
+        if (_storeState?.Invoke() is { } state)
+        {
+            yield return new Measurement<long>(state.Degraded ? 1 : 0, new KeyValuePair<string, object?>("store", state.Store));
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObservePendingWrites()
+    {
+        if (_storeState?.Invoke() is { } state)
+        {
+            yield return new Measurement<long>(state.PendingWrites, new KeyValuePair<string, object?>("store", state.Store));
         }
     }
 

@@ -30,18 +30,18 @@ public sealed partial class PromptRenderer
 
     public PromptCache Cache => _cache;
 
+    /// <summary>Longest prompt text accepted (<c>Prompts:MaxTextLength</c>); the &lt;Say&gt; fallback is held to it too.</summary>
+    public int MaxTextLength => _options.MaxTextLength;
+
     /// <summary>Applies defaults and validates; throws <see cref="PromptRequestException"/> for requests that can never render.</summary>
     public PromptSpec CreateSpec(PromptRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         string text = PromptKeys.NormalizeText(request.Text ?? "");
-        if (!text.Any(IsVisible))
+        if (PromptText.Problem(text, _options.MaxTextLength) is { } problem)
         {
-            throw new PromptRequestException("Prompt text is empty.");
-        }
-        if (text.Length > _options.MaxTextLength)
-        {
-            throw new PromptRequestException($"Prompt text is {text.Length} characters; the limit is {_options.MaxTextLength} (Prompts:MaxTextLength).");
+            // The same rules as the library loader's: a NUL would cut the audio short while the metadata kept the whole text.
+            throw new PromptRequestException(problem);
         }
         string model = ModelCatalog.Normalize(request.Model ?? _router.DefaultModel)
             ?? throw new PromptRequestException($"Unknown model '{request.Model}'. Known models: {string.Join(", ", ModelCatalog.All)}.");
@@ -64,7 +64,22 @@ public sealed partial class PromptRenderer
             throw new PromptRequestException($"Model {model} does not accept a temperature.");
         }
         string? style = string.IsNullOrWhiteSpace(request.Style) ? null : PromptKeys.NormalizeText(request.Style);
-        string? language = PromptKeys.NormalizeLanguage(request.Language ?? _options.DefaultLanguage) is { Length: > 0 } l ? l : null;
+        string? language = null;
+        if (!string.IsNullOrWhiteSpace(request.Language ?? _options.DefaultLanguage))
+        {
+            string given = request.Language ?? _options.DefaultLanguage!;
+            if (!PromptText.TryCanonicalLanguage(given, out string canonical))
+            {
+                throw new PromptRequestException(PromptText.LanguageProblem(given));
+            }
+
+            language = canonical;
+        }
+
+        if (style is not null && PromptText.IndexOfControl(style) >= 0)
+        {
+            throw new PromptRequestException("Style contains a control character; remove it.");
+        }
         return new PromptSpec
         {
             Text = text,
@@ -77,9 +92,6 @@ public sealed partial class PromptRenderer
             Mastering = request.Master ? MasteringOptions.Default : MasteringOptions.Disabled,
         };
     }
-
-    /// <summary>Zero-width and other format characters alone (U+200B, U+FEFF, ...) speak nothing: such text is empty.</summary>
-    private static bool IsVisible(char c) => !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
 
     /// <summary>The cached prompt for the spec, or null; never renders.</summary>
     public ValueTask<CachedPrompt?> TryGetAsync(PromptSpec spec, CacheMode mode, CancellationToken cancellationToken) =>

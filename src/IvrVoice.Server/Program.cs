@@ -1,3 +1,4 @@
+using IvrVoice.Telephony;
 using IvrVoice.Prompts;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Api;
@@ -22,6 +23,10 @@ WebApplication app = builder.Build();
 app.UseRequestLogging();
 app.UseRateLimiter();
 app.UseMediaSignatureCheck();
+
+// Every endpoint marked RequireTwilioSignature() is checked here, before model binding: bodies are capped before they are
+// read, and bodySHA256 is computed over the raw body.
+app.UseTwilioSignatureValidation();
 
 app.MapHealth();
 app.MapMetrics();

@@ -14,8 +14,16 @@ public static class TwilioApplicationBuilderExtensions
     public static IApplicationBuilder UseTwilioSignatureValidation(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        TwilioHttpRequestValidator validator = RequireValidator(app);
-        return app.Use(next => new TwilioSignatureMiddleware(next, validator, null).InvokeAsync);
+        EnsureRegistered(app);
+
+        // Resolved on the first request, not while the pipeline is built: the validator reads TwilioOptions, and reading them
+        // here would turn a bad setting into a crash before the host can report every bad setting at once.
+        Lazy<TwilioHttpRequestValidator> validator = new(() => RequireValidator(app));
+        return app.Use(next =>
+        {
+            Lazy<TwilioSignatureMiddleware> middleware = new(() => new TwilioSignatureMiddleware(next, validator.Value, null));
+            return context => middleware.Value.InvokeAsync(context);
+        });
     }
 
     /// <summary>
@@ -28,6 +36,12 @@ public static class TwilioApplicationBuilderExtensions
         if (!pathPrefix.HasValue) throw new ArgumentException("Give a path prefix such as \"/media\".", nameof(pathPrefix));
         TwilioHttpRequestValidator validator = RequireValidator(app);
         return app.Use(next => new TwilioSignatureMiddleware(next, validator, pathPrefix).InvokeAsync);
+    }
+
+    private static void EnsureRegistered(IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetService<IServiceProviderIsService>() is { } services && !services.IsService(typeof(TwilioHttpRequestValidator)))
+            throw new InvalidOperationException("UseTwilioSignatureValidation() needs services.AddTwilioRequestValidation() at start-up.");
     }
 
     private static TwilioHttpRequestValidator RequireValidator(IApplicationBuilder app) =>

@@ -1,3 +1,4 @@
+using System.Text;
 using IvrVoice.Telephony.Signatures;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -18,37 +19,102 @@ internal sealed partial class TwilioHttpRequestValidator
     private readonly TwilioRequestValidator? _validator;
     private readonly string? _publicBaseUrl;
     private readonly ILogger<TwilioHttpRequestValidator> _logger;
+    private readonly int _maxBodyBytes;
+    private readonly FormOptions _formOptions;
 
     public TwilioHttpRequestValidator(IOptions<TwilioOptions> options, ILogger<TwilioHttpRequestValidator> logger)
     {
         TwilioOptions settings = options.Value;
         _logger = logger;
+        _maxBodyBytes = settings.MaxBodyBytes > 0 ? settings.MaxBodyBytes : TwilioOptions.DefaultMaxBodyBytes;
+        // Twilio sends a few dozen fields; these limits make a hostile form fail fast instead of filling memory.
+        _formOptions = new FormOptions
+        {
+            ValueCountLimit = 512,
+            KeyLengthLimit = 256,
+            ValueLengthLimit = _maxBodyBytes,
+            BufferBody = false,
+        };
         _publicBaseUrl = string.IsNullOrEmpty(settings.PublicBaseUrl) ? null : TwilioOptionsValidator.ParsePublicBaseUrl(settings.PublicBaseUrl);
         if (settings.RequestValidation == TwilioRequestValidation.Enabled)
             _validator = new TwilioRequestValidator(settings.AuthToken!, settings.SecondaryAuthTokens);
     }
 
     /// <summary>Checks the request, logs a refusal, and returns whether the request may proceed.</summary>
-    public async ValueTask<bool> CheckAsync(HttpContext context)
+    public async ValueTask<bool> CheckAsync(HttpContext context) => await CheckWithStatusAsync(context).ConfigureAwait(false) is null;
+
+    /// <summary>
+    /// Checks the request and logs a refusal (one warning line, never an error: the sender is unauthenticated). Returns null
+    /// when the request may proceed, else the status to answer: 413 for a body over <see cref="TwilioOptions.MaxBodyBytes"/>,
+    /// 400 for a form that cannot be read, 403 otherwise.
+    /// </summary>
+    public async ValueTask<int?> CheckWithStatusAsync(HttpContext context)
     {
-        if (_validator is null || context.Items.ContainsKey(CheckedKey)) return true;
-        TwilioSignatureCheck result = await CheckSignatureAsync(context, _validator).ConfigureAwait(false);
+        if (context.Items.ContainsKey(CheckedKey)) return null;
+
+        // The cap comes first, whether or not signatures are checked: nothing bigger is read, parsed or hashed.
+        HttpRequest request = context.Request;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = _maxBodyBytes;
+        if (request.ContentLength > _maxBodyBytes) return Refuse(context, TwilioSignatureCheck.BodyTooLarge);
+        if (request.HasFormContentType && context.Features.Get<IFormFeature>() is null or { Form: null })
+            context.Features.Set<IFormFeature>(new FormFeature(request, _formOptions));
+
+        if (_validator is null)
+        {
+            context.Items[CheckedKey] = true;
+            return null;
+        }
+
+        TwilioSignatureCheck result;
+        try
+        {
+            result = await CheckSignatureAsync(context, _validator).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            result = TwilioSignatureCheck.BodyTooLarge;
+        }
+        catch (BadHttpRequestException)
+        {
+            result = TwilioSignatureCheck.MalformedBody;
+        }
+
         if (result == TwilioSignatureCheck.Valid)
         {
             context.Items[CheckedKey] = true;
-            return true;
+            return null;
         }
-        // The path only: a GET webhook's query string carries the caller's number.
-        Log.Refused(_logger, (context.Request.PathBase + context.Request.Path).ToString(), Describe(result));
-        return false;
+
+        return Refuse(context, result);
     }
 
-    public static Task WriteForbiddenAsync(HttpContext context)
+    public static Task WriteForbiddenAsync(HttpContext context) => WriteRefusalAsync(context, StatusCodes.Status403Forbidden);
+
+    /// <summary>Writes a short plain-text refusal with <paramref name="status"/> (403, 400 or 413).</summary>
+    public static Task WriteRefusalAsync(HttpContext context, int status)
     {
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        string body = status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "Request body too large.",
+            StatusCodes.Status400BadRequest => "Malformed request body.",
+            _ => ForbiddenBody,
+        };
+        context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        context.Response.ContentLength = ForbiddenBody.Length;
-        return context.Response.WriteAsync(ForbiddenBody, context.RequestAborted);
+        context.Response.ContentLength = Encoding.UTF8.GetByteCount(body);
+        return context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
+    private int Refuse(HttpContext context, TwilioSignatureCheck result)
+    {
+        // The path only: a GET webhook's query string carries the caller's number.
+        Log.Refused(_logger, (context.Request.PathBase + context.Request.Path).ToString(), Describe(result));
+        return result switch
+        {
+            TwilioSignatureCheck.BodyTooLarge => StatusCodes.Status413PayloadTooLarge,
+            TwilioSignatureCheck.MalformedBody => StatusCodes.Status400BadRequest,
+            _ => StatusCodes.Status403Forbidden,
+        };
     }
 
     private async Task<TwilioSignatureCheck> CheckSignatureAsync(HttpContext context, TwilioRequestValidator validator)
@@ -60,13 +126,16 @@ internal sealed partial class TwilioHttpRequestValidator
 
         if (TwilioRequestValidator.HasBodyHash(url))
         {
-            if (request.ContentLength > TwilioRequestValidator.MaxBodyBytes) return TwilioSignatureCheck.BodyTooLarge;
-            byte[]? body = await ReadBodyAsync(request).ConfigureAwait(false);
+            // The signature covers the URL (with its bodySHA256): check it first, so an unauthenticated body is never read.
+            if (validator.Validate(url, signature) != TwilioSignatureCheck.Valid) return TwilioSignatureCheck.SignatureMismatch;
+            byte[]? body = await ReadBodyAsync(request, _maxBodyBytes).ConfigureAwait(false);
             if (body is null) return TwilioSignatureCheck.BodyTooLarge;
             if (body.Length == 0 && request.ContentLength > 0)
             {
-                // Model binding read the body before the endpoint filter ran; only the middleware can check such endpoints.
+                // Model binding read the body before the endpoint filter ran; the raw body is gone, so refuse rather than
+                // accept an unverified one.
                 Log.BodyAlreadyRead(_logger, (request.PathBase + request.Path).ToString());
+                return TwilioSignatureCheck.BodyHashMismatch;
             }
             return validator.ValidateWithBody(url, signature, body);
         }
@@ -117,7 +186,7 @@ internal sealed partial class TwilioHttpRequestValidator
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBodyBytes)
     {
         // Buffer so the endpoint can read the body again after the check.
         request.EnableBuffering();
@@ -127,7 +196,7 @@ internal sealed partial class TwilioHttpRequestValidator
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
         {
-            if (copy.Length + read > TwilioRequestValidator.MaxBodyBytes) return null;
+            if (copy.Length + read > maxBodyBytes) return null;
             copy.Write(chunk, 0, read);
         }
         request.Body.Position = 0;
@@ -150,8 +219,8 @@ internal sealed partial class TwilioHttpRequestValidator
         [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused request to {Path}: {Reason}")]
         public static partial void Refused(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = 4004, Level = LogLevel.Error,
-            Message = "The body of {Path} was read by model binding before its Twilio signature could be checked; add app.UseTwilioSignatureValidation() so JSON endpoints are checked before binding")]
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+            Message = "A signed request to {Path} was refused: its body was read by model binding before bodySHA256 could be checked; add app.UseTwilioSignatureValidation() so the body is checked before binding")]
         public static partial void BodyAlreadyRead(ILogger logger, string path);
     }
 }

@@ -23,6 +23,15 @@ public sealed class TwilioOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Largest request body a signed endpoint accepts, in bytes; anything larger is refused with 413 before it is read,
+    /// parsed or hashed. A Twilio voice webhook is a few KB (with a long <c>SpeechResult</c>, rarely over 16 KB).
+    /// </summary>
+    public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>The default of <see cref="MaxBodyBytes"/>: 64 KiB.</summary>
+    public const int DefaultMaxBodyBytes = 64 * 1024;
+
     /// <summary>Whether signatures are checked; the default is <see cref="TwilioRequestValidation.Enabled"/>.</summary>
     public TwilioRequestValidation RequestValidation { get; set; } = TwilioRequestValidation.Enabled;
 }

@@ -10,6 +10,9 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
         List<string> failures = [];
         string section = TwilioOptions.SectionName;
 
+        if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
+            failures.Add($"{section}:MaxBodyBytes must be between 1024 and 16777216 bytes (default {TwilioOptions.DefaultMaxBodyBytes}).");
+
         if (!Enum.IsDefined(options.RequestValidation))
             failures.Add($"{section}:RequestValidation must be Enabled or Disabled.");
 
@@ -32,8 +35,9 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
 
         if (!string.IsNullOrEmpty(options.PublicBaseUrl) && ParsePublicBaseUrl(options.PublicBaseUrl) is null)
         {
-            failures.Add($"{section}:PublicBaseUrl must be an absolute http:// or https:// URL without query or fragment, "
-                + $"such as https://ivr.example.com or https://example.com/ivr; got '{options.PublicBaseUrl}'.");
+            // The value is never echoed: it may carry a user name and password.
+            failures.Add($"{section}:PublicBaseUrl must be an absolute http:// or https:// URL without user name, password, query or fragment, "
+                + "such as https://ivr.example.com or https://example.com/ivr.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

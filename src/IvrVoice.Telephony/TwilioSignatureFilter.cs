@@ -10,14 +10,13 @@ internal sealed class TwilioSignatureFilter : IEndpointFilter
     {
         TwilioHttpRequestValidator validator = context.HttpContext.RequestServices.GetService<TwilioHttpRequestValidator>()
             ?? throw new InvalidOperationException("RequireTwilioSignature() needs services.AddTwilioRequestValidation() at start-up.");
-        if (await validator.CheckAsync(context.HttpContext).ConfigureAwait(false)) return await next(context).ConfigureAwait(false);
-        return ForbiddenResult.Instance;
+        int? refusal = await validator.CheckWithStatusAsync(context.HttpContext).ConfigureAwait(false);
+        if (refusal is null) return await next(context).ConfigureAwait(false);
+        return new RefusalResult(refusal.Value);
     }
 
-    private sealed class ForbiddenResult : IResult
+    private sealed class RefusalResult(int status) : IResult
     {
-        public static readonly ForbiddenResult Instance = new();
-
-        public Task ExecuteAsync(HttpContext httpContext) => TwilioHttpRequestValidator.WriteForbiddenAsync(httpContext);
+        public Task ExecuteAsync(HttpContext httpContext) => TwilioHttpRequestValidator.WriteRefusalAsync(httpContext, status);
     }
 }

@@ -13,9 +13,9 @@ internal sealed class TwilioSignatureMiddleware(RequestDelegate next, TwilioHttp
         bool protectedRequest = pathPrefix is { } prefix
             ? context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)
             : context.GetEndpoint()?.Metadata.GetMetadata<TwilioSignatureRequiredMetadata>() is not null;
-        if (protectedRequest && !await validator.CheckAsync(context).ConfigureAwait(false))
+        if (protectedRequest && await validator.CheckWithStatusAsync(context).ConfigureAwait(false) is int refusal)
         {
-            await TwilioHttpRequestValidator.WriteForbiddenAsync(context).ConfigureAwait(false);
+            await TwilioHttpRequestValidator.WriteRefusalAsync(context, refusal).ConfigureAwait(false);
             return;
         }
         await next(context).ConfigureAwait(false);

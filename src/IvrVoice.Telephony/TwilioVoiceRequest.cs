@@ -88,9 +88,16 @@ public sealed class TwilioVoiceRequest
     {
         ArgumentNullException.ThrowIfNull(context);
         HttpRequest request = context.Request;
-        if (request.HasFormContentType)
+        if (!request.HasFormContentType) return FromValues(request.Query);
+        try
+        {
             return FromValues(await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false));
-        return FromValues(request.Query);
+        }
+        catch (InvalidDataException exception)
+        {
+            // Over the form limits or malformed: the client's fault, answered 400 by the server (never a 500 with a stack trace).
+            throw new BadHttpRequestException("The form body could not be read: " + exception.Message, StatusCodes.Status400BadRequest, exception);
+        }
     }
 
     /// <summary>Shows the call SID only; the phone numbers stay out of logs.</summary>

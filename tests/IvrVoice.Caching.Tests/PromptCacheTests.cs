@@ -359,7 +359,12 @@ public sealed class PromptCacheTests : IDisposable
         CachedPrompt result = await sut.GetOrRenderAsync(key, render.RenderAsync, CacheMode.ReadWrite, CancellationToken.None);
 
         Assert.Equal(render.Audio, result.Audio.ToArray());
-        await Assert.ThrowsAnyAsync<IOException>(async () => await sut.TryGetAsync(TestPrompts.Key("other"), CacheMode.ReadWrite, CancellationToken.None));
+        // A lookup that cannot fall back to a render says the store is unavailable, with the I/O failure inside when it was tried.
+        StoreUnavailableException unavailable = await Assert.ThrowsAsync<StoreUnavailableException>(
+            async () => await sut.TryGetAsync(TestPrompts.Key("other"), CacheMode.ReadWrite, CancellationToken.None));
+        Assert.Contains("disk prompt store", unavailable.Message, StringComparison.Ordinal);
+        Assert.True(sut.StoreStatus.Degraded);
+        Assert.False(await sut.IsKeptAsync(key, CancellationToken.None));
     }
 
     private sealed class ProviderDownException() : Exception("every provider route failed");

@@ -41,6 +41,42 @@ public sealed class TranscodeCommandTests
     }
 
     [Theory]
+    [InlineData("out.mp3", null, "not .mp3 files")]
+    [InlineData("out", null, "has no extension")]
+    [InlineData("out.wav", "ulaw", "does not fit --to ulaw")]
+    [InlineData("out.ulaw", "alaw-wav", "does not fit --to alaw-wav")]
+    [InlineData("missing/out.wav", null, "the folder 'missing' does not exist")]
+    [InlineData("sub.wav", null, "'sub.wav' is a folder")]
+    public async Task Transcode_OutputThatDoesNotFit_RefusedBeforeWritingAnything(string output, string? to, string message)
+    {
+        using TempDirectory folder = new();
+        Directory.CreateDirectory(folder.File("sub.wav"));
+        Directory.CreateDirectory(folder.File("sub"));
+        File.WriteAllBytes(folder.File("in.wav"), IvrVoice.Audio.Wav.WavWriter.WritePcm16(new short[800], 8000));
+        string[] args = to is null ? ["transcode", "in.wav", output] : ["transcode", "in.wav", output, "--to", to];
+
+        TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, args);
+
+        Assert.Equal(Usage, run.ExitCode);
+        Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", run.StandardError, StringComparison.Ordinal);
+        Assert.Equal(["in.wav"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Transcode_FolderAsInput_SaysItIsAFolder()
+    {
+        using TempDirectory folder = new();
+        Directory.CreateDirectory(folder.File("recordings"));
+
+        TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, "transcode", "recordings", "out.wav");
+
+        Assert.Equal(InvalidInput, run.ExitCode);
+        Assert.Contains("'recordings' is a folder; give an audio file", run.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Access to the path", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("alaw-wav", "out.wav", "8-bit A-law", "pcm_alaw", null)]
     [InlineData("pcm16-wav", "out.wav", "16-bit Signed Integer PCM", "pcm_s16le", null)]
     [InlineData("ulaw", "out.raw", null, "pcm_mulaw", "mulaw")]

@@ -46,9 +46,10 @@ public sealed partial class HealthAndMetricsTests(EmulatorFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task Readyz_PostgresUnreachable_Answers503WithoutTheConnectionString()
+    public async Task Readyz_PostgresUnreachable_AnswersDegradedNotUnreadyWithoutTheConnectionString()
     {
-        // Nothing listens on port 1; the password must never come back.
+        // Nothing listens on port 1; the password must never come back. Every node shares the store, so an outage must not
+        // make every node unready at once: the node still answers calls, and says the store is degraded.
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
         {
             ["Cache:Store"] = "Postgres",
@@ -57,10 +58,14 @@ public sealed partial class HealthAndMetricsTests(EmulatorFixture fixture) : ICl
 
         using HttpResponseMessage response = await host.Client.GetAsync("/readyz");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string body = await response.Content.ReadAsStringAsync();
-        Assert.Equal("unready", JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
+        JsonElement root = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("degraded", root.GetProperty("status").GetString());
+        Assert.False(root.GetProperty("store").GetProperty("healthy").GetBoolean());
         Assert.DoesNotContain("hunter2", body);
+        using HttpResponseMessage metrics = await host.Client.GetAsync("/metrics");
+        Assert.Contains("ivrvoice_cache_store_degraded{store=\"postgres\"} 1", await metrics.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -33,6 +33,40 @@ public sealed class PromptApiTests(EmulatorFixture fixture) : IClassFixture<Emul
     }
 
     [Fact]
+    public async Task Render_AudioUrlWithSignaturesOnForMedia_TheApiKeyFetchesItOthersNeedASignature()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/prompts", """{"text":"Fetch what you rendered."}""");
+        string url = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("url").GetString()!;
+
+        using HttpRequestMessage withKey = new(HttpMethod.Get, ServerHost.LocalPath(url));
+        withKey.Headers.Add("X-Api-Key", ServerHost.ApiKey);
+        using HttpResponseMessage fetched = await host.UnsignedClient.SendAsync(withKey);
+        using HttpRequestMessage wrongKey = new(HttpMethod.Get, ServerHost.LocalPath(url));
+        wrongKey.Headers.Add("X-Api-Key", "not-the-key-0123456789");
+        using HttpResponseMessage refused = await host.UnsignedClient.SendAsync(wrongKey);
+        using HttpResponseMessage anonymous = await host.UnsignedClient.GetAsync(ServerHost.LocalPath(url));
+
+        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+        Assert.Equal("audio/wav", fetched.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task Render_ModelNoConfiguredRouteServes_502NamingTheSetting()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder, routes: ["segmind"]);
+
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/prompts", """{"text":"Which route?","model":"gemini-3.8-flash-tts"}""");
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("Providers:Gemini:ApiKey", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("router: Unavailable", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Render_SameTextTwice_RendersOnceAndReturnsTheSameKey()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
@@ -140,8 +174,8 @@ public sealed class PromptApiTests(EmulatorFixture fixture) : IClassFixture<Emul
         JsonElement body = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement;
         Assert.False(body.GetProperty("stored").GetBoolean());
         Assert.Equal(2, _emulator.Submissions("gemini"));
-        using HttpResponseMessage audio = await host.Client.GetAsync(ServerHost.LocalPath(body.GetProperty("url").GetString()!));
-        Assert.Equal(HttpStatusCode.NotFound, audio.StatusCode);
+        // Nothing was kept, so no URL is handed out that would answer 404.
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("url").ValueKind);
     }
 
     [Fact]

@@ -75,6 +75,34 @@ public sealed class StartupValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_BadSettingsInEverySection_AllReportedInOneStartByNameNeverByValue()
+    {
+        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        {
+            ["Flows:Folder"] = _library.Folder,
+            ["Flows:FallbackModel"] = "festival-secret-model",
+            ["Twilio:AuthToken"] = "twilio-token-value",
+            ["Twilio:PublicBaseUrl"] = "https://operator:pa55word-in-url@ivr.example.com/",
+            ["Cache:Disk:SizeLimitBytes"] = "-5",
+            ["Cache:StoreTimeout"] = "00:10:00",
+            ["Service:UrlSigningKey"] = "short-secret-value",
+            ["Service:InCallWait"] = "00:01:00",
+        });
+
+        Assert.Equal(2, exitCode);
+        foreach (string setting in new[] { "Flows:FallbackModel", "Twilio:PublicBaseUrl", "Cache:Disk:SizeLimitBytes", "Cache:StoreTimeout", "Service:UrlSigningKey", "Service:InCallWait" })
+        {
+            Assert.Contains(setting, output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("pa55word", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("operator", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("festival-secret-model", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("short-secret-value", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ValueOfTheWrongType_ExitsWith2NamingTheSetting()
     {
         (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>

@@ -120,6 +120,14 @@ public sealed class PostgresFixture : IDisposable
         }
     }
 
+    /// <summary>Runs one SQL statement with psql against <paramref name="connectionString"/> and returns its unaligned output.</summary>
+    public static string Query(string connectionString, string sql)
+    {
+        ToolResult result = ExternalTools.Run("psql", PsqlArguments(connectionString, sql), timeout: TimeSpan.FromSeconds(30));
+        result.EnsureSuccess();
+        return result.StandardOutput.Trim();
+    }
+
     private static void RunPsql(string connectionString, string sql) =>
         ExternalTools.Run("psql", PsqlArguments(connectionString, sql), timeout: TimeSpan.FromSeconds(30)).EnsureSuccess();
 

@@ -4,11 +4,27 @@ namespace IvrVoice.Caching;
 // entry that disappears under them.
 public sealed partial class DiskPromptStore
 {
+    private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PrivateFolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Creates a folder (and its parents) readable by the service user only (0700); an existing one is left as it is.</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, PrivateFolderMode);
+        }
+    }
+
     private async Task WriteAtomicallyAsync(PromptKey key, byte[] entry, CancellationToken cancellationToken)
     {
         string finalPath = EntryPath(key);
         string folder = System.IO.Path.GetDirectoryName(finalPath)!;
-        Directory.CreateDirectory(folder);
+        CreatePrivateDirectory(folder);
         string tempPath = System.IO.Path.Combine(folder, $"{key.Value}.{_instanceTag}.{Interlocked.Increment(ref _tempCounter)}{TempExtension}");
         try
         {
@@ -20,6 +36,12 @@ public sealed partial class DiskPromptStore
                 BufferSize = 0,
                 PreallocationSize = entry.Length,
             };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Entries hold prompt text (announcements included): readable by the service user only, whatever the umask.
+                options.UnixCreateMode = PrivateFileMode;
+            }
+
             FileStream stream = new(tempPath, options);
             await using (stream.ConfigureAwait(false))
             {

@@ -55,7 +55,19 @@ public sealed partial class DiskPromptStore
 
     private void ScanAndIndex()
     {
-        Directory.CreateDirectory(_root);
+        CreatePrivateDirectory(_root);
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                // A cache folder made before entries were private: close it to other users (0700), as new ones are.
+                File.SetUnixFileMode(_root, PrivateFolderMode);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Not the owner: leave it; the entries themselves are still written 0600.
+            }
+        }
         RepairFindings findings = new() { TempFilesDeleted = DeleteStaleTempFiles() };
         foreach (string folder in Directory.EnumerateDirectories(_root))
         {

@@ -201,19 +201,32 @@ public sealed partial class DiskPromptStore : IPromptStore
 
     public async Task<PromptStoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
+        // The path is left out on purpose: health output is read by whoever can reach the endpoint.
+        string probe = System.IO.Path.Combine(_root, $".health-{_instanceTag}{TempExtension}");
         try
         {
             await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-            string probe = System.IO.Path.Combine(_root, $".health-{_instanceTag}{TempExtension}");
             await File.WriteAllBytesAsync(probe, [1], cancellationToken).ConfigureAwait(false);
-            File.Delete(probe);
-            return new PromptStoreHealth(true, $"Disk store at {_root} is writable.", _index.Count, StoredBytes);
+            return new PromptStoreHealth(true, "Disk store is writable.", _index.Count, StoredBytes);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return new PromptStoreHealth(false, $"Disk store at {_root} cannot be written: {exception.Message}");
+            return new PromptStoreHealth(false, $"Disk store cannot be written ({DescribeFailure(exception)}).");
+        }
+        finally
+        {
+            // Also when the write failed half-way (a full disk creates the file, then cannot fill it).
+            TryDeleteFile(probe);
         }
     }
+
+    private static string DescribeFailure(Exception exception) => exception switch
+    {
+        IOException { HResult: 28 } => "the disk is full",
+        UnauthorizedAccessException => "permission denied",
+        DirectoryNotFoundException => "the folder is missing",
+        _ => "an I/O error",
+    };
 
     internal string EntryPath(PromptKey key) =>
         System.IO.Path.Combine(_root, key.Value[..2], key.Value + EntryExtension);

@@ -23,6 +23,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         "text, voice, model, language, style, provider, duration_seconds, byte_length, sha256, rendered_at, pinned, format";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeSpan _operationTimeout;
     private readonly ILogger _logger;
     private readonly StoreInitialization _initialization;
     private long _storedBytes;
@@ -37,7 +38,8 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
             throw new ArgumentException("Cache:Postgres:ConnectionString is required for the PostgreSQL prompt store.", nameof(options));
         }
 
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        _dataSource = NpgsqlDataSource.Create(WithTimeoutDefaults(options.ConnectionString));
+        _operationTimeout = options.OperationTimeout;
         _logger = logger;
         _initialization = new StoreInitialization(ApplySchemaAsync);
         metrics.ObserveStoredBytes(StoreName, () => Volatile.Read(ref _storedBytes));
@@ -48,7 +50,43 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
     /// <summary>Applies the embedded schema (idempotent, serialised across nodes by an advisory lock).</summary>
     public Task InitializeAsync(CancellationToken cancellationToken) => EnsureInitializedAsync(cancellationToken);
 
-    public async ValueTask<CachedPrompt?> GetAsync(PromptKey key, CancellationToken cancellationToken)
+    public ValueTask<CachedPrompt?> GetAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        return new(StoreWait.WithinAsync(GetCoreAsync(key, cancellationToken), cancellationToken));
+    }
+
+    public ValueTask<PromptMetadata?> GetMetadataAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        return new(StoreWait.WithinAsync(GetMetadataCoreAsync(key, cancellationToken), cancellationToken));
+    }
+
+    public ValueTask<bool> ExistsAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        return new(StoreWait.WithinAsync(ExistsCoreAsync(key, cancellationToken), cancellationToken));
+    }
+
+    public Task PutAsync(CachedPrompt prompt, CancellationToken cancellationToken)
+    {
+        DiskPromptStore.ValidateForStorage(prompt);
+        return StoreWait.WithinAsync(PutCoreAsync(prompt, cancellationToken), cancellationToken);
+    }
+
+    public Task<bool> DeleteAsync(PromptKey key, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        return StoreWait.WithinAsync(DeleteCoreAsync(key, cancellationToken), cancellationToken);
+    }
+
+    public Task<bool> SetPinnedAsync(PromptKey key, bool pinned, CancellationToken cancellationToken)
+    {
+        PromptKey.ThrowIfDefault(key);
+        return StoreWait.WithinAsync(SetPinnedCoreAsync(key, pinned, cancellationToken), cancellationToken);
+    }
+
+    private async Task<CachedPrompt?> GetCoreAsync(PromptKey key, CancellationToken cancellationToken)
     {
         PromptKey.ThrowIfDefault(key);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -71,7 +109,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         }
     }
 
-    public async ValueTask<PromptMetadata?> GetMetadataAsync(PromptKey key, CancellationToken cancellationToken)
+    private async Task<PromptMetadata?> GetMetadataCoreAsync(PromptKey key, CancellationToken cancellationToken)
     {
         PromptKey.ThrowIfDefault(key);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -87,7 +125,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         }
     }
 
-    public async ValueTask<bool> ExistsAsync(PromptKey key, CancellationToken cancellationToken)
+    private async Task<bool> ExistsCoreAsync(PromptKey key, CancellationToken cancellationToken)
     {
         PromptKey.ThrowIfDefault(key);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -99,7 +137,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         }
     }
 
-    public async Task PutAsync(CachedPrompt prompt, CancellationToken cancellationToken)
+    private async Task PutCoreAsync(CachedPrompt prompt, CancellationToken cancellationToken)
     {
         DiskPromptStore.ValidateForStorage(prompt);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -140,7 +178,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         Interlocked.Add(ref _storedBytes, metadata.ByteLength);
     }
 
-    public async Task<bool> DeleteAsync(PromptKey key, CancellationToken cancellationToken)
+    private async Task<bool> DeleteCoreAsync(PromptKey key, CancellationToken cancellationToken)
     {
         PromptKey.ThrowIfDefault(key);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -152,7 +190,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         }
     }
 
-    public async Task<bool> SetPinnedAsync(PromptKey key, bool pinned, CancellationToken cancellationToken)
+    private async Task<bool> SetPinnedCoreAsync(PromptKey key, bool pinned, CancellationToken cancellationToken)
     {
         PromptKey.ThrowIfDefault(key);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -188,17 +226,62 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
 
     /// <summary>
     /// Waits for the cluster-wide advisory lock of <paramref name="key"/> on a connection of its own; disposing the result
-    /// unlocks and returns the connection. A node that dies holding it loses its session, and with it the lock.
+    /// unlocks and returns the connection. A node that dies holding it loses its session, and with it the lock. Opening the
+    /// connection and a first try of the lock must answer within <see cref="PostgresStoreOptions.OperationTimeout"/> (a
+    /// database that does not answer is not waited on as if another node held the lock); only a lock another node holds is
+    /// waited for, as long as <paramref name="cancellationToken"/> allows.
     /// </summary>
-    public async ValueTask<IAsyncDisposable> AcquireRenderLockAsync(PromptKey key, CancellationToken cancellationToken)
+    public ValueTask<IAsyncDisposable> AcquireRenderLockAsync(PromptKey key, CancellationToken cancellationToken)
     {
         PromptKey.ThrowIfDefault(key);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return new(StoreWait.WithinAsync(AcquireRenderLockCoreAsync(key, cancellationToken), cancellationToken, static held => held.DisposeAsync()));
+    }
+
+    private async Task<IAsyncDisposable> AcquireRenderLockCoreAsync(PromptKey key, CancellationToken cancellationToken)
+    {
         int lockId = LockIdFor(key);
-        NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection;
+        bool acquired;
+        using (StoreWait.Deadline probe = StoreWait.Limit(_operationTimeout, TimeProvider.System, cancellationToken))
+        {
+            try
+            {
+                await StoreWait.WithinAsync(EnsureInitializedAsync(probe.Token), probe.Token).ConfigureAwait(false);
+                connection = await StoreWait.WithinAsync(
+                    _dataSource.OpenConnectionAsync(probe.Token).AsTask(), probe.Token, static c => c.DisposeAsync()).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (probe.TimedOut)
+            {
+                throw new TimeoutException($"PostgreSQL did not answer within Cache:StoreTimeout ({_operationTimeout}).");
+            }
+
+            Task<bool> tryLock = ExecuteLockFunctionAsync(connection, "pg_try_advisory_lock", lockId, probe.Token);
+            try
+            {
+                acquired = await StoreWait.WithinAsync(tryLock, probe.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // A connection is never disposed under a command still running on it; closing it also ends its session's locks.
+                _ = tryLock.ContinueWith(
+                    _ => connection.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+                if (exception is OperationCanceledException && probe.TimedOut)
+                {
+                    throw new TimeoutException($"PostgreSQL did not answer within Cache:StoreTimeout ({_operationTimeout}).");
+                }
+
+                throw;
+            }
+        }
+
         try
         {
-            await ExecuteLockFunctionAsync(connection, "pg_advisory_lock", lockId, cancellationToken).ConfigureAwait(false);
+            if (!acquired)
+            {
+                // Another node renders this prompt now: wait for it, then read what it stored.
+                await ExecuteLockFunctionAsync(connection, "pg_advisory_lock", lockId, cancellationToken).ConfigureAwait(false);
+            }
+
             return new RenderLock(connection, lockId, _logger);
         }
         catch
@@ -210,11 +293,16 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
 
     public async Task<PromptStoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
+        using StoreWait.Deadline limit = StoreWait.Limit(_operationTimeout, TimeProvider.System, cancellationToken);
         try
         {
-            await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-            (long entries, long bytes) = await CountAsync(cancellationToken).ConfigureAwait(false);
+            await StoreWait.WithinAsync(EnsureInitializedAsync(limit.Token), limit.Token).ConfigureAwait(false);
+            (long entries, long bytes) = await StoreWait.WithinAsync(CountAsync(limit.Token), limit.Token).ConfigureAwait(false);
             return new PromptStoreHealth(true, "PostgreSQL prompt store answered.", entries, bytes);
+        }
+        catch (OperationCanceledException) when (limit.TimedOut)
+        {
+            return new PromptStoreHealth(false, $"PostgreSQL prompt store did not answer within {_operationTimeout.TotalSeconds:0.#} s (Cache:StoreTimeout).");
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -226,6 +314,40 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public void Dispose() => _dataSource.Dispose();
+
+    /// <summary>
+    /// The connection string with Npgsql's waits made sane where it leaves them unset: <c>Timeout</c> (connecting, including
+    /// the start-up exchange) 5 s instead of 15, <c>Command Timeout</c> 10 s instead of 30, <c>Cancellation Timeout</c> 2 s, and
+    /// TCP keepalives, so a database that stops answering frees the pool's connections. Callers never wait on these: each
+    /// operation is bounded by its caller's token; these bound the work left behind.
+    /// </summary>
+    internal static string WithTimeoutDefaults(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder = new(connectionString);
+        System.Data.Common.DbConnectionStringBuilder given = new() { ConnectionString = connectionString };
+        HashSet<string> keys = new(given.Keys.Cast<string>().Select(static k => k.Replace(" ", "", StringComparison.Ordinal)), StringComparer.OrdinalIgnoreCase);
+        if (!keys.Contains("Timeout"))
+        {
+            builder.Timeout = 5;
+        }
+
+        if (!keys.Contains("CommandTimeout"))
+        {
+            builder.CommandTimeout = 10;
+        }
+
+        if (!keys.Contains("CancellationTimeout"))
+        {
+            builder.CancellationTimeout = 2000;
+        }
+
+        if (!keys.Contains("KeepAlive"))
+        {
+            builder.KeepAlive = 30;
+        }
+
+        return builder.ConnectionString;
+    }
 
     internal static int LockIdFor(PromptKey key)
     {
@@ -310,14 +432,15 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         Format = reader.GetString(firstColumn + 11),
     };
 
-    private static async Task ExecuteLockFunctionAsync(NpgsqlConnection connection, string function, int lockId, CancellationToken cancellationToken)
+    private static async Task<bool> ExecuteLockFunctionAsync(NpgsqlConnection connection, string function, int lockId, CancellationToken cancellationToken)
     {
         NpgsqlCommand command = new($"SELECT {function}($1, $2)", connection);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = AdvisoryLockClass });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockId });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // pg_advisory_lock returns void (read as DBNull); the try and unlock functions return whether they succeeded.
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not false;
         }
     }
 

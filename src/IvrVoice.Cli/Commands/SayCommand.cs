@@ -69,6 +69,14 @@ internal static class SayCommand
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
     {
+        // Checked before anything is rendered (and paid for): say writes μ-law WAV, into a folder that exists.
+        string outputPath = args.Output.ToString();
+        if ((OutputFiles.Choose(outputPath, OutputFormat.MuLawWav, out string? formatProblem) is null ? formatProblem : OutputFiles.WriteProblem(outputPath)) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"ivrvoice say: {problem}");
+            return ExitCodes.Usage;
+        }
+
         await using CliHost host = CliHost.Create();
         ITtsRouter router;
         try
@@ -105,7 +113,6 @@ internal static class SayCommand
         byte[] wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav);
         string path = args.Output.FullName;
         string temporary = $"{path}.{Environment.ProcessId}.tmp";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(temporary, wav, cancellationToken);
         File.Move(temporary, path, overwrite: true);
 

@@ -23,7 +23,7 @@ internal static class TranscodeCommand
         Argument<string> output = new("output") { Description = "The file to write. '-' writes standard output." };
         Option<string?> to = new("--to")
         {
-            Description = $"Output format: {string.Join(", ", OutputFormats.Names)}. Default: from the output's extension (.ulaw, .alaw, .sln), else mulaw-wav.",
+            Description = $"Output format: {string.Join(", ", OutputFormats.Names)}. Default: from the output's extension (.wav μ-law WAV, .ulaw, .alaw, .sln); an extension that does not fit is refused.",
         };
         Option<int?> inRate = new("--in-rate") { Description = "Sample rate of headerless input, in Hz (the input is then read as raw PCM)." };
         Option<string?> inFormat = new("--in-format") { Description = "Sample format of headerless input: s16le (default), s16be, f32le, mulaw, alaw." };
@@ -47,6 +47,16 @@ internal static class TranscodeCommand
         if (!TryChooseFormat(args, out OutputFormat format, out string? formatError))
         {
             return Fail(ExitCodes.Usage, formatError);
+        }
+
+        if (OutputFiles.ReadProblem(args.Input) is { } inputProblem)
+        {
+            return Fail(ExitCodes.InvalidInput, inputProblem);
+        }
+
+        if (OutputFiles.WriteProblem(args.Output) is { } outputProblem)
+        {
+            return Fail(ExitCodes.Usage, outputProblem);
         }
 
         RawPcmFormat? raw = null;
@@ -126,24 +136,26 @@ internal static class TranscodeCommand
     private static bool TryChooseFormat(Arguments args, out OutputFormat format, out string? error)
     {
         error = null;
+        format = default;
+        OutputFormat? requested = null;
         if (args.To is not null)
         {
-            if (OutputFormats.TryParse(args.To, out format))
+            if (!OutputFormats.TryParse(args.To, out OutputFormat parsed))
             {
-                return true;
+                error = $"unknown --to '{args.To}'; use one of {string.Join(", ", OutputFormats.Names)}.";
+                return false;
             }
 
-            error = $"unknown --to '{args.To}'; use one of {string.Join(", ", OutputFormats.Names)}.";
+            requested = parsed;
+        }
+
+        // The extension and the format must agree: out.mp3 holding μ-law would fool whatever opens it next.
+        if (OutputFiles.Choose(args.Output, requested, out error) is not { } chosen)
+        {
             return false;
         }
 
-        format = Path.GetExtension(args.Output).ToLowerInvariant() switch
-        {
-            ".ulaw" or ".ul" or ".mulaw" => OutputFormat.RawMuLaw,
-            ".alaw" or ".al" => OutputFormat.RawALaw,
-            ".sln" or ".raw" => OutputFormat.RawSln,
-            _ => OutputFormat.MuLawWav,
-        };
+        format = chosen;
         return true;
     }
 

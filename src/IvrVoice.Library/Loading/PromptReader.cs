@@ -123,19 +123,8 @@ internal sealed class PromptReader(DiagnosticBag diagnostics, FieldReader fields
         return valid ? text : null;
     }
 
-    /// <summary>The first control character other than tab and line breaks, or -1.</summary>
-    private static int IndexOfControl(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsControl(text[i]) && text[i] is not ('\t' or '\n' or '\r'))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    /// <summary>The first control character other than tab and line breaks, or -1: the rule every route into a render shares.</summary>
+    private static int IndexOfControl(string text) => IvrVoice.Prompts.PromptText.IndexOfControl(text);
 
     /// <summary>Characters as the render pipeline counts them: white space runs collapsed to one space.</summary>
     private static int NormalizedLength(string text)

@@ -282,7 +282,8 @@ internal sealed class AnnouncementUrls
     /// throws on characters outside the alphabet, so anything an attacker types must pass the validity check first.
     /// </summary>
     private static bool TryDecodeSignature(string? text, Span<byte> destination) =>
-        text is not null
+        // Only the one spelling Sign produces: unpadded, so "sig=…=" (which Base64Url also decodes) is a different URL and refused.
+        text is not null && text.Length == Base64Url.GetEncodedLength(destination.Length) && !text.Contains('=', StringComparison.Ordinal)
         && Base64Url.IsValid(text, out int decodedLength) && decodedLength == destination.Length
         && Base64Url.TryDecodeFromChars(text, destination, out int written) && written == destination.Length;
 

@@ -70,18 +70,18 @@ internal static class PromptApiEndpoints
         }
         catch (PromptRenderException exception)
         {
-            return ApiProblems.RenderFailed(exception);
+            return ApiProblems.RenderFailed(exception, spec.Model);
         }
         catch (TimeoutException)
         {
             return ApiProblems.RenderTimedOut();
         }
 
+        // Only what the durable store holds gets a permanent URL: anything else would 404 after a restart or on another node.
         PromptMetadata metadata = prompt.Metadata;
-        bool stored = mode == CacheMode.ReadWrite
-            || await renderer.Cache.GetMetadataAsync(metadata.Key, context.RequestAborted).ConfigureAwait(false) is not null;
+        bool stored = await renderer.Cache.IsKeptAsync(metadata.Key, context.RequestAborted).ConfigureAwait(false);
         return Results.Ok(new RenderedPromptResponse(
-            metadata.Key.ToString(), urls.PromptAudio(context, metadata.Key), metadata.DurationSeconds, metadata.Provider, stored));
+            metadata.Key.ToString(), stored ? urls.PromptAudio(context, metadata.Key) : null, metadata.DurationSeconds, metadata.Provider, stored));
     }
 
     private static async Task<IResult> GetMetadataAsync(string key, HttpContext context, PromptCache cache, PublicUrls urls)
@@ -91,7 +91,17 @@ internal static class PromptApiEndpoints
             return ApiProblems.BadRequest("Malformed prompt key", $"A prompt key is exactly {PromptKey.Length} lowercase hexadecimal characters.");
         }
 
-        PromptMetadata? metadata = await cache.GetMetadataAsync(promptKey, context.RequestAborted).ConfigureAwait(false);
+        PromptMetadata? metadata;
+        try
+        {
+            metadata = await cache.GetMetadataAsync(promptKey, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Prompt store unavailable", detail: "The prompt store cannot be read right now; retry shortly.");
+        }
+
         if (metadata is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown prompt", detail: $"No prompt {promptKey} is cached.");
@@ -148,13 +158,31 @@ internal static class PromptApiEndpoints
         }
         catch (JsonException exception)
         {
-            // System.Text.Json names the path and the member (e.g. an unknown property), never more of the body.
-            return (null, ApiProblems.BadRequest("Invalid JSON", exception.Message));
+            return (null, ApiProblems.BadRequest("Invalid JSON", DescribeJsonError(exception)));
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxBodyBytes} bytes."));
         }
+    }
+
+    /// <summary>
+    /// What is wrong with the body, by JSON path and position: System.Text.Json's own messages name .NET types
+    /// (<c>IvrVoice.Server.Api.RenderPromptBody</c>), which mean nothing to a caller and describe the implementation.
+    /// </summary>
+    internal static string DescribeJsonError(JsonException exception)
+    {
+        string where = $"at {exception.Path ?? "$"} (line {(exception.LineNumber ?? 0) + 1}, position {(exception.BytePositionInLine ?? 0) + 1})";
+        string message = exception.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal) && message.IndexOf('\'') is int start and >= 0
+            && message.IndexOf('\'', start + 1) is int end and > 0)
+        {
+            return $"Unknown member '{message[(start + 1)..end]}' {where}; the members are text, voice, style, language, model, temperature, speakers and master.";
+        }
+
+        return message.Contains("could not be converted", StringComparison.Ordinal)
+            ? $"A value of the wrong type {where}: text, voice, style, language and model are strings, temperature a number, speakers an array of {{\"name\", \"voice\"}}, master true or false."
+            : $"The body is not valid JSON {where}.";
     }
 
     /// <summary>Reads <c>X-Cache-Mode</c> or <c>?cache=</c>: read-write (default), read-only or bypass.</summary>

@@ -26,8 +26,9 @@ internal sealed record RenderPromptBody
 internal sealed record SpeakerBody(string? Name, string? Voice);
 
 /// <summary>The answer of <c>POST /api/prompts</c>.</summary>
-/// <param name="Stored">Whether the prompt is in the cache now, so <paramref name="Url"/> serves it (false after a bypass or read-only render).</param>
-internal sealed record RenderedPromptResponse(string Key, string Url, double DurationSeconds, string Provider, bool Stored);
+/// <param name="Url">The prompt's permanent audio URL; null when the prompt is not stored (it would not be served after a restart or on another node).</param>
+/// <param name="Stored">Whether the durable store holds the prompt now (false after a bypass or read-only render, or while the store fails).</param>
+internal sealed record RenderedPromptResponse(string Key, string? Url, double DurationSeconds, string Provider, bool Stored);
 
 /// <summary>
 /// The body of <c>POST /api/announcements</c>: free <c>text</c> (with voice, style, language, model), or a template
@@ -77,7 +78,7 @@ internal sealed record PromptMetadataResponse(
 /// <summary>The answer of <c>/readyz</c>.</summary>
 internal sealed record ReadinessResponse(string Status, StoreReadiness Store, IReadOnlyList<RouteReadiness> Routes, int Flows);
 
-internal sealed record StoreReadiness(string Name, bool Healthy, string Description, long? Entries, long? StoredBytes);
+internal sealed record StoreReadiness(string Name, bool Healthy, string Description, long? Entries, long? StoredBytes, int PendingWrites);
 
 internal sealed record RouteReadiness(string Name, string Breaker);
 

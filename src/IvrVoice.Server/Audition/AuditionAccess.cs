@@ -26,6 +26,9 @@ internal sealed class AuditionAccess
 {
     public const string SettingName = "Audition:Access";
 
+    /// <summary>Headers a reverse proxy adds; any of them means the request is not from a browser on this machine.</summary>
+    private static readonly string[] ProxyHeaders = ["X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Proto", "Via"];
+
     private AuditionAccess(AuditionAccessMode mode, string? problem)
     {
         Mode = mode;
@@ -33,6 +36,9 @@ internal sealed class AuditionAccess
     }
 
     public AuditionAccessMode Mode { get; }
+
+    /// <summary>True when the page is off because Twilio:PublicBaseUrl is set and Audition:Access is not.</summary>
+    public bool OffBehindProxy { get; private init; }
 
     /// <summary>Why the setting could not be used (the page is then off); null when it is valid.</summary>
     public string? Problem { get; }
@@ -42,12 +48,18 @@ internal sealed class AuditionAccess
         string? value = configuration[SettingName];
         if (string.IsNullOrWhiteSpace(value))
         {
-            return new AuditionAccess(AuditionAccessMode.Loopback, null);
+            // With a public address a reverse proxy stands in front, and a proxy on this machine connects from loopback with
+            // whatever Host it likes (nginx's default is the upstream's own 127.0.0.1:port): "local" cannot be told from it. So
+            // the page stays off until Audition:Access says who may use it.
+            return string.IsNullOrWhiteSpace(configuration["Twilio:PublicBaseUrl"])
+                ? new AuditionAccess(AuditionAccessMode.Loopback, null)
+                : new AuditionAccess(AuditionAccessMode.Off, null) { OffBehindProxy = true };
         }
 
+        // The value itself is never echoed: every bad setting is reported by name only.
         return Enum.TryParse(value.Trim(), ignoreCase: true, out AuditionAccessMode mode) && Enum.IsDefined(mode)
             ? new AuditionAccess(mode, null)
-            : new AuditionAccess(AuditionAccessMode.Off, $"{SettingName} must be Loopback, ApiKey or Off, not '{value}'; the audition page is off until it is fixed.");
+            : new AuditionAccess(AuditionAccessMode.Off, $"{SettingName} must be Loopback, ApiKey or Off; the audition page is off until it is fixed.");
     }
 
     /// <summary>Null when the request may read the page's data; else the answer to send.</summary>
@@ -106,10 +118,21 @@ internal sealed class AuditionAccess
             return false;
         }
 
-        if (context.Request.Headers.ContainsKey("X-Forwarded-For") || context.Request.Headers.ContainsKey("Forwarded"))
+        // Both ends of the connection on this machine: a listener on a public address reached through a local hop is not local.
+        if (context.Connection.LocalIpAddress is { } local && !IPAddress.IsLoopback(local))
         {
             return false;
         }
+
+        foreach (string header in ProxyHeaders)
+        {
+            if (context.Request.Headers.ContainsKey(header))
+            {
+                return false;
+            }
+        }
+
+        // The Host name is a further condition (against DNS rebinding), never a reason to trust: a proxy sets any Host it likes.
 
         string host = context.Request.Host.Host;
         return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

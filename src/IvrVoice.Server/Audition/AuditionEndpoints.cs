@@ -27,6 +27,11 @@ internal static partial class AuditionEndpoints
     {
         AuditionAccess access = AuditionAccess.FromConfiguration(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
         ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!);
+        if (access.OffBehindProxy)
+        {
+            Log.OffBehindProxy(logger);
+        }
+
         if (access.Problem is { } problem)
         {
             Log.InvalidAccess(logger, problem);
@@ -132,8 +137,21 @@ internal static partial class AuditionEndpoints
         return Results.Bytes(preview, "audio/wav");
     }
 
+    private const int MaxTakeBodyBytes = 4 * 1024;
+
     private static async Task<IResult> RenderTakeAsync(HttpContext context, CallFlows flows, PromptRenderer renderer, ILogger logger, CancellationToken cancellationToken)
     {
+        // A take request is three short strings: cap it before it is read, like every other body.
+        if (context.Request.ContentLength > MaxTakeBodyBytes)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxTakeBodyBytes} bytes.");
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxTakeBodyBytes;
+        }
+
         AuditionTakeRequest? body;
         try
         {
@@ -141,7 +159,11 @@ internal static partial class AuditionEndpoints
         }
         catch (JsonException exception)
         {
-            return ApiProblems.BadRequest("Invalid JSON", $"The body is not a take request ({{ \"language\", \"id\", \"voice\" }}): {exception.Message}");
+            return ApiProblems.BadRequest("Invalid JSON", $"The body is not a take request ({{ \"language\", \"id\", \"voice\" }}): {PromptApiEndpoints.DescribeJsonError(exception)}");
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large", detail: $"The body may be at most {MaxTakeBodyBytes} bytes.");
         }
 
         if (body is not { Language: { Length: > 0 } language, Id: { Length: > 0 } id, Voice: { Length: > 0 } voiceName })
@@ -198,6 +220,9 @@ internal static partial class AuditionEndpoints
     {
         [LoggerMessage(EventId = 5900, Level = LogLevel.Error, Message = "Audition page: {Problem}")]
         public static partial void InvalidAccess(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 5903, Level = LogLevel.Warning, Message = "Audition page is off: Twilio:PublicBaseUrl is set, so a reverse proxy may stand in front and a local browser cannot be told from it. Set Audition:Access to ApiKey (or to Loopback with a proxy that sends X-Forwarded-For, see docs/service.md)")]
+        public static partial void OffBehindProxy(ILogger logger);
 
         [LoggerMessage(EventId = 5901, Level = LogLevel.Information, Message = "Audition take {PromptKey} of {Language}/{PromptId} with voice {Voice} via {Provider}")]
         public static partial void TakeRendered(ILogger logger, string promptKey, string language, string promptId, string voice, string provider);

@@ -7,13 +7,13 @@ namespace IvrVoice.Server.Health;
 
 internal static class HealthEndpoints
 {
-    /// <summary>Longest a readiness probe waits for the store.</summary>
-    private static readonly TimeSpan StoreCheckTimeout = TimeSpan.FromSeconds(3);
-
     /// <summary>
-    /// <c>/healthz</c>: the process answers (no dependency is touched). <c>/readyz</c>: the prompt store can be read and written
-    /// (503 when not) and each configured provider route's breaker state. Open breakers do not make the service unready: calls
-    /// still get every cached prompt, and &lt;Say&gt; for the rest.
+    /// <c>/healthz</c> (liveness): the process answers; no dependency is touched. <c>/readyz</c> (readiness): this node can
+    /// answer calls: its flows are loaded and it is not shutting down. A failing shared store does not make a node unready:
+    /// every node would fail together and an orchestrator would empty the cluster, while calls are answered from memory,
+    /// renders and &lt;Say&gt;. The store's state is reported instead as <c>"status": "degraded"</c> with the store's detail (and in
+    /// the gauge <c>ivrvoice_cache_store_degraded</c> and the log), as is each configured provider route's breaker state.
+    /// Answers 503 only while the node stops.
     /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
@@ -22,33 +22,20 @@ internal static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(PromptCache cache, ITtsRouter router, CallFlows flows, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(
+        PromptCache cache, ITtsRouter router, CallFlows flows, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
-        IPromptStore store = cache.Store;
-        PromptStoreHealth health;
-        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StoreCheckTimeout);
-        try
-        {
-            health = await store.CheckHealthAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            health = new PromptStoreHealth(false, $"no answer within {StoreCheckTimeout.TotalSeconds:0} s");
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The type only: an exception message could quote a connection string.
-            health = new PromptStoreHealth(false, $"health check failed ({exception.GetType().Name})");
-        }
-
+        // Bounded by Cache:StoreTimeout inside the cache, whatever the store does.
+        PromptStoreHealth health = await cache.CheckStoreHealthAsync(cancellationToken).ConfigureAwait(false);
+        PromptStoreStatus status = cache.StoreStatus;
+        bool stopping = lifetime.ApplicationStopping.IsCancellationRequested;
         RouteReadiness[] routes = [.. router.GetHealth().Where(r => r.Configured).Select(r => new RouteReadiness(r.Name, r.State.ToString()))];
         ReadinessResponse response = new(
-            health.IsHealthy ? "ready" : "unready",
-            new StoreReadiness(store.Name, health.IsHealthy, health.Description, health.Entries, health.StoredBytes),
+            stopping ? "stopping" : health.IsHealthy ? "ready" : "degraded",
+            new StoreReadiness(status.Store, health.IsHealthy, health.Description, health.Entries, health.StoredBytes, status.PendingWrites),
             routes,
             flows.Library.Flows.Count);
         return Results.Json(response, ServerJsonContext.Default.ReadinessResponse,
-            statusCode: health.IsHealthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            statusCode: stopping ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 }

@@ -80,7 +80,7 @@ internal sealed class FlowOptionsValidator : IValidateOptions<FlowOptions>
 
         if (!string.IsNullOrWhiteSpace(options.FallbackModel) && !ModelCatalog.IsKnown(options.FallbackModel))
         {
-            failures.Add($"{section}:FallbackModel must be empty or one of {string.Join(", ", ModelCatalog.All)}; got '{options.FallbackModel}'.");
+            failures.Add($"{section}:FallbackModel must be empty or one of {string.Join(", ", ModelCatalog.All)}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

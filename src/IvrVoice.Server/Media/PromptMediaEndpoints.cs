@@ -1,4 +1,5 @@
 using IvrVoice.Caching;
+using IvrVoice.Server.Api;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Telephony;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,10 @@ internal static partial class PromptMediaEndpoints
         return endpoints;
     }
 
-    /// <summary>With <c>Service:RequireTwilioSignatureForMedia</c>, refuses unsigned requests under <c>/prompts</c> (403).</summary>
+    /// <summary>
+    /// With <c>Service:RequireTwilioSignatureForMedia</c>, refuses requests under <c>/prompts</c> (403) that carry neither a
+    /// Twilio signature nor a key of <c>Service:ApiKeys</c> in <c>X-Api-Key</c>.
+    /// </summary>
     public static IApplicationBuilder UseMediaSignatureCheck(this IApplicationBuilder app)
     {
         // Settings are read on the first request, not while the pipeline is built: the host validates them when it starts,
@@ -32,9 +36,18 @@ internal static partial class PromptMediaEndpoints
             Lazy<RequestDelegate> guarded = new(() =>
             {
                 ServiceOptions options = app.ApplicationServices.GetRequiredService<IOptions<ServiceOptions>>().Value;
-                return options.RequireTwilioSignatureForMedia
-                    ? app.New().UseTwilioSignatureValidation("/prompts").Use(_ => next).Build()
-                    : next;
+                if (!options.RequireTwilioSignatureForMedia)
+                {
+                    return next;
+                }
+
+                RequestDelegate signed = app.New().UseTwilioSignatureValidation("/prompts").Use(_ => next).Build();
+                ApiKeys keys = app.ApplicationServices.GetRequiredService<ApiKeys>();
+
+                // An API caller fetches the audio it just rendered with its API key; everyone else (Twilio) signs.
+                return context => context.Request.Headers.ContainsKey(ApiKeys.HeaderName) && keys.Match(context) >= 0
+                    ? next(context)
+                    : signed(context);
             });
             return context => guarded.Value(context);
         });

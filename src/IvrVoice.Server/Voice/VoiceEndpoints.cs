@@ -69,6 +69,7 @@ internal static partial class VoiceEndpoints
     {
         IServiceProvider services = context.RequestServices;
         AnnouncementResolver resolver = services.GetRequiredService<AnnouncementResolver>();
+        int maxTextLength = services.GetRequiredService<PromptRenderer>().MaxTextLength;
         InCallPrompts prompts = services.GetRequiredService<InCallPrompts>();
         PublicUrls urls = services.GetRequiredService<PublicUrls>();
         SayVoiceFamily sayVoices = services.GetRequiredService<IOptions<ServiceOptions>>().Value.SayVoiceFamily;
@@ -98,7 +99,9 @@ internal static partial class VoiceEndpoints
             string words = SpeechText.LooksLikeSsml(announcement.Text)
                 ? PromptKeys.NormalizeText(MarkupTag().Replace(announcement.Text, " "))
                 : announcement.Text;
-            if (SayFallback.StripAudioTags(words).Length > 0)
+
+            // The fallback obeys the prompt rules too: no 5,000-character <Say>, no control characters.
+            if (PromptText.Problem(SayFallback.StripAudioTags(words), maxTextLength) is null)
             {
                 response.SayFallback(words, announcement.Voice, announcement.Language, family: sayVoices);
             }

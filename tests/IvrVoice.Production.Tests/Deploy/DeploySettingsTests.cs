@@ -142,6 +142,27 @@ public sealed class DeploySettingsTests
     }
 
     [Fact]
+    public void SystemdUnit_UMask_KeepsEverythingTheServiceCreatesPrivate()
+    {
+        string[] lines = File.ReadAllLines(DeployFiles.SystemdUnit);
+
+        Assert.Contains("UMask=0077", lines);
+    }
+
+    [Fact]
+    public void ShippedConnectionStrings_SetEveryNpgsqlWait()
+    {
+        foreach (string file in new[] { DeployFiles.Compose, Path.Combine(DeployFiles.Kubernetes, "secret.example.yaml"), DeployFiles.SystemdEnvExample })
+        {
+            string text = File.ReadAllText(file);
+            foreach (string wait in new[] { "Timeout=5", "Command Timeout=10", "Cancellation Timeout=2000", "Keepalive=30" })
+            {
+                Assert.True(text.Contains(wait, StringComparison.Ordinal), $"{Path.GetFileName(file)} has no {wait} in its connection string");
+            }
+        }
+    }
+
+    [Fact]
     public void Dockerfile_IsMultiStage_AndRunsTheServiceUnprivileged()
     {
         IReadOnlyList<DockerStage> stages = DeployFiles.DockerStages();

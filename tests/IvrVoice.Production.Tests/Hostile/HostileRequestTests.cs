@@ -321,6 +321,8 @@ public sealed class HostileRequestTests(HostileService live) : IClassFixture<Hos
     [InlineData("expiry-extended")]
     [InlineData("parameter-repeated")]
     [InlineData("signature-garbage")]
+    [InlineData("signature-padded")]
+    [InlineData("signature-padded-encoded")]
     public async Task Announcement_UnsignedOrTampered_Answers403(string tampering)
     {
         int before = live.Emulator.Requests.Count;
@@ -333,6 +335,9 @@ public sealed class HostileRequestTests(HostileService live) : IClassFixture<Hos
             "text-changed" => path.Replace("Free%20speech", "Paid%20speech", StringComparison.Ordinal),
             "expiry-extended" => path.Replace($"exp={expires.ToUnixTimeSeconds()}", $"exp={expires.AddDays(30).ToUnixTimeSeconds()}", StringComparison.Ordinal),
             "parameter-repeated" => path.Replace("&sig=", "&voice=Puck&sig=", StringComparison.Ordinal),
+            // The same bytes under another spelling: Base64url decoders accept a trailing '=', the service must not.
+            "signature-padded" => path + "=",
+            "signature-padded-encoded" => path + "%3D",
             _ => path[..(path.IndexOf("&sig=", StringComparison.Ordinal) + 5)] + "%00%FF..",
         };
 

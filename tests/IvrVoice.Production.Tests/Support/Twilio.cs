@@ -38,6 +38,14 @@ internal static class Twilio
         return request;
     }
 
+    /// <summary>A GET of <paramref name="pathAndQuery"/> signed for its public URL, as Twilio fetches &lt;Play&gt; audio.</summary>
+    public static HttpRequestMessage SignedGet(string pathAndQuery)
+    {
+        HttpRequestMessage request = new(HttpMethod.Get, pathAndQuery);
+        request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(ServiceSettings.AuthToken, ServiceSettings.PublicBaseUrl + pathAndQuery));
+        return request;
+    }
+
     /// <summary>The path and query of a URL the service handed out under its public base URL.</summary>
     public static string LocalPath(string publicUrl)
     {

@@ -1,0 +1,96 @@
+using IvrVoice.Audio;
+
+namespace IvrVoice.Cli.Commands;
+
+/// <summary>
+/// The checks every command that writes audio makes before any work: the output's extension and format agree (a file named
+/// <c>.mp3</c> never holds μ-law), its folder exists, and it is not a folder; an input is a file, not a folder.
+/// </summary>
+internal static class OutputFiles
+{
+    /// <summary>The format an extension stands for, or null for one this tool does not write.</summary>
+    public static OutputFormat? FormatOf(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".wav" or ".wave" => OutputFormat.MuLawWav,
+        ".ulaw" or ".ul" or ".mulaw" => OutputFormat.RawMuLaw,
+        ".alaw" or ".al" => OutputFormat.RawALaw,
+        ".sln" or ".raw" => OutputFormat.RawSln,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Chooses the format for <paramref name="path"/>: <paramref name="requested"/> when given and the extension agrees (a WAV
+    /// format for .wav, that raw format for a raw extension), else the extension's. Null with <paramref name="error"/> otherwise.
+    /// </summary>
+    public static OutputFormat? Choose(string path, OutputFormat? requested, out string? error)
+    {
+        error = null;
+        if (path == "-")
+        {
+            return requested ?? OutputFormat.MuLawWav;
+        }
+
+        string extension = Path.GetExtension(path);
+        OutputFormat? implied = FormatOf(extension);
+        if (implied is null)
+        {
+            error = extension.Length == 0
+                ? $"'{path}' has no extension; name it .wav, .ulaw, .alaw or .sln so the format is clear, or write to '-'."
+                : $"'{path}': this tool writes 8 kHz telephone audio, not {extension} files; name the output .wav, .ulaw, .alaw or .sln.";
+            return null;
+        }
+
+        if (requested is not { } chosen)
+        {
+            return implied;
+        }
+
+        bool wavExtension = implied == OutputFormat.MuLawWav;
+        bool wavFormat = chosen is OutputFormat.MuLawWav or OutputFormat.ALawWav or OutputFormat.Pcm16Wav;
+        // .raw names headerless audio of any encoding; .ulaw, .alaw and .sln name one each.
+        bool anyRaw = extension.Equals(".raw", StringComparison.OrdinalIgnoreCase);
+        if (wavExtension == wavFormat && (wavFormat || anyRaw || chosen == implied))
+        {
+            return chosen;
+        }
+
+        error = $"'{path}' does not fit --to {chosen.Name()}: a {extension} file holds {implied.Value.Name()}; change the extension or --to.";
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="path"/> can be written (its folder exists and it is not a folder), else why not.</summary>
+    public static string? WriteProblem(string path)
+    {
+        if (path == "-")
+        {
+            return null;
+        }
+
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            return $"'{path}' is a folder; give a file name to write.";
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        return folder is not null && !Directory.Exists(folder)
+            ? $"the folder '{Path.GetDirectoryName(path)}' does not exist; create it first."
+            : null;
+    }
+
+    /// <summary>Null when <paramref name="path"/> is a readable file (or '-'), else why not.</summary>
+    public static string? ReadProblem(string path)
+    {
+        if (path == "-")
+        {
+            return null;
+        }
+
+        if (Directory.Exists(path))
+        {
+            return $"'{path}' is a folder; give an audio file.";
+        }
+
+        return File.Exists(path) ? null : $"'{path}' does not exist.";
+    }
+}
