@@ -16,19 +16,14 @@ public sealed class BuildCommandTests : IAsyncLifetime
     private static readonly Dictionary<string, string?> NoKeys = new();
     private TtsEmulator _emulator = null!;
 
-    private static bool CanRenderOffline => ExternalTools.IsAvailable(ExternalTools.EspeakNg);
-
     public async Task InitializeAsync() => _emulator = await TtsEmulator.StartAsync();
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_SampleLibraryWithoutKeys_RendersEveryPromptAndEveryExportReadsBack()
     {
-        if (!CanRenderOffline || !ExternalTools.IsAvailable(ExternalTools.Sox) || !ExternalTools.IsAvailable(ExternalTools.Ffprobe))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg, ExternalTools.Sox, ExternalTools.Ffprobe);
 
         using TempDirectory folder = new();
 
@@ -87,13 +82,10 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Contains("dist is up to date: 30 prompts checked.", check.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_RunTwiceThenOneTextChanged_SecondRendersNothingAndThirdRendersOne()
     {
-        if (!CanRenderOffline)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempDirectory folder = new();
         BuildTestHost.CopyLibrary(BuildTestHost.SampleLibrary, folder.File("prompts"));
@@ -121,7 +113,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(0, (await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check")).ExitCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_KilledMidBuild_FinishedPromptsAreReusedAndTheAcceptedJobIsNotSubmittedAgain()
     {
         using TempDirectory folder = new();
@@ -180,7 +172,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.True(check.ExitCode == 0, check.StandardOutput);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_EveryRouteFailsForOnePrompt_ExitsRenderFailedNamingItAndKeepsTheRest()
     {
         using TempDirectory folder = new();
@@ -205,7 +197,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Contains(": 1 rendered, 2 reused, 0 failed;", again.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_ModelMigrationWithCompare_WritesTheParallelLibraryAndTheReport()
     {
         using TempDirectory folder = new();
@@ -226,7 +218,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(2, BuildTestHost.ManifestCount(folder.File("dist")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_BrokenLibrary_PrintsEveryErrorAndRendersNothing()
     {
         using TempDirectory folder = new();
@@ -251,7 +243,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(InvalidInput, check.ExitCode);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("--export", "twilio,genesys", "unknown export 'genesys'")]
     [InlineData("--model", "gemini-9", "unknown model 'gemini-9'")]
     [InlineData("--concurrency", "0", "--concurrency must be 1 to 64, not 0.")]
@@ -266,7 +258,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_ProviderNotConfigured_ExitsInvalidInputListingTheRoutes()
     {
         using TempDirectory folder = new();

@@ -22,22 +22,19 @@ public sealed class OutputFormatToolTests : IDisposable
 
     public static TheoryData<OutputFormat> Formats => [.. Enum.GetValues<OutputFormat>()];
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Formats))]
     public void Formats_EveryFormatHasAToolDescription(OutputFormat format)
     {
         Assert.NotEmpty(Tools(format).Codec);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Formats))]
     public void Encode_EveryFormat_FfprobeSeesEightKilohertzMonoOfTheCodec(OutputFormat format)
     {
         (string codec, _, string[] probeInput) = Tools(format);
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffprobe))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffprobe);
 
         string path = _temp.Write("out" + format.FileExtension(), AudioEncoder.Encode(_signal, Rate, format));
 
@@ -52,15 +49,12 @@ public sealed class OutputFormatToolTests : IDisposable
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Formats))]
     public void Encode_EveryFormat_FfmpegDecodesTheReferenceSamples(OutputFormat format)
     {
         string[] probeInput = Tools(format).ProbeInput;
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffmpeg);
 
         string path = _temp.Write("out" + format.FileExtension(), AudioEncoder.Encode(_signal, Rate, format));
 
@@ -69,15 +63,12 @@ public sealed class OutputFormatToolTests : IDisposable
         Assert.Equal(WavBuilder.Pcm16(ExpectedDecoded(format)), decoded.StandardOutputBytes);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Formats))]
     public void Encode_EveryFormat_SoxReadsEverySampleAndDecodesTheReference(OutputFormat format)
     {
         string[] soxType = Tools(format).SoxType;
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         string path = _temp.Write("out" + format.FileExtension(), AudioEncoder.Encode(_signal, Rate, format));
 
@@ -89,16 +80,13 @@ public sealed class OutputFormatToolTests : IDisposable
         Assert.Equal(WavBuilder.Pcm16(ExpectedDecoded(format)), decoded.StandardOutputBytes);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(OutputFormat.MuLawWav, "8-bit u-law", "14-bit")]
     [InlineData(OutputFormat.ALawWav, "8-bit A-law", "13-bit")]
     [InlineData(OutputFormat.Pcm16Wav, "16-bit Signed Integer PCM", "16-bit")]
     public void Encode_WavFormats_SoxInfoNamesTheEncoding(OutputFormat format, string encoding, string precision)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         string path = _temp.Write("out.wav", AudioEncoder.Encode(_signal, Rate, format));
 
