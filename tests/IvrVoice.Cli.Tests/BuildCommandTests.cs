@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using IvrVoice.ProviderEmulator;
 using IvrVoice.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IvrVoice.Cli.Tests;
 
@@ -118,8 +119,10 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
         WriteLibrary(folder.File("prompts"), 5);
-        _emulator.QueuedFor = TimeSpan.FromMilliseconds(300);
-        _emulator.ProcessingFor = TimeSpan.FromMilliseconds(900);
+        // Jobs age on a clock this test moves: each stays accepted and unfinished until the test lets it end.
+        FakeTimeProvider jobClock = new();
+        _emulator.Clock = jobClock;
+        TimeSpan jobLength = _emulator.QueuedFor + _emulator.ProcessingFor;
         Dictionary<string, string?> settings = Fast(_emulator.Settings("vtrix"));
         string[] arguments = ["build", "prompts", "--out", "dist", "--concurrency", "1", "--export", "twilio"];
         string journal = folder.File("dist/.ivrvoice/jobs");
@@ -127,8 +130,9 @@ public sealed class BuildCommandTests : IAsyncLifetime
         int finished, journaled, submitted;
         using (Process first = BuildTestHost.Start(folder.Path, settings, arguments))
         {
-            // Kill while a job is well under way: accepted and journaled a moment ago, far from finishing, with some prompts done.
-            Stopwatch waited = Stopwatch.StartNew();
+            // Kill while a job is accepted and journaled but unfinished, with two prompts done: let each job end in turn
+            // until the third is accepted, then hold it. (The one-minute bound only stops a hung build from hanging the suite.)
+            using CancellationTokenSource hung = new(TimeSpan.FromMinutes(1));
             string seen = "";
             while (true)
             {
@@ -137,14 +141,19 @@ public sealed class BuildCommandTests : IAsyncLifetime
                     Assert.Fail($"the build ended before it could be killed (last seen: {seen}): {await first.StandardError.ReadToEndAsync()}");
                 }
 
-                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), $"the build never reached the state to kill it in (last seen: {seen})");
-                FileInfo[] jobs = Directory.Exists(journal) ? new DirectoryInfo(journal).GetFiles("*.json") : [];
-                TimeSpan? jobAge = jobs.Length == 1 ? DateTime.UtcNow - jobs[0].LastWriteTimeUtc : null;
+                Assert.False(hung.IsCancellationRequested, $"the build never reached the state to kill it in (last seen: {seen})");
+                int jobs = Directory.Exists(journal) ? Directory.GetFiles(journal, "*.json").Length : 0;
                 int done = BuildTestHost.ManifestCount(folder.File("dist"));
-                seen = $"{done} finished, {jobs.Length} journaled, job age {jobAge?.TotalMilliseconds:0} ms, {_emulator.Submissions("vtrix")} submitted";
-                if (done >= 2 && jobAge > TimeSpan.FromMilliseconds(150) && jobAge < TimeSpan.FromMilliseconds(600))
+                int accepted = _emulator.Submissions("vtrix");
+                seen = $"{done} finished, {jobs} journaled, {accepted} submitted";
+                if (jobs == 1 && accepted == done + 1)
                 {
-                    break;
+                    if (done >= 2)
+                    {
+                        break;
+                    }
+
+                    jobClock.Advance(jobLength);   // the job in hand ends; the build fetches it and submits the next
                 }
 
                 await Task.Delay(10);
@@ -156,6 +165,8 @@ public sealed class BuildCommandTests : IAsyncLifetime
             journaled = Directory.GetFiles(journal, "*.json").Length;
             submitted = _emulator.Submissions("vtrix");
         }
+
+        _emulator.Clock = TimeProvider.System;   // the held job has now aged past its end; new jobs age in real time
 
         Assert.Equal(1, journaled);
         Assert.Equal(finished + journaled, submitted);
