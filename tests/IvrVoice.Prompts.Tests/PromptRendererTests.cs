@@ -31,9 +31,10 @@ public sealed class PromptRendererTests : IAsyncLifetime
         return services.BuildServiceProvider();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetOrRenderAsync_NoKeys_RendersOfflineToMuLawWav()
     {
+        ExternalTools.Require(ExternalTools.EspeakNg);
         await using ServiceProvider services = CreateServices();
         PromptRenderer sut = services.GetRequiredService<PromptRenderer>();
         PromptSpec spec = sut.CreateSpec(new PromptRequest { Text = "Thank you for calling. For billing, press one." });
