@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 hyperfine curl)
 mode=${1:-test}   # "run" installs only what the service needs; "test" installs everything
 if [ "$mode" = run ]; then want_apt=(espeak-ng); fi
+# The interop oracles (the twilio package) and the browser driver run on Node.js 20 or later. A machine that already has
+# node (e.g. from NodeSource, whose nodejs bundles npm) keeps it; otherwise the distribution's packages provide it.
+if [ "$mode" = test ] && ! command -v node >/dev/null 2>&1; then want_apt+=(nodejs npm); fi
 
 missing=()
 for p in "${want_apt[@]}"; do
@@ -20,6 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = test ]; then
+  # Every tool the tests use must be present: a test whose tool is missing fails (tests/IvrVoice.Testing/ExternalTools.cs).
+  for tool in sox ffmpeg ffprobe espeak-ng psql node npm; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool is still missing after installing packages" >&2; exit 1; }
+  done
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "setup: chromium is missing (${CHROMIUM_PATH:-/usr/bin/chromium})" >&2; exit 1; }
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$node_major" -ge 20 ] || { echo "setup: Node.js $node_major is too old; the interop tests need 20 or later (e.g. from NodeSource)" >&2; exit 1; }
   # Interop oracles and the browser driver come from npm, pinned by tests/interop/package-lock.json.
   if [ -f tests/interop/package.json ] && [ ! -d tests/interop/node_modules ]; then
     echo "setup: installing npm packages for interop tests"

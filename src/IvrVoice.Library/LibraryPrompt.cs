@@ -2,6 +2,7 @@ using IvrVoice.Audio;
 using IvrVoice.Library.Templates;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Library;
 
@@ -20,7 +21,7 @@ public sealed class LibraryPrompt
         string? style,
         string model,
         double? temperature,
-        IReadOnlyList<PromptSpeaker> speakers,
+        IReadOnlyList<TtsSpeaker> speakers,
         MasteringOptions mastering,
         string? notes,
         SourceLocation location,
@@ -61,7 +62,7 @@ public sealed class LibraryPrompt
     public double? Temperature { get; }
 
     /// <summary>Empty, or exactly two speakers whose names label the turns in <see cref="Text"/>.</summary>
-    public IReadOnlyList<PromptSpeaker> Speakers { get; }
+    public IReadOnlyList<TtsSpeaker> Speakers { get; }
 
     /// <summary>Telephony mastering: <see cref="MasteringOptions.Default"/> unless the library says otherwise.</summary>
     public MasteringOptions Mastering { get; }

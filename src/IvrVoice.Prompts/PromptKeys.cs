@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using IvrVoice.Caching;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Prompts;
 
@@ -44,7 +45,7 @@ public static class PromptKeys
             ("temperature", spec.Temperature is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : ""),
             ("speakers", spec.Speakers.Count.ToString(CultureInfo.InvariantCulture)),
         ];
-        foreach (PromptSpeaker speaker in spec.Speakers)
+        foreach (TtsSpeaker speaker in spec.Speakers)
         {
             fields.Add(("speaker.name", speaker.Name.Trim()));
             fields.Add(("speaker.voice", speaker.Voice.Trim()));

@@ -52,8 +52,8 @@ public sealed partial class PromptRenderer
         {
             throw new PromptRequestException($"A prompt has one voice or exactly two speakers, not {request.Speakers.Count}.");
         }
-        List<PromptSpeaker> speakers = [];
-        foreach (PromptSpeaker speaker in request.Speakers)
+        List<TtsSpeaker> speakers = [];
+        foreach (TtsSpeaker speaker in request.Speakers)
         {
             string speakerVoice = VoiceCatalog.Normalize(model, speaker.Voice)
                 ?? throw new PromptRequestException($"Unknown voice '{speaker.Voice}' for speaker '{speaker.Name}' and model {model}.");
@@ -131,7 +131,7 @@ public sealed partial class PromptRenderer
             Language = spec.Language,
             Model = spec.Model,
             Temperature = spec.Temperature,
-            Speakers = [.. spec.Speakers.Select(s => new TtsSpeaker(s.Name, s.Voice))],
+            Speakers = spec.Speakers,
             IdempotencyKey = key.ToString(),
         };
         RoutedTts routed = await _router.SynthesizeAsync(request, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using IvrVoice.Providers;
+
 namespace IvrVoice.Prompts;
 
 /// <summary>What a caller asks for, before defaults are applied and names are normalised into a <see cref="PromptSpec"/>.</summary>
@@ -17,7 +19,7 @@ public sealed record PromptRequest
 
     public double? Temperature { get; init; }
 
-    public IReadOnlyList<PromptSpeaker> Speakers { get; init; } = [];
+    public IReadOnlyList<TtsSpeaker> Speakers { get; init; } = [];
 
     /// <summary>Telephony mastering (trim, level, limiter). On for prompts unless turned off.</summary>
     public bool Master { get; init; } = true;

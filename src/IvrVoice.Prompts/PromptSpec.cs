@@ -1,5 +1,6 @@
 using IvrVoice.Audio;
 using IvrVoice.Caching;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Prompts;
 
@@ -24,7 +25,7 @@ public sealed record PromptSpec
     public double? Temperature { get; init; }
 
     /// <summary>Empty for one voice, or exactly two named speakers.</summary>
-    public IReadOnlyList<PromptSpeaker> Speakers { get; init; } = [];
+    public IReadOnlyList<TtsSpeaker> Speakers { get; init; } = [];
 
     /// <summary>Telephony mastering settings; the key includes their canonical form.</summary>
     public required MasteringOptions Mastering { get; init; }
@@ -73,5 +74,3 @@ public sealed record PromptSpec
         private sealed record Entry(PromptSpec Owner, PromptKey Key);
     }
 }
-
-public sealed record PromptSpeaker(string Name, string Voice);

@@ -7,7 +7,7 @@ namespace IvrVoice.Caching.Tests;
 [Trait("Category", "Integration")]
 public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassFixture<PostgresFixture>
 {
-    [Fact]
+    [SkippableFact]
     public async Task PutAsync_ThenGetAsync_RoundTripsAudioAndEveryMetadataField()
     {
         await using PostgresPromptStore sut = CreateStore();
@@ -23,7 +23,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.True(await sut.ExistsAsync(prompt.Metadata.Key, CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PutAsync_NullLanguageAndStyle_RoundTripAsNull()
     {
         await using PostgresPromptStore sut = CreateStore();
@@ -37,7 +37,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.Null(back.Style);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAsync_UnknownKey_ReturnsNull()
     {
         await using PostgresPromptStore sut = CreateStore();
@@ -47,7 +47,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.False(await sut.ExistsAsync(TestPrompts.Key("pg absent"), CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PutAsync_Replacement_KeepsPinAndReplacesAudio()
     {
         await using PostgresPromptStore sut = CreateStore();
@@ -64,7 +64,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.False((await sut.GetMetadataAsync(key, CancellationToken.None))!.Pinned);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PutAsync_MetadataShaDoesNotMatchAudio_ThrowsArgumentException()
     {
         await using PostgresPromptStore sut = CreateStore();
@@ -76,7 +76,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.False(await sut.ExistsAsync(good.Metadata.Key, CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteAndList_StoredEntries_BehaveLikeTheDiskStore()
     {
         string connectionString = database.CreateDatabase();
@@ -101,7 +101,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.Equal(TestPrompts.Create(keep).Audio.Length, health.StoredBytes);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task InitializeAsync_ManyStoresAtOnceAndAgain_AppliesSchemaIdempotently()
     {
         string connectionString = database.CreateDatabase();
@@ -131,7 +131,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Schema_RowWithMalformedKey_IsRefusedByTheDatabase()
     {
         await using PostgresPromptStore sut = CreateStore();
@@ -146,7 +146,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AcquireRenderLockAsync_HeldByOneNode_AnotherNodeWaitsUntilReleased()
     {
         string connectionString = database.CreateDatabase();
@@ -164,7 +164,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.Equal(0, await CountBlockedAdvisoryLocksAsync(connectionString));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AcquireRenderLockAsync_WaitCancelled_ThrowsAndLeavesNoLock()
     {
         string connectionString = database.CreateDatabase();
@@ -183,7 +183,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         await using IAsyncDisposable again = await nodeB.AcquireRenderLockAsync(key, CancellationToken.None);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetOrRenderAsync_TwoNodesRacingOnOneKey_RenderOnceAcrossBoth()
     {
         string connectionString = database.CreateDatabase();
@@ -220,7 +220,7 @@ public sealed class PostgresPromptStoreTests(PostgresFixture database) : IClassF
         Assert.All(results, result => Assert.Equal(expected, result.Audio.ToArray()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CheckHealthAsync_NothingListening_IsUnhealthyWithoutLeakingThePassword()
     {
         await using PostgresPromptStore sut = CreateStore("Host=127.0.0.1;Port=1;Username=ivr;Password=hunter2-secret;Database=none;Timeout=3");

@@ -15,13 +15,10 @@ public sealed class SayCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_NoKeysConfigured_RendersOfflineAs8kHzMuLawWav()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg) || !ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg, ExternalTools.Sox);
 
         using TempDirectory folder = new();
 
@@ -36,7 +33,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.True(ExternalTools.SoxStat(folder.File("hello.wav"))["Maximum amplitude"] > 0.05);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("gemini")]
     [InlineData("aigateway")]
     [InlineData("openrouter")]
@@ -45,10 +42,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     [InlineData("segmind")]
     public async Task Say_EachProviderAgainstTheEmulator_WritesTheServedSpeech(string route)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         using TempDirectory folder = new();
         Dictionary<string, string?> settings = FastSettings(_emulator.Settings(TtsEmulator.RouteNames.ToArray()));
@@ -68,7 +62,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.True(stat["Maximum amplitude"] > 0.1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_FirstRouteFails_FailsOverAndSaysWhoServed()
     {
         _emulator.Inject("gemini", EmulatorFault.Http(503, times: null));
@@ -83,7 +77,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.True(File.Exists(folder.File("hello.wav")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_EveryRouteFails_ExitsRenderFailedListingEachFailureAndWritesNothing()
     {
         _emulator.Inject("aigateway", EmulatorFault.Http(402, times: null));
@@ -100,7 +94,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.False(File.Exists(folder.File("hello.wav")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_WrongKey_FailsWithoutPrintingAnyKey()
     {
         using TempDirectory folder = new();
@@ -114,7 +108,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.DoesNotContain("sk-or-not-the-right-one-9911", run.StandardError + run.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_UnknownVoice_ExitsInvalidInputWithoutCallingAnyRoute()
     {
         using TempDirectory folder = new();
@@ -127,7 +121,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.Empty(_emulator.Requests);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_RouteInOrderWithoutKey_ExitsInvalidInputNamingTheSetting()
     {
         using TempDirectory folder = new();
@@ -138,7 +132,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.Contains("Providers:Vtrix:ApiKey is required when vtrix is in Providers:Order", run.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_SettingsInAppsettingsJson_AreRead()
     {
         using TempDirectory folder = new();
@@ -154,7 +148,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Assert.Contains("Served by aigateway", run.StandardOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Say_ModelNoRouteServes_ExitsRenderFailedExplaining()
     {
         using TempDirectory folder = new();

@@ -12,13 +12,10 @@ public sealed class TranscodeCommandTests
     private const int Usage = 2;
     private const int InvalidInput = 3;
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_Wav24kHz_Writes8kHzMuLawWavThatSoxAndFfprobeRead()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.Ffprobe);
 
         using TempDirectory folder = new();
         ExternalTools.RunSox("-n", "-r", "24000", "-b", "16", "-c", "1", folder.File("in.wav"), "synth", "2", "sine", "440", "gain", "-12").EnsureSuccess();
@@ -76,7 +73,7 @@ public sealed class TranscodeCommandTests
         Assert.DoesNotContain("Access to the path", run.StandardError, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("alaw-wav", "out.wav", "8-bit A-law", "pcm_alaw", null)]
     [InlineData("pcm16-wav", "out.wav", "16-bit Signed Integer PCM", "pcm_s16le", null)]
     [InlineData("ulaw", "out.raw", null, "pcm_mulaw", "mulaw")]
@@ -84,10 +81,7 @@ public sealed class TranscodeCommandTests
     [InlineData("sln", "out.raw", null, "pcm_s16le", "s16le")]
     public async Task Transcode_EveryOutputFormat_ReadBackAs8kHzMono(string format, string output, string? soxEncoding, string codec, string? rawFormat)
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.Ffprobe);
 
         using TempDirectory folder = new();
         // Stereo 44.1 kHz float: the decoder mixes it down; the resampler takes the 80/441 path.
@@ -113,13 +107,10 @@ public sealed class TranscodeCommandTests
         Assert.Equal(8000 * bytesPerSample, new FileInfo(path).Length - header);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_NoMaster_WritesExactlyTheResamplersMuLaw()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.Ffprobe);
 
         using TempDirectory folder = new();
         ExternalTools.RunSox("-n", "-r", "24000", "-b", "16", "-c", "1", folder.File("in.wav"), "synth", "1.5", "pinknoise", "gain", "-20").EnsureSuccess();
@@ -131,13 +122,10 @@ public sealed class TranscodeCommandTests
         Assert.Equal(Resampler.ResampleToMuLaw(pcm, 24_000), File.ReadAllBytes(folder.File("out.ulaw")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_HeaderlessInputFromStdinToStdout_EqualsTheWavInput()
     {
-        if (!ToolsAvailable())
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.Ffprobe);
 
         using TempDirectory folder = new();
         ExternalTools.RunSox("-n", "-r", "16000", "-b", "16", "-c", "1", folder.File("in.wav"), "synth", "1", "sine", "1000", "gain", "-10").EnsureSuccess();
@@ -153,7 +141,7 @@ public sealed class TranscodeCommandTests
         Assert.Contains("Wrote -:", fromPipe.StandardError, StringComparison.Ordinal);   // the summary stays off the audio stream
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_NotAudio_ExitsInvalidInputNamingTheFile()
     {
         using TempDirectory folder = new();
@@ -166,13 +154,10 @@ public sealed class TranscodeCommandTests
         Assert.False(File.Exists(folder.File("out.wav")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_Mp3_ExitsInvalidInputSayingItIsMp3()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffmpeg);
 
         using TempDirectory folder = new();
         ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", folder.File("in.mp3")).EnsureSuccess();
@@ -183,7 +168,7 @@ public sealed class TranscodeCommandTests
         Assert.Contains("MP3", run.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_MissingFile_ExitsInvalidInput()
     {
         using TempDirectory folder = new();
@@ -194,7 +179,7 @@ public sealed class TranscodeCommandTests
         Assert.Contains("cannot read 'absent.wav'", run.StandardError, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("--to", "mp3")]
     [InlineData("--in-format", "s16le")]
     public async Task Transcode_BadOptions_ExitsUsage(string option, string value)
@@ -208,7 +193,7 @@ public sealed class TranscodeCommandTests
         Assert.StartsWith("ivrvoice transcode:", run.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Transcode_UnsupportedRate_ExitsInvalidInput()
     {
         using TempDirectory folder = new();
@@ -219,8 +204,6 @@ public sealed class TranscodeCommandTests
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("999", run.StandardError, StringComparison.Ordinal);
     }
-
-    private static bool ToolsAvailable() => ExternalTools.IsAvailable(ExternalTools.Sox) && ExternalTools.IsAvailable(ExternalTools.Ffprobe);
 
     private static short[] ReadPcm16(string wavPath)
     {

@@ -3,6 +3,7 @@ using IvrVoice.Library.Flows;
 using IvrVoice.Library.Templates;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Library.Tests;
 
@@ -75,7 +76,7 @@ public sealed class SampleLibraryTests
     {
         PromptSpec spec = Library.GetPrompt("en-US", "hold-tips").ToSpec();
 
-        Assert.Equal([new PromptSpeaker("Maya", "Kore"), new PromptSpeaker("Leo", "Puck")], spec.Speakers);
+        Assert.Equal([new TtsSpeaker("Maya", "Kore"), new TtsSpeaker("Leo", "Puck")], spec.Speakers);
         Assert.Equal("Kore", spec.Voice);
         Assert.Equal("Friendly and relaxed, like two colleagues chatting", spec.Style);
         // The same form the service gives a prompt it renders with default mastering, so both share one cache entry.

@@ -1,5 +1,6 @@
 using IvrVoice.Audio;
 using IvrVoice.Prompts;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Library.Tests;
 
@@ -156,7 +157,7 @@ public sealed class SettingsResolutionTests
 
         Assert.Equal("Lucía: Hola.\nMateo: Buenas.", spec.Text);
         Assert.Equal("Aoede", spec.Voice);
-        Assert.Equal([new PromptSpeaker("Lucía", "Aoede"), new PromptSpeaker("Mateo", "Charon")], spec.Speakers);
+        Assert.Equal([new TtsSpeaker("Lucía", "Aoede"), new TtsSpeaker("Mateo", "Charon")], spec.Speakers);
         Assert.Equal("Library style", spec.Style);
         Assert.Equal("es-US", spec.Language);
         Assert.Equal("gemini-3.1-flash-tts", spec.Model);

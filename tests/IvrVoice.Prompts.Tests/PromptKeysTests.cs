@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using IvrVoice.Audio;
 using IvrVoice.Prompts;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Prompts.Tests;
 
@@ -29,7 +30,7 @@ public sealed class PromptKeysTests
         Assert.Equal("def07909240c9e931af87af1248351874fe5b120512fbc2a13f218197357b282", PromptKeys.For(s_baseline with
         {
             Temperature = 1.0,
-            Speakers = [new PromptSpeaker("Agent", "Kore"), new PromptSpeaker("Caller", "Puck")],
+            Speakers = [new TtsSpeaker("Agent", "Kore"), new TtsSpeaker("Caller", "Puck")],
         }).ToString());
 
     [Fact]
@@ -97,8 +98,8 @@ public sealed class PromptKeysTests
         s_baseline with { Mastering = MasteringOptions.Default },
         s_baseline with { Mastering = MasteringOptions.Default with { TargetLevelDbfs = -18 } },
         s_baseline with { OutputFormat = "alaw-wav" },
-        s_baseline with { Speakers = [new PromptSpeaker("A", "Kore"), new PromptSpeaker("B", "Puck")] },
-        s_baseline with { Speakers = [new PromptSpeaker("A", "Puck"), new PromptSpeaker("B", "Kore")] },
+        s_baseline with { Speakers = [new TtsSpeaker("A", "Kore"), new TtsSpeaker("B", "Puck")] },
+        s_baseline with { Speakers = [new TtsSpeaker("A", "Puck"), new TtsSpeaker("B", "Kore")] },
     ];
 
     [Theory]

@@ -31,9 +31,10 @@ public sealed class PromptRendererTests : IAsyncLifetime
         return services.BuildServiceProvider();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetOrRenderAsync_NoKeys_RendersOfflineToMuLawWav()
     {
+        ExternalTools.Require(ExternalTools.EspeakNg);
         await using ServiceProvider services = CreateServices();
         PromptRenderer sut = services.GetRequiredService<PromptRenderer>();
         PromptSpec spec = sut.CreateSpec(new PromptRequest { Text = "Thank you for calling. For billing, press one." });
@@ -119,7 +120,7 @@ public sealed class PromptRendererTests : IAsyncLifetime
         { new PromptRequest { Text = "Hello", Voice = "alloy", Model = "gemini-3.1-flash-tts" }, "Unknown voice 'alloy'" },
         { new PromptRequest { Text = "Hello", Model = "gpt-4o-mini-tts" }, "Unknown model" },
         { new PromptRequest { Text = "Hello", Model = "gemini-3.8-flash-tts", Temperature = 1.0 }, "does not accept a temperature" },
-        { new PromptRequest { Text = "Hello", Speakers = [new PromptSpeaker("A", "Kore")] }, "exactly two speakers" },
+        { new PromptRequest { Text = "Hello", Speakers = [new TtsSpeaker("A", "Kore")] }, "exactly two speakers" },
     };
 
     [Theory]

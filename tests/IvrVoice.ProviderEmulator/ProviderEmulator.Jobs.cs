@@ -17,14 +17,14 @@ public sealed partial class TtsEmulator
     private EmulatedJob NewJob(string route, string id, EmulatorFault? submitFault, string text)
     {
         EmulatorFault? end = submitFault?.Kind == FaultKind.ContentBlocked ? submitFault : _state.TakeJobFault(route);
-        EmulatedJob job = new(id, route, DateTimeOffset.UtcNow, end, text);
+        EmulatedJob job = new(id, route, Clock.GetUtcNow(), end, text);
         _state.Jobs[id] = job;
         return job;
     }
 
     private JobState StateOf(EmulatedJob job)
     {
-        TimeSpan elapsed = DateTimeOffset.UtcNow - job.Created;
+        TimeSpan elapsed = Clock.GetUtcNow() - job.Created;
         if (elapsed < QueuedFor)
         {
             return JobState.Queued;

@@ -82,7 +82,7 @@ public sealed partial class TtsEmulator
     }
 
     /// <summary>An HTTP error in the route's own shape, with the wait hint the route uses.</summary>
-    private static async Task WriteErrorAsync(HttpContext context, string route, int status, string? message, TimeSpan? retryAfter)
+    private async Task WriteErrorAsync(HttpContext context, string route, int status, string? message, TimeSpan? retryAfter)
     {
         string text = message ?? DefaultMessage(status);
         if (retryAfter is { } wait && route != "gemini")
@@ -90,7 +90,7 @@ public sealed partial class TtsEmulator
             if (route == "segmind")
             {
                 // Segmind names the moment the window resets instead of a Retry-After.
-                context.Response.Headers["x-rate-limit-reset-at-utc"] = DateTimeOffset.UtcNow.Add(wait).ToString("O", CultureInfo.InvariantCulture);
+                context.Response.Headers["x-rate-limit-reset-at-utc"] = Clock.GetUtcNow().Add(wait).ToString("O", CultureInfo.InvariantCulture);
             }
             else
             {
@@ -171,7 +171,7 @@ public sealed partial class TtsEmulator
     };
 
     /// <summary>Checks the route's own auth header. A wrong key is echoed back in the error, as some providers do.</summary>
-    private static async Task<bool> AuthorizeAsync(HttpContext context, string route)
+    private async Task<bool> AuthorizeAsync(HttpContext context, string route)
     {
         IHeaderDictionary headers = context.Request.Headers;
         string expected = ApiKey(route);
@@ -195,7 +195,7 @@ public sealed partial class TtsEmulator
     }
 
     /// <summary>Answers a status fault; returns true when it did (the request is then done).</summary>
-    private static async Task<bool> TryStatusFaultAsync(HttpContext context, string route, EmulatorFault? fault)
+    private async Task<bool> TryStatusFaultAsync(HttpContext context, string route, EmulatorFault? fault)
     {
         if (fault?.Kind != FaultKind.Status)
         {

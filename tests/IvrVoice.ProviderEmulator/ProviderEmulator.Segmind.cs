@@ -126,7 +126,7 @@ public sealed partial class TtsEmulator
         await WriteJsonAsync(context, 200, answer);
     }
 
-    private static async Task<bool> RejectSegmindAsync(HttpContext context, string model, string body)
+    private async Task<bool> RejectSegmindAsync(HttpContext context, string model, string body)
     {
         if (model != "gemini-3.1-flash-tts")
         {

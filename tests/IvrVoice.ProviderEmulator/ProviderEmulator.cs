@@ -44,6 +44,12 @@ public sealed partial class TtsEmulator : IAsyncDisposable
 
     public TimeSpan ProcessingFor { get; set; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>
+    /// The emulator's clock: asynchronous jobs age on it (<see cref="QueuedFor"/>, <see cref="ProcessingFor"/>) and the
+    /// instants it names (Segmind's reset time) are read from it. A test that sets a fake clock moves jobs on by advancing it.
+    /// </summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>When set, result URLs point here instead of at the emulator (to check that clients refuse plain http elsewhere).</summary>
     public string? ResultUrlRoot { get; set; }
 

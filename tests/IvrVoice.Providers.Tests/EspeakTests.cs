@@ -9,13 +9,10 @@ public sealed class EspeakTests
 {
     private static readonly Dictionary<string, string?> s_offline = new() { ["Providers:Order"] = "espeak" };
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_GeminiVoiceName_RendersSpeechAt22050Hz()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using RouterHarness harness = new(s_offline);
 
@@ -34,13 +31,10 @@ public sealed class EspeakTests
         Assert.Contains("Length (seconds)", sox.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_DifferentGeminiVoices_SoundDifferent()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using RouterHarness harness = new(s_offline);
 
@@ -50,13 +44,10 @@ public sealed class EspeakTests
         Assert.NotEqual(kore.Samples, puck.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_TagsInText_AreNotSpoken()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using RouterHarness harness = new(s_offline);
 
@@ -66,13 +57,10 @@ public sealed class EspeakTests
         Assert.Equal(plain.Samples.Length, tagged.Samples.Length);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_TwoSpeakers_VoicesEachTurn()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using RouterHarness harness = new(s_offline);
         TtsRequest dialogue = RouterHarness.Request("Agent: Hello.\nCaller: Hi there.", "Kore", ModelCatalog.EspeakNg) with
@@ -89,13 +77,10 @@ public sealed class EspeakTests
         Assert.Equal(AudioContainer.Wav, AudioSniffer.Identify(result.Audio.Bytes));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_EspeakVoiceThatDoesNotExist_IsInvalidRequest()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using RouterHarness harness = new(s_offline);
 
@@ -107,13 +92,10 @@ public sealed class EspeakTests
         Assert.Contains("zz-nowhere", failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_TextThatLooksLikeOptions_IsSpokenNotParsed()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using RouterHarness harness = new(s_offline);
 
@@ -124,7 +106,7 @@ public sealed class EspeakTests
         Assert.True(result.Audio!.Pcm.Duration > TimeSpan.FromSeconds(1));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SynthesizeAsync_BinaryMissing_IsUnavailable()
     {
         using RouterHarness harness = new(new Dictionary<string, string?> { ["Providers:Espeak:BinaryPath"] = "espeak-ng-not-installed-here" });

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using IvrVoice.ProviderEmulator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IvrVoice.Providers.Tests;
 
@@ -16,6 +17,7 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
         _emulator.ClearRecords();
         _emulator.QueuedFor = TimeSpan.FromMilliseconds(20);
         _emulator.ProcessingFor = TimeSpan.FromMilliseconds(40);
+        _emulator.Clock = TimeProvider.System;
     }
 
     [Fact]
@@ -53,14 +55,15 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
     public async Task SynthesizeAsync_SegmindRateLimited_WaitsUntilTheResetInstant()
     {
         _emulator.Inject("segmind", EmulatorFault.Http(429, TimeSpan.FromSeconds(1)));
-        RecordingTimeProvider time = new();
+        RecordingTimeProvider time = new() { FrozenNow = new DateTimeOffset(2026, 12, 3, 8, 0, 0, TimeSpan.Zero) };
+        _emulator.Clock = time;   // the emulator names the reset instant on the same clock the client reads
         using RouterHarness harness = new(_emulator.Settings("segmind"), time);
 
         RoutedTts result = await harness.Router.SynthesizeAsync(RouterHarness.Request(), RenderUrgency.Batch, null, CancellationToken.None);
 
         Assert.Equal("segmind", result.ServedBy);
-        // x-rate-limit-reset-at-utc names an instant; the wait is that instant minus now, so a little under a second.
-        Assert.Contains(time.DueTimes, d => d > TimeSpan.FromMilliseconds(500) && d <= TimeSpan.FromSeconds(1));
+        // x-rate-limit-reset-at-utc names an instant one second after now; the wait is that instant minus now.
+        Assert.Contains(TimeSpan.FromSeconds(1), time.DueTimes);
     }
 
     [Fact]
@@ -173,7 +176,8 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
         settings["Providers:AIgateway:BreakerFailureRatio"] = "0.5";
         settings["Providers:AIgateway:BreakerBreakDuration"] = "00:00:01.500";
         _emulator.Inject("aigateway", EmulatorFault.Http(500, times: 2));
-        using RouterHarness harness = new(settings);
+        FakeTimeProvider time = new();
+        using RouterHarness harness = new(settings, time);
         TtsRequest request = RouterHarness.Request();
 
         await harness.Router.SynthesizeAsync(request, RenderUrgency.Batch, null, CancellationToken.None);
@@ -184,10 +188,12 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
         Assert.Equal(TtsFailureKind.Unavailable, Assert.Single(rejected.Failures).Kind);
         Assert.Equal(2, _emulator.Submissions("aigateway"));   // the open breaker spared the route a call
 
-        for (int i = 0; i < 250 && State(harness) == BreakerState.Open; i++)
-        {
-            await Task.Delay(20);
-        }
+        // A millisecond before the break ends the breaker still refuses; at its end it lets a probe through.
+        time.Advance(TimeSpan.FromMilliseconds(1_499));
+        RoutedTts early = await harness.Router.SynthesizeAsync(request, RenderUrgency.Batch, null, CancellationToken.None);
+        Assert.Equal(TtsFailureKind.Unavailable, Assert.Single(early.Failures).Kind);
+        Assert.Equal(2, _emulator.Submissions("aigateway"));
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
         RoutedTts probe = await harness.Router.SynthesizeAsync(request, RenderUrgency.Batch, null, CancellationToken.None);
         Assert.True(probe.Succeeded, string.Join("; ", probe.Failures));

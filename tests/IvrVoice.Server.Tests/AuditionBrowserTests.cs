@@ -17,25 +17,23 @@ namespace IvrVoice.Server.Tests;
 /// </summary>
 public sealed class AuditionBrowserTests(ITestOutputHelper output)
 {
-    private static readonly string Chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
-
     private static string Script => Path.Combine(RepositoryPaths.Interop, "audition", "audition.mjs");
 
-    private static bool CanRun =>
-        File.Exists(Chromium)
-        && Directory.Exists(Path.Combine(RepositoryPaths.Interop, "node_modules", "playwright-core"))
-        && ExternalTools.IsAvailable("node")
-        && ExternalTools.IsAvailable(ExternalTools.EspeakNg);
+    /// <summary>Chromium, Node with Playwright (tests/interop, npm ci) and espeak-ng, or the test fails (or skips) naming what is missing.</summary>
+    private static void RequireBrowser()
+    {
+        ExternalTools.Require(ExternalTools.Chromium, ExternalTools.Node, ExternalTools.EspeakNg);
+        if (!Directory.Exists(Path.Combine(RepositoryPaths.Interop, "node_modules", "playwright-core")))
+        {
+            ExternalTools.Missing("tests/interop/node_modules/playwright-core (run npm ci in tests/interop)");
+        }
+    }
 
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "Integration")]
     public async Task AuditionPage_InChromium_ListsTheLibraryPlaysAPromptAndRendersAnotherVoice()
     {
-        if (!CanRun)
-        {
-            output.WriteLine("Skipped: needs node, tests/interop/node_modules (npm ci), Chromium and espeak-ng (scripts/setup.sh installs them).");
-            return;
-        }
+        RequireBrowser();
 
         using TempDirectory work = new("ivrvoice-audition-");
         string cache = Path.Combine(work.Path, "cache");
@@ -166,7 +164,7 @@ public sealed class AuditionBrowserTests(ITestOutputHelper output)
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["CHROMIUM_PATH"] = Chromium;
+        start.Environment["CHROMIUM_PATH"] = ExternalTools.Chromium;
         using Process node = Process.Start(start)!;
         Task<string> stdout = node.StandardOutput.ReadToEndAsync();
         Task<string> stderr = node.StandardError.ReadToEndAsync();

@@ -32,7 +32,7 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
         _library.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Logs_AfterRequestsCarryingSecretsAndNumbers_ContainNeitherButOneLinePerRequest()
     {
         Dictionary<string, string?> settings = new(_emulator.Settings("gemini"))

@@ -30,7 +30,7 @@ public sealed class TwilioInteropTests(EmulatorFixture fixture) : IClassFixture<
         _library.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Webhook_SignedByTheTwilioLibrary_IsAcceptedAndRefusedOnceAltered()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
@@ -48,7 +48,7 @@ public sealed class TwilioInteropTests(EmulatorFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.Forbidden, alteredUrl.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Answers_OfEveryKind_RebuildIdenticallyWithTheTwilioLibrary()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);

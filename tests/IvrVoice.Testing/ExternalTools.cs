@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Xunit;
 
 namespace IvrVoice.Testing;
 
@@ -18,8 +19,13 @@ public sealed record ToolResult(string Tool, IReadOnlyList<string> Arguments, in
 }
 
 /// <summary>
-/// Runs the real audio tools the tests use as independent readers and writers: sox, ffprobe, ffmpeg, espeak-ng.
-/// Arguments go through <see cref="ProcessStartInfo.ArgumentList"/>, so nothing is shell-parsed.
+/// The external programs the tests use as independent readers, writers and oracles (sox, ffprobe, ffmpeg, espeak-ng, node,
+/// Chromium, PostgreSQL's psql), and the one policy for a missing one: <see cref="Require"/> fails the test with a message
+/// naming what to install, unless <see cref="AllowMissingVariable"/> is set to 1, in which case the test reports itself
+/// skipped (tests that need a tool use <c>[SkippableFact]</c>/<c>[SkippableTheory]</c> so the skip shows as a skip).
+/// CI never sets the variable: there, a missing tool is a failure. <see cref="Run"/> applies the same policy, so a test
+/// that reaches a tool through a helper fails the same way. Arguments go through
+/// <see cref="ProcessStartInfo.ArgumentList"/>, so nothing is shell-parsed.
 /// </summary>
 public static class ExternalTools
 {
@@ -27,11 +33,40 @@ public static class ExternalTools
     public const string Ffprobe = "ffprobe";
     public const string Ffmpeg = "ffmpeg";
     public const string EspeakNg = "espeak-ng";
+    public const string Node = "node";
+    public const string Npm = "npm";
+    public const string Psql = "psql";
+
+    /// <summary>Chromium for the browser tests: the CHROMIUM_PATH environment variable, else the Debian package's path.</summary>
+    public static readonly string Chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    /// <summary>Set to 1 to report tests whose tools are missing as skipped instead of failed (never set in CI).</summary>
+    public const string AllowMissingVariable = "IVRVOICE_ALLOW_MISSING_TOOLS";
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private static readonly Dictionary<string, bool> Availability = new(StringComparer.Ordinal);
 
-    /// <summary>Whether <paramref name="tool"/> is on the PATH (checked once per tool).</summary>
+    /// <summary>The Debian packages that provide each tool (what scripts/setup.sh installs).</summary>
+    private static readonly Dictionary<string, string> Packages = new(StringComparer.Ordinal)
+    {
+        [Sox] = "sox libsox-fmt-all",
+        [Ffprobe] = "ffmpeg",
+        [Ffmpeg] = "ffmpeg",
+        [EspeakNg] = "espeak-ng",
+        [Node] = "nodejs (20 or later)",
+        [Npm] = "nodejs (20 or later, with npm)",
+        [Psql] = "postgresql",
+        ["pg_ctl"] = "postgresql",
+        ["chromium"] = "chromium",
+    };
+
+    /// <summary>Whether missing tools are reported as skips (<see cref="AllowMissingVariable"/>=1) rather than failures.</summary>
+    public static bool MissingToolsAllowed => Environment.GetEnvironmentVariable(AllowMissingVariable) == "1";
+
+    /// <summary>
+    /// Whether <paramref name="tool"/> is on the PATH, or is an existing file when given as a path (checked once per tool).
+    /// Tests do not branch on this: they call <see cref="Require"/>.
+    /// </summary>
     public static bool IsAvailable(string tool)
     {
         lock (Availability)
@@ -39,7 +74,7 @@ public static class ExternalTools
             if (!Availability.TryGetValue(tool, out bool found))
             {
                 string[] folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-                found = folders.Any(folder => File.Exists(Path.Combine(folder, tool)));
+                found = Path.IsPathRooted(tool) ? File.Exists(tool) : folders.Any(folder => File.Exists(Path.Combine(folder, tool)));
                 Availability[tool] = found;
             }
 
@@ -47,9 +82,45 @@ public static class ExternalTools
         }
     }
 
+    /// <summary>
+    /// Ends the test unless every one of <paramref name="tools"/> is present: with a failure that names each missing tool and
+    /// the package to install, or, when <see cref="AllowMissingVariable"/> is 1, as a skipped test saying the same.
+    /// </summary>
+    public static void Require(params string[] tools)
+    {
+        string[] missing = [.. tools.Where(tool => !IsAvailable(tool))];
+        if (missing.Length > 0)
+        {
+            Missing(string.Join(", ", missing.Select(Describe)));
+        }
+    }
+
+    /// <summary>
+    /// Ends the test because <paramref name="what"/> (a tool, package or service, with how to get it) is missing: a failure,
+    /// or a skip when <see cref="AllowMissingVariable"/> is 1.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void Missing(string what)
+    {
+        string message = $"Missing {what}. Run scripts/setup.sh, which installs every tool the tests use"
+            + $" (or set {AllowMissingVariable}=1 to report such tests as skipped).";
+        if (MissingToolsAllowed)
+        {
+            throw new SkipException(message);
+        }
+
+        throw new MissingToolException(message);
+    }
+
+    private static string Describe(string tool) =>
+        Packages.TryGetValue(Path.GetFileName(tool), out string? package)
+            ? $"{tool} (install the Debian package {package})"
+            : $"{tool} (not on PATH)";
+
     /// <summary>Runs <paramref name="tool"/>, feeding <paramref name="standardInput"/> if given, and waits for it to exit.</summary>
     public static ToolResult Run(string tool, IEnumerable<string> arguments, byte[]? standardInput = null, TimeSpan? timeout = null)
     {
+        Require(tool);
         List<string> args = [.. arguments];
         ProcessStartInfo start = new(tool)
         {
@@ -159,3 +230,6 @@ public static class ExternalTools
         return buffer.ToArray();
     }
 }
+
+/// <summary>A tool a test needs is not installed; the message names it and the package that provides it.</summary>
+public sealed class MissingToolException(string message) : Exception(message);

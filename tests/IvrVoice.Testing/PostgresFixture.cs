@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Xunit;
 
 namespace IvrVoice.Testing;
 
@@ -6,7 +7,9 @@ namespace IvrVoice.Testing;
 /// A fresh, empty PostgreSQL database for one test class (use it as an xunit class fixture), on the private test server:
 /// the one named by the environment variable IVRVOICE_TEST_POSTGRES when set (scripts/test.sh sets it), otherwise one
 /// started with <c>scripts/postgres.sh start</c>. The database is dropped on dispose. Databases are created with
-/// <c>psql</c>, so the test kit needs no database driver.
+/// <c>psql</c>, so the test kit needs no database driver. PostgreSQL missing follows <see cref="ExternalTools.Require"/>'s
+/// policy: the fixture fails every test of its class naming what to install, or, with
+/// <see cref="ExternalTools.AllowMissingVariable"/>=1, each test that reads <see cref="ConnectionString"/> is skipped.
 /// </summary>
 public sealed class PostgresFixture : IDisposable
 {
@@ -14,14 +17,24 @@ public sealed class PostgresFixture : IDisposable
 
     private static readonly Lazy<string> Server = new(StartServer, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly List<string> _databases = [];
+    private readonly string? _connectionString;
+    private readonly SkipException? _missing;
 
     public PostgresFixture()
     {
-        ConnectionString = CreateDatabase();
+        try
+        {
+            _connectionString = CreateDatabase();
+        }
+        catch (SkipException missing)
+        {
+            // Only thrown when missing tools are allowed: each test that needs the database reports the skip itself.
+            _missing = missing;
+        }
     }
 
     /// <summary>Npgsql connection string of this fixture's own database.</summary>
-    public string ConnectionString { get; }
+    public string ConnectionString => _connectionString ?? throw new SkipException(_missing!.Message);
 
     /// <summary>Npgsql connection string of the server's default database (shared: create nothing in it).</summary>
     public static string ServerConnectionString => Server.Value;
@@ -62,6 +75,7 @@ public sealed class PostgresFixture : IDisposable
 
     private static string StartServer()
     {
+        ExternalTools.Require(ExternalTools.Psql);
         string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
@@ -69,6 +83,10 @@ public sealed class PostgresFixture : IDisposable
         }
 
         string repositoryRoot = FindRepositoryRoot();
+        if (!Directory.Exists("/usr/lib/postgresql"))
+        {
+            ExternalTools.Missing($"the PostgreSQL server (install the Debian package postgresql, or set {EnvironmentVariable} to a connection string)");
+        }
 
         // Test projects run in parallel processes; only one may run initdb at a time.
         using FileStream startLock = AcquireFileLock(Path.Combine(Path.GetTempPath(), "ivrvoice-postgres-start.lock"));

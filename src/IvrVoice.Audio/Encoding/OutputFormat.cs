@@ -17,7 +17,7 @@ public enum OutputFormat
     RawSln,
 }
 
-/// <summary>Names, file extensions and content types of <see cref="OutputFormat"/>.</summary>
+/// <summary>Names and content types of <see cref="OutputFormat"/>.</summary>
 public static class OutputFormats
 {
     /// <summary>The CLI names, in <see cref="OutputFormat"/> order.</summary>
@@ -55,15 +55,6 @@ public static class OutputFormats
     /// <summary>The CLI name, as <see cref="TryParse"/> reads it.</summary>
     public static string Name(this OutputFormat format) => Names[Index(format)];
 
-    /// <summary>The file extension with its dot: <c>.wav</c>, <c>.ulaw</c>, <c>.alaw</c> or <c>.sln</c>.</summary>
-    public static string FileExtension(this OutputFormat format) => format switch
-    {
-        OutputFormat.RawMuLaw => ".ulaw",
-        OutputFormat.RawALaw => ".alaw",
-        OutputFormat.RawSln => ".sln",
-        _ => Index(format) >= 0 ? ".wav" : "",
-    };
-
     /// <summary>
     /// The HTTP content type: <c>audio/wav</c> for WAV, <c>audio/basic</c> (8 kHz μ-law, RFC 2046) for raw μ-law,
     /// and <c>application/octet-stream</c> for raw A-law and .sln, which have no type players agree on.
@@ -74,10 +65,6 @@ public static class OutputFormats
         OutputFormat.RawALaw or OutputFormat.RawSln => "application/octet-stream",
         _ => Index(format) >= 0 ? "audio/wav" : "application/octet-stream",
     };
-
-    /// <summary>Whether the format has a WAV header.</summary>
-    public static bool IsWav(this OutputFormat format) =>
-        format is OutputFormat.MuLawWav or OutputFormat.ALawWav or OutputFormat.Pcm16Wav;
 
     private static int Index(OutputFormat format) =>
         (uint)format < (uint)Names.Count ? (int)format : throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Providers;
 
 namespace IvrVoice.Library.Build;
 
@@ -171,7 +172,7 @@ public sealed record ManifestPrompt
     public required string Voice { get; init; }
 
     /// <summary>The two speakers of a dialogue prompt; empty otherwise.</summary>
-    public IReadOnlyList<PromptSpeaker> Speakers { get; init; } = [];
+    public IReadOnlyList<TtsSpeaker> Speakers { get; init; } = [];
 
     public string? Style { get; init; }
 

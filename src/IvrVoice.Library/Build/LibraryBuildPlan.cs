@@ -191,8 +191,8 @@ internal static class BuildPlanner
             return null;
         }
 
-        List<PromptSpeaker> speakers = [];
-        foreach (PromptSpeaker speaker in spec.Speakers)
+        List<TtsSpeaker> speakers = [];
+        foreach (TtsSpeaker speaker in spec.Speakers)
         {
             string? speakerVoice = VoiceCatalog.Normalize(model, speaker.Voice);
             if (speakerVoice is null)

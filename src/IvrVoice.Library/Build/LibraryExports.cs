@@ -127,18 +127,6 @@ internal sealed class ExportMaster
     /// <summary><see cref="LibraryExports.MasteredSource"/> or <see cref="LibraryExports.MuLawSource"/>.</summary>
     public string Source { get; }
 
-    /// <summary>The mastered signal, rounded to 16 bits as the .sln file holds it (so every export made from it agrees with that file).</summary>
-    public static ExportMaster FromMastered(ReadOnlySpan<float> mastered)
-    {
-        float[] samples = new float[mastered.Length];
-        for (int i = 0; i < samples.Length; i++)
-        {
-            samples[i] = AudioEncoder.ToPcm16(mastered[i]);
-        }
-
-        return new ExportMaster(samples, LibraryExports.MasteredSource);
-    }
-
     /// <summary>16-bit little-endian samples (a .sln file, or the data of a 16-bit WAV) written from a master of <paramref name="source"/>.</summary>
     public static ExportMaster FromPcm16(ReadOnlySpan<byte> pcm, string source)
     {

@@ -105,13 +105,13 @@ internal static class LibraryBuilder
         string? model = modelSetting.IsInvalid ? null : modelSetting.Value ?? LibraryRules.DefaultModel;
 
         string? voice = null;
-        List<PromptSpeaker> speakers = [];
+        List<TtsSpeaker> speakers = [];
         if (draft.Speakers is { } speakerDrafts)
         {
             foreach (SpeakerDraft speaker in speakerDrafts)
             {
                 string? speakerVoice = model is null ? null : CheckVoice(speaker.Voice, model, diagnostics);
-                speakers.Add(new PromptSpeaker(speaker.Name.Value, speakerVoice ?? speaker.Voice.Value));
+                speakers.Add(new TtsSpeaker(speaker.Name.Value, speakerVoice ?? speaker.Voice.Value));
                 voice ??= speakerVoice;
             }
         }

@@ -26,23 +26,7 @@ internal sealed class AiGatewayTtsProvider(
             ["format"] = "wav",
             ["response_format"] = "wav",
         };
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Post, Endpoint("/v1/audio/speech"), body, null, cancellationToken)
+        return await PostForAudioAsync(Endpoint("/v1/audio/speech"), body, null, request, started, "x-request-id", null, null, cancellationToken)
             .ConfigureAwait(false);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        if (!reply!.IsSuccess)
-        {
-            return Classify(reply);
-        }
-
-        if (reply.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            return Fail(TtsFailureKind.TransientUpstream, $"the answer is JSON, not audio: {ErrorDetail(reply)}");
-        }
-
-        return Audio(reply.Body, reply.ContentType, null, request, started, reply.Header("x-request-id"), null, null, null);
     }
 }

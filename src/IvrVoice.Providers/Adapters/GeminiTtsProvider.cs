@@ -25,18 +25,13 @@ internal sealed class GeminiTtsProvider(
     protected override async Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken)
     {
         Uri uri = Endpoint($"/v1beta/models/{Uri.EscapeDataString(modelId)}:generateContent");
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Post, uri, BuildBody(request), null, cancellationToken).ConfigureAwait(false);
+        (HttpReply? reply, TtsFailure? failure) = await SendCheckedAsync(HttpMethod.Post, uri, BuildBody(request), null, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             return failure;
         }
 
-        if (!reply!.IsSuccess)
-        {
-            return Classify(reply);
-        }
-
-        using JsonDocument? json = reply.TryJson();
+        using JsonDocument? json = reply!.TryJson();
         if (json is null)
         {
             return Fail(TtsFailureKind.TransientUpstream, "the answer is not JSON");

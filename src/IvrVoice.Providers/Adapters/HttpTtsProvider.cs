@@ -118,6 +118,45 @@ internal abstract partial class HttpTtsProvider : ITtsProvider, ISpeakerCapabili
         return await ExchangeAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends a request and keeps only a successful answer: a transport failure or an HTTP error (classified by
+    /// <see cref="Classify"/>) comes back as the failure instead.
+    /// </summary>
+    protected async Task<(HttpReply? Reply, TtsFailure? Failure)> SendCheckedAsync(
+        HttpMethod method, Uri uri, JsonNode? body, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+    {
+        (HttpReply? reply, TtsFailure? failure) = await SendAsync(method, uri, body, configure, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return (null, failure);
+        }
+
+        return reply!.IsSuccess ? (reply, null) : (null, Classify(reply));
+    }
+
+    /// <summary>
+    /// A synchronous route's whole exchange: POSTs <paramref name="body"/>, classifies an HTTP error, refuses a JSON answer
+    /// on a 200 (routes report errors mid-generation that way: only an audio body counts), and decodes the audio, taking the
+    /// request id from <paramref name="requestIdHeader"/> and a reported cost from <paramref name="reportedCost"/>.
+    /// </summary>
+    protected async Task<TtsOutcome> PostForAudioAsync(
+        Uri uri, JsonNode body, Action<HttpRequestMessage>? configure, TtsRequest request, long started,
+        string requestIdHeader, RawPcmFormat? fallbackRaw, Func<HttpReply, decimal?>? reportedCost, CancellationToken cancellationToken)
+    {
+        (HttpReply? reply, TtsFailure? failure) = await SendCheckedAsync(HttpMethod.Post, uri, body, configure, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (reply!.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return Fail(TtsFailureKind.TransientUpstream, $"the answer is JSON, not audio: {ErrorDetail(reply)}");
+        }
+
+        return Audio(reply.Body, reply.ContentType, fallbackRaw, request, started, reply.Header(requestIdHeader), null, null, reportedCost?.Invoke(reply));
+    }
+
     /// <summary>Fetches a result URL without any key: only https, or http to this machine (tests).</summary>
     protected async Task<(HttpReply? Reply, TtsFailure? Failure)> DownloadAsync(string? url, CancellationToken cancellationToken)
     {

@@ -33,26 +33,9 @@ internal sealed class OpenRouterTtsProvider(
             body["instructions"] = request.Style.Trim();
         }
 
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Post, Endpoint("/v1/audio/speech"), body, AddAttribution, cancellationToken)
-            .ConfigureAwait(false);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        if (!reply!.IsSuccess)
-        {
-            return Classify(reply);
-        }
-
-        // Errors mid-generation can arrive with a 200; only an audio body counts.
-        if (reply.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            return Fail(TtsFailureKind.TransientUpstream, $"the answer is JSON, not audio: {ErrorDetail(reply)}");
-        }
-
         // The PCM answer is headerless; without a Content-Type it is what OpenRouter documents for Gemini: s16le 24 kHz mono.
-        return Audio(reply.Body, reply.ContentType, s_pcm, request, started, reply.Header("X-Generation-Id"), null, null, null);
+        return await PostForAudioAsync(Endpoint("/v1/audio/speech"), body, AddAttribution, request, started, "X-Generation-Id", s_pcm, null, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     protected override TtsFailure Classify(HttpReply reply) =>

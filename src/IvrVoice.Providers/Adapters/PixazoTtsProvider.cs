@@ -34,19 +34,14 @@ internal sealed class PixazoTtsProvider(
         }
 
         string model = Uri.EscapeDataString(modelId);
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(
+        (HttpReply? reply, TtsFailure? failure) = await SendCheckedAsync(
             HttpMethod.Post, Endpoint($"/{model}/v1/{model}/generate"), body, AddHeaders, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             return (null, failure);
         }
 
-        if (!reply!.IsSuccess)
-        {
-            return (null, Classify(reply));
-        }
-
-        using JsonDocument? json = reply.TryJson();
+        using JsonDocument? json = reply!.TryJson();
         string? id = json is null ? null : GetString(json.RootElement, "request_id");
         return id is null
             ? (null, Fail(TtsFailureKind.TransientUpstream, "the request was not queued: the answer has no request_id"))

@@ -32,42 +32,22 @@ internal sealed class SegmindTtsProvider(
             return await base.SynthesizeCoreAsync(request, modelId, started, cancellationToken).ConfigureAwait(false);
         }
 
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(
-            HttpMethod.Post, Endpoint($"/v1/{Uri.EscapeDataString(modelId)}"), BuildBody(request), null, cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        if (!reply!.IsSuccess)
-        {
-            return Classify(reply);
-        }
-
-        if (reply.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            return Fail(TtsFailureKind.TransientUpstream, $"the answer is JSON, not audio: {ErrorDetail(reply)}");
-        }
-
-        return Audio(reply.Body, reply.ContentType, null, request, started, reply.Header("x-request-id"), null, null, ParseCost(reply.Header("x-cost")));
+        return await PostForAudioAsync(
+            Endpoint($"/v1/{Uri.EscapeDataString(modelId)}"), BuildBody(request), null, request, started, "x-request-id", null,
+            reply => ParseCost(reply.Header("x-cost")), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task<(TtsJob? Job, TtsFailure? Failure)> SubmitAsync(
         TtsRequest request, string modelId, string key, CancellationToken cancellationToken)
     {
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(
+        (HttpReply? reply, TtsFailure? failure) = await SendCheckedAsync(
             HttpMethod.Post, Endpoint($"/v2/{Uri.EscapeDataString(modelId)}"), BuildBody(request), null, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             return (null, failure);
         }
 
-        if (!reply!.IsSuccess)
-        {
-            return (null, Classify(reply));
-        }
-
-        using JsonDocument? json = reply.TryJson();
+        using JsonDocument? json = reply!.TryJson();
         string? id = json is null ? null : GetString(json.RootElement, "request_id");
         return id is null
             ? (null, Fail(TtsFailureKind.TransientUpstream, "the request was not queued: the answer has no request_id"))

@@ -30,19 +30,14 @@ internal sealed class VtrixTtsProvider(
                 ["params"] = new JsonObject { ["text"] = WithStylePreamble(request), ["voice_name"] = request.Voice },
             }),
         };
-        (HttpReply? reply, TtsFailure? failure) = await SendAsync(HttpMethod.Post, Endpoint("/model/v1/generation"), body, null, cancellationToken)
+        (HttpReply? reply, TtsFailure? failure) = await SendCheckedAsync(HttpMethod.Post, Endpoint("/model/v1/generation"), body, null, cancellationToken)
             .ConfigureAwait(false);
         if (failure is not null)
         {
             return (null, failure);
         }
 
-        if (!reply!.IsSuccess)
-        {
-            return (null, Classify(reply));
-        }
-
-        using JsonDocument? json = reply.TryJson();
+        using JsonDocument? json = reply!.TryJson();
         string? id = json is null ? null : GetString(Task(json.RootElement), "id");
         return id is null
             ? (null, Fail(TtsFailureKind.TransientUpstream, "the task was not accepted: the answer has no task id"))

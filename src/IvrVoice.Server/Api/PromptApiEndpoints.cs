@@ -122,7 +122,7 @@ internal static class PromptApiEndpoints
         Language = body.Language,
         Model = body.Model,
         Temperature = body.Temperature,
-        Speakers = [.. (body.Speakers ?? []).Select(s => new PromptSpeaker(s.Name ?? "", s.Voice ?? ""))],
+        Speakers = [.. (body.Speakers ?? []).Select(s => new TtsSpeaker(s.Name ?? "", s.Voice ?? ""))],
         Master = body.Master ?? true,
     };
 

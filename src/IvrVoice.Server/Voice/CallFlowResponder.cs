@@ -123,7 +123,7 @@ internal sealed partial class CallFlowResponder(
         }
 
         VoiceResponse response = new();
-        AppendPrompts(context, response, await ResolveAsync(action.Announce, state.Language, context, call).ConfigureAwait(false));
+        AppendPrompts(context, await ResolveAsync(action.Announce, state.Language, context, call).ConfigureAwait(false), response.Play, response.SayFallback);
         return action switch
         {
             RedirectAction redirect => response.Redirect(ResolveRedirect(context, redirect.Url), TwiMLMethod.Post),
@@ -138,7 +138,7 @@ internal sealed partial class CallFlowResponder(
         // One wait for everything the answer plays: the prompts before the menu and the menu's own.
         IReadOnlyList<ReadyPrompt> ready = await ResolveAsync([.. before, .. menu.Play], state.Language, context, call).ConfigureAwait(false);
         VoiceResponse response = new();
-        AppendPrompts(context, response, ready.Take(before.Count));
+        AppendPrompts(context, ready.Take(before.Count), response.Play, response.SayFallback);
 
         string action = urls.Absolute(context, GatherPath(flow, menu, state) + CarriedQuery(flow, context.Request.Query));
         bool speech = (menu.Input & MenuInput.Speech) != 0;
@@ -159,7 +159,7 @@ internal sealed partial class CallFlowResponder(
             Hints = speech && menu.SpeechHints(state.Language) is { Count: > 0 } hints ? string.Join(", ", hints) : null,
             SpeechTimeout = speech ? "auto" : null,
         };
-        response.Gather(gather, nested => AppendPrompts(context, nested, ready.Skip(before.Count)));
+        response.Gather(gather, nested => AppendPrompts(context, ready.Skip(before.Count), nested.Play, nested.SayFallback));
         // Reached only if Twilio ever skips the action: the same URL, as silence.
         return response.Redirect(action, TwiMLMethod.Post);
     }
@@ -257,32 +257,23 @@ internal sealed partial class CallFlowResponder(
         return null;
     }
 
-    private void AppendPrompts(HttpContext context, VoiceResponse response, IEnumerable<ReadyPrompt> ready)
+    /// <summary>
+    /// Adds each prompt where the answer plays it (the response itself, or the prompts nested in a gather): &lt;Play&gt; of its
+    /// audio, or &lt;Say&gt; of its text when it has none.
+    /// </summary>
+    private void AppendPrompts<T>(
+        HttpContext context, IEnumerable<ReadyPrompt> ready,
+        Func<string?, int?, string?, T> play, Func<string, string?, string?, int?, SayVoiceFamily, T> say)
     {
         foreach (ReadyPrompt prompt in ready)
         {
             if (prompt.Key is { } key)
             {
-                response.Play(urls.PromptAudio(context, key));
+                play(urls.PromptAudio(context, key), null, null);
             }
             else if (HasSpeakableText(prompt.Text))
             {
-                response.SayFallback(prompt.Text, prompt.Voice, prompt.Language, family: _sayVoices);
-            }
-        }
-    }
-
-    private void AppendPrompts(HttpContext context, GatherPrompts gather, IEnumerable<ReadyPrompt> ready)
-    {
-        foreach (ReadyPrompt prompt in ready)
-        {
-            if (prompt.Key is { } key)
-            {
-                gather.Play(urls.PromptAudio(context, key));
-            }
-            else if (HasSpeakableText(prompt.Text))
-            {
-                gather.SayFallback(prompt.Text, prompt.Voice, prompt.Language, family: _sayVoices);
+                say(prompt.Text, prompt.Voice, prompt.Language, null, _sayVoices);
             }
         }
     }

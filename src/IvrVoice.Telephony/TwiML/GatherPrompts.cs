@@ -21,13 +21,6 @@ public sealed class GatherPrompts
         return this;
     }
 
-    /// <summary>Adds <c>&lt;Pause&gt;</c>; see <see cref="VoiceResponse.Pause"/>.</summary>
-    public GatherPrompts Pause(int? length = null)
-    {
-        _gather.Add(Verbs.Pause(length));
-        return this;
-    }
-
     /// <summary>Adds <c>&lt;Say&gt;</c> standing in for a Gemini voice; see <see cref="VoiceResponse.SayFallback"/>.</summary>
     public GatherPrompts SayFallback(string text, string? geminiVoice, string? language, int? loop = null, SayVoiceFamily family = SayVoiceFamily.PollyNeural)
     {

@@ -24,12 +24,6 @@ internal static class Verbs
         return string.IsNullOrWhiteSpace(url) ? play : play.WithText(url);
     }
 
-    public static TwiMLElement Pause(int? length)
-    {
-        if (length is < 1) throw new ArgumentOutOfRangeException(nameof(length), length, "<Pause length> is a whole number of seconds, at least 1.");
-        return new TwiMLElement("Pause").Attribute("length", length);
-    }
-
     public static string Method(TwiMLMethod method) => method switch
     {
         TwiMLMethod.Post => "POST",
@@ -43,13 +37,6 @@ internal static class Verbs
         GatherInput.Speech => "speech",
         GatherInput.Dtmf | GatherInput.Speech => "dtmf speech",
         _ => throw new ArgumentOutOfRangeException(nameof(input), input, "<Gather input> is Dtmf, Speech or both."),
-    };
-
-    public static string Reason(RejectReason reason) => reason switch
-    {
-        RejectReason.Rejected => "rejected",
-        RejectReason.Busy => "busy",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown <Reject> reason."),
     };
 
     public static TwiMLElement Gather(GatherOptions options)
@@ -73,17 +60,6 @@ internal static class Verbs
             .Attribute("language", NullIfEmpty(options.Language))
             .Attribute("hints", NullIfEmpty(options.Hints))
             .Attribute("speechTimeout", options.SpeechTimeout);
-    }
-
-    public static TwiMLElement Dial(DialOptions? options)
-    {
-        options ??= new DialOptions();
-        if (options.Timeout is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "DialOptions.Timeout must be at least 1 second.");
-        return new TwiMLElement("Dial")
-            .Attribute("callerId", NullIfEmpty(options.CallerId))
-            .Attribute("timeout", options.Timeout)
-            .Attribute("action", NullIfEmpty(options.Action))
-            .Attribute("method", options.Method is { } method ? Method(method) : null);
     }
 
     public static string RequireText(string? value, string what, string parameterName)

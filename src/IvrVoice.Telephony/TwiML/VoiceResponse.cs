@@ -47,12 +47,9 @@ public sealed class VoiceResponse
     /// <param name="digits">DTMF tones to play: 0-9, *, #, and w for a half-second wait.</param>
     public VoiceResponse Play(string? url = null, int? loop = null, string? digits = null) => Add(Verbs.Play(url, loop, digits));
 
-    /// <summary>Waits in silence; Twilio's default length is 1 second.</summary>
-    public VoiceResponse Pause(int? length = null) => Add(Verbs.Pause(length));
-
     /// <summary>Collects digits or speech while the nested prompts play, then requests <see cref="GatherOptions.Action"/>.</summary>
     /// <param name="options">Attributes; null leaves every one at Twilio's default.</param>
-    /// <param name="prompts">Adds the nested <c>&lt;Say&gt;</c>, <c>&lt;Play&gt;</c> and <c>&lt;Pause&gt;</c> verbs.</param>
+    /// <param name="prompts">Adds the nested <c>&lt;Say&gt;</c> and <c>&lt;Play&gt;</c> verbs.</param>
     public VoiceResponse Gather(GatherOptions? options = null, Action<GatherPrompts>? prompts = null)
     {
         TwiMLElement gather = Verbs.Gather(options ?? new GatherOptions());
@@ -67,25 +64,11 @@ public sealed class VoiceResponse
             .WithText(Verbs.RequireText(url, "<Redirect> URL", nameof(url))));
 
     /// <summary>Connects the caller to one phone number, written as the text of <c>&lt;Dial&gt;</c>.</summary>
-    public VoiceResponse Dial(string number, DialOptions? options = null) =>
-        Add(Verbs.Dial(options).WithText(Verbs.RequireText(number, "<Dial> number", nameof(number))));
-
-    /// <summary>Connects the caller to the first of several <c>&lt;Number&gt;</c> nouns to answer.</summary>
-    public VoiceResponse Dial(Action<DialNumbers> numbers, DialOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(numbers);
-        TwiMLElement dial = Verbs.Dial(options);
-        numbers(new DialNumbers(dial));
-        if (dial.Children.Count == 0) throw new ArgumentException("<Dial> needs at least one <Number>.", nameof(numbers));
-        return Add(dial);
-    }
+    public VoiceResponse Dial(string number) =>
+        Add(new TwiMLElement("Dial").WithText(Verbs.RequireText(number, "<Dial> number", nameof(number))));
 
     /// <summary>Ends the call.</summary>
     public VoiceResponse Hangup() => Add(new TwiMLElement("Hangup"));
-
-    /// <summary>Refuses an incoming call without answering it (no charge).</summary>
-    public VoiceResponse Reject(RejectReason? reason = null) =>
-        Add(new TwiMLElement("Reject").Attribute("reason", reason is { } r ? Verbs.Reason(r) : null));
 
     /// <summary>The document as UTF-8 bytes, with the XML declaration.</summary>
     /// <exception cref="TwiMLTooLargeException">The document is over <see cref="MaxDocumentBytes"/>.</exception>

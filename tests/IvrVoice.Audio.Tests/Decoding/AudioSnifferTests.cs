@@ -4,7 +4,7 @@ namespace IvrVoice.Audio.Tests.Decoding;
 
 public sealed class AudioSnifferTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("52494646000000005741564566", AudioContainer.Wav)]      // RIFF....WAVE
     [InlineData("5246363400000000574156456473", AudioContainer.Wav)]    // RF64....WAVE
     [InlineData("4944330400000000000a", AudioContainer.Mp3)]            // ID3v2.4
@@ -21,7 +21,7 @@ public sealed class AudioSnifferTests
         Assert.Equal(expected, AudioSniffer.Identify(Convert.FromHexString(hex)));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("")]
     [InlineData("52494646")]                     // RIFF cut short
     [InlineData("524946460000000041564920")]     // RIFF....AVI
@@ -35,7 +35,7 @@ public sealed class AudioSnifferTests
         Assert.Equal(AudioContainer.Unknown, AudioSniffer.Identify(Convert.FromHexString(hex)));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(".mp3", "-c:a", "libmp3lame", AudioContainer.Mp3, "MP3")]
     [InlineData(".mp3", "-c:a", "libmp3lame", AudioContainer.Mp3, "MP3", "-write_xing", "0", "-id3v2_version", "0")]
     [InlineData(".ogg", "-c:a", "libopus", AudioContainer.Ogg, "Ogg")]
@@ -47,10 +47,7 @@ public sealed class AudioSnifferTests
     [Trait("Category", "Integration")]
     public void Decode_CompressedFileFromFfmpeg_IsNamedInTheError(string extension, string codecFlag, string codec, AudioContainer expected, string name, params string[] extra)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffmpeg);
 
         using TempDirectory temp = new();
         string path = temp.File("tone" + extension);

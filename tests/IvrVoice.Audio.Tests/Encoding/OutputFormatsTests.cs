@@ -4,20 +4,18 @@ namespace IvrVoice.Audio.Tests;
 public sealed class OutputFormatsTests
 {
     [Theory]
-    [InlineData("mulaw-wav", OutputFormat.MuLawWav, ".wav", "audio/wav")]
-    [InlineData("alaw-wav", OutputFormat.ALawWav, ".wav", "audio/wav")]
-    [InlineData("pcm16-wav", OutputFormat.Pcm16Wav, ".wav", "audio/wav")]
-    [InlineData("ulaw", OutputFormat.RawMuLaw, ".ulaw", "audio/basic")]
-    [InlineData("alaw", OutputFormat.RawALaw, ".alaw", "application/octet-stream")]
-    [InlineData("sln", OutputFormat.RawSln, ".sln", "application/octet-stream")]
-    public void TryParse_CliName_RoundTripsWithExtensionAndContentType(string name, OutputFormat expected, string extension, string contentType)
+    [InlineData("mulaw-wav", OutputFormat.MuLawWav, "audio/wav")]
+    [InlineData("alaw-wav", OutputFormat.ALawWav, "audio/wav")]
+    [InlineData("pcm16-wav", OutputFormat.Pcm16Wav, "audio/wav")]
+    [InlineData("ulaw", OutputFormat.RawMuLaw, "audio/basic")]
+    [InlineData("alaw", OutputFormat.RawALaw, "application/octet-stream")]
+    [InlineData("sln", OutputFormat.RawSln, "application/octet-stream")]
+    public void TryParse_CliName_RoundTripsWithContentType(string name, OutputFormat expected, string contentType)
     {
         Assert.True(OutputFormats.TryParse(name, out OutputFormat format));
         Assert.Equal(expected, format);
         Assert.Equal(name, format.Name());
-        Assert.Equal(extension, format.FileExtension());
         Assert.Equal(contentType, format.ContentType());
-        Assert.Equal(extension == ".wav", format.IsWav());
     }
 
     [Fact]
@@ -45,8 +43,9 @@ public sealed class OutputFormatsTests
     }
 
     [Fact]
-    public void FileExtension_UndefinedValue_Throws()
+    public void ContentTypeAndName_UndefinedValue_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => ((OutputFormat)42).FileExtension());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ((OutputFormat)42).Name());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ((OutputFormat)42).ContentType());
     }
 }

@@ -13,10 +13,10 @@ public sealed class AudioJoinerToolTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void JoinWav_Announcement_SoxReadsEightKilohertzMuLawOfTheJoinedLength()
     {
-        Require(ExternalTools.Sox, "sox");
+        ExternalTools.Require(ExternalTools.Sox);
         JoinedFile joined = Announcement();
         string path = _temp.Write("joined.wav", joined.File);
 
@@ -31,10 +31,10 @@ public sealed class AudioJoinerToolTests : IDisposable
         Assert.True(stat["Maximum amplitude"] <= Math.Pow(10, MasteringOptions.Default.PeakCeilingDbfs / 20), $"sox peak {stat["Maximum amplitude"]}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void JoinWav_Announcement_FfprobeSeesMuLawMonoOfTheJoinedDuration()
     {
-        Require(ExternalTools.Ffprobe, "ffmpeg (for ffprobe)");
+        ExternalTools.Require(ExternalTools.Ffprobe);
         JoinedFile joined = Announcement();
         string path = _temp.Write("joined.wav", joined.File);
 
@@ -57,7 +57,4 @@ public sealed class AudioJoinerToolTests : IDisposable
             new WavPiece(Piece(0.6, -28, 63), JoinBoundary.Phrase),
         ], MasteringOptions.Default);
     }
-
-    private static void Require(string tool, string package) =>
-        Assert.True(ExternalTools.IsAvailable(tool), $"{tool} is not on the PATH: install {package} (scripts/setup.sh does).");
 }

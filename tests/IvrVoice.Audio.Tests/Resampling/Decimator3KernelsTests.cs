@@ -15,33 +15,18 @@ public class Decimator3KernelsTests
     [Theory, MemberData(nameof(Lengths))]
     public void ComputeVector512_AnyLength_EqualsScalarOracle(int length)
     {
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            return;
-        }
-
         AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector512<float, FloatWriter>, 16);
     }
 
     [Theory, MemberData(nameof(Lengths))]
     public void ComputeVector256_AnyLength_EqualsScalarOracle(int length)
     {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return;
-        }
-
         AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector256<float, FloatWriter>, 8);
     }
 
     [Theory, MemberData(nameof(Lengths))]
     public void ComputeVector128_AnyLength_EqualsScalarOracle(int length)
     {
-        if (!Vector128.IsHardwareAccelerated)
-        {
-            return;
-        }
-
         AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector128<float, FloatWriter>, 4);
     }
 
@@ -92,19 +77,14 @@ public class Decimator3KernelsTests
         Decimator3Kernels.ComputeScalar(phases, Stride, first, oracle);
         byte[] expected = Array.ConvertAll(oracle, G711.MuLawFromFloat);
 
-        foreach ((bool accelerated, int block, MuLawKernel kernel) in new (bool, int, MuLawKernel)[]
+        foreach ((int block, MuLawKernel kernel) in new (int, MuLawKernel)[]
         {
-            (Vector512.IsHardwareAccelerated, 16, Decimator3Kernels.ComputeVector512<byte, MuLawWriter>),
-            (Vector256.IsHardwareAccelerated, 8, Decimator3Kernels.ComputeVector256<byte, MuLawWriter>),
-            (Vector128.IsHardwareAccelerated, 4, Decimator3Kernels.ComputeVector128<byte, MuLawWriter>),
-            (true, 1, (p, s, f, o) => { Decimator3Kernels.Compute<byte, MuLawWriter>(p, s, f, o); return o.Length; }),
+            (16, Decimator3Kernels.ComputeVector512<byte, MuLawWriter>),
+            (8, Decimator3Kernels.ComputeVector256<byte, MuLawWriter>),
+            (4, Decimator3Kernels.ComputeVector128<byte, MuLawWriter>),
+            (1, (p, s, f, o) => { Decimator3Kernels.Compute<byte, MuLawWriter>(p, s, f, o); return o.Length; }),
         })
         {
-            if (!accelerated)
-            {
-                continue;
-            }
-
             byte[] actual = new byte[length + 4];
             int done = kernel(phases, Stride, first, actual.AsSpan(0, length));
             Assert.Equal(length / block * block, done);
@@ -176,18 +156,13 @@ public class Decimator3KernelsTests
                 reference[(((aligned + i) % 3) * Stride) + ((aligned + i) / 3)] = pcm[i];
             }
 
-            foreach ((bool accelerated, int group, Func<float[], int> floatKernel, Func<float[], int> shortKernel) in new (bool, int, Func<float[], int>, Func<float[], int>)[]
+            foreach ((int group, Func<float[], int> floatKernel, Func<float[], int> shortKernel) in new (int, Func<float[], int>, Func<float[], int>)[]
             {
-                (Vector512.IsHardwareAccelerated, 48, p => Decimator3Kernels.DeinterleaveVector512(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector512(pcm, p, Stride, aligned / 3)),
-                (Vector256.IsHardwareAccelerated, 24, p => Decimator3Kernels.DeinterleaveVector256(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector256(pcm, p, Stride, aligned / 3)),
-                (Vector128.IsHardwareAccelerated, 12, p => Decimator3Kernels.DeinterleaveVector128(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector128(pcm, p, Stride, aligned / 3)),
+                (48, p => Decimator3Kernels.DeinterleaveVector512(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector512(pcm, p, Stride, aligned / 3)),
+                (24, p => Decimator3Kernels.DeinterleaveVector256(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector256(pcm, p, Stride, aligned / 3)),
+                (12, p => Decimator3Kernels.DeinterleaveVector128(floats, p, Stride, aligned / 3), p => Decimator3Kernels.DeinterleaveVector128(pcm, p, Stride, aligned / 3)),
             })
             {
-                if (!accelerated)
-                {
-                    continue;
-                }
-
                 foreach (Func<float[], int> kernel in new[] { floatKernel, shortKernel })
                 {
                     float[] actual = new float[3 * Stride];

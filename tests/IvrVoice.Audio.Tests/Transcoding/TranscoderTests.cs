@@ -6,7 +6,7 @@ namespace IvrVoice.Audio.Tests.Transcoding;
 
 public sealed class TranscoderTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData(17)]
     [InlineData(500)]
     [InlineData(24_063)]
@@ -20,7 +20,7 @@ public sealed class TranscoderTests
         Assert.Contains($"{rate} Hz", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToTelephony_LoudSpeech_MuLawNeverSaturatesAndPeaksStayUnderTheCeiling()
     {
         float[] speech = SignalGenerator.SpeechLike(24_000 * 2, 24_000, seed: 3, peak: 32700);
@@ -34,7 +34,7 @@ public sealed class TranscoderTests
         Assert.True(peak <= 23197 + 1024, $"decoded peak {peak}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToTelephony_Default_DeliversTheTargetActiveLevel()
     {
         float[] speech = SignalGenerator.SpeechLike(44_100 * 2, 44_100, seed: 6, peak: 2000);
@@ -44,7 +44,7 @@ public sealed class TranscoderTests
         Assert.InRange(level, MasteringOptions.Default.TargetLevelDbfs - 0.3, MasteringOptions.Default.TargetLevelDbfs + 0.3);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToTelephony_MasteringDisabled_IsTheFusedResamplerOutputInAWav()
     {
         float[] speech = SignalGenerator.SpeechLike(24_000, 24_000, seed: 2);
@@ -56,7 +56,7 @@ public sealed class TranscoderTests
         Assert.Equal(IvrVoice.Audio.Wav.WavWriter.WriteMuLaw(expected, 8000), wav);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToTelephony_MasteringDisabledPcm16_EqualsResampledAndRounded()
     {
         float[] speech = SignalGenerator.SpeechLike(16_000, 16_000, seed: 2);
@@ -70,16 +70,13 @@ public sealed class TranscoderTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(OutputFormat.MuLawWav, "8-bit u-law", "pcm_mulaw")]
     [InlineData(OutputFormat.ALawWav, "8-bit A-law", "pcm_alaw")]
     [InlineData(OutputFormat.Pcm16Wav, "16-bit Signed Integer PCM", "pcm_s16le")]
     public void ToTelephony_EveryWavFormat_SoxAndFfprobeRead8kHzMono(OutputFormat format, string soxEncoding, string ffprobeCodec)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox) || !ExternalTools.IsAvailable(ExternalTools.Ffprobe))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.Ffprobe);
 
         byte[] file = Transcoder.ToTelephony(new PcmAudio(SignalGenerator.SpeechLike(22_050, 22_050, seed: 1), 22_050), format);
         using TempDirectory folder = new();
@@ -97,13 +94,10 @@ public sealed class TranscoderTests
         Assert.Contains("channels=1", probe, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToTelephony_RawMuLaw_SoxDecodesTheSameSamplesAsG711()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         byte[] ulaw = Transcoder.ToTelephony(new PcmAudio(SignalGenerator.SpeechLike(24_000, 24_000, seed: 9), 24_000), OutputFormat.RawMuLaw);
         byte[] pcm = ExternalTools.Run(ExternalTools.Sox, ["-t", "ul", "-r", "8000", "-c", "1", "-", "-t", "s16", "-"], ulaw).EnsureSuccess().StandardOutputBytes;
@@ -115,7 +109,7 @@ public sealed class TranscoderTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToTelephony_EncodedWavBytes_DecodesThenTranscodes()
     {
         float[] speech = SignalGenerator.SpeechLike(16_000, 16_000, seed: 5);
@@ -126,7 +120,7 @@ public sealed class TranscoderTests
         Assert.Equal(viaPcm, viaBytes);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void ToTelephony_EmptyInput_IsAnEmptyWav(bool master)
@@ -137,7 +131,7 @@ public sealed class TranscoderTests
         Assert.Equal(IvrVoice.Audio.Wav.WavWriter.WriteMuLaw([], 8000), wav);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToPreviewWav_TelephoneAudio_Is16kHzPcmOfTheSameLengthAndLevel()
     {
         float[] tone = SignalGenerator.Sine(8000, 1000, 8000, 10_000);

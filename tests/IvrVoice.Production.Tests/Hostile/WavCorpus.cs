@@ -7,7 +7,9 @@ namespace IvrVoice.Production.Tests.Hostile;
 /// Valid WAV files as real tools write them, the seeds of the mutation run: sox in every sample format it writes
 /// (8-bit unsigned to 64-bit float, μ-law, A-law, extensible multichannel), ffmpeg with a LIST chunk, as RF64 and
 /// streamed to a pipe (size fields left unknown), espeak-ng's streaming output, and the canonical 44-byte layout.
-/// Each file holds a quarter second, so a mutation run of 10⁵ inputs stays fast.
+/// Each file holds a quarter second, so a mutation run of 10⁵ inputs stays fast. Every seed is required: a missing tool
+/// fails the run naming what to install (<see cref="ExternalTools.Require"/>) and a tool that cannot write its seed fails
+/// it with the tool's error, so the corpus never silently shrinks.
 /// </summary>
 internal static class WavCorpus
 {
@@ -24,7 +26,7 @@ internal static class WavCorpus
         File.WriteAllBytes(raw, System.Runtime.InteropServices.MemoryMarshal.AsBytes(pcm.AsSpan()).ToArray());
         string[] input = ["-t", "raw", "-r", "24000", "-e", "signed-integer", "-b", "16", "-c", "1", "-L", raw];
 
-        if (ExternalTools.IsAvailable(ExternalTools.Sox))
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.Ffmpeg, ExternalTools.EspeakNg);
         {
             (string Name, string[] Arguments)[] variants =
             [
@@ -43,14 +45,11 @@ internal static class WavCorpus
             foreach ((string name, string[] arguments) in variants)
             {
                 string path = Path.Combine(folder, name + ".wav");
-                if (ExternalTools.Run(ExternalTools.Sox, [.. input, .. arguments, path]).Succeeded)
-                {
-                    corpus.Add((name, File.ReadAllBytes(path)));
-                }
+                ExternalTools.Run(ExternalTools.Sox, [.. input, .. arguments, path]).EnsureSuccess();
+                corpus.Add((name, File.ReadAllBytes(path)));
             }
         }
 
-        if (ExternalTools.IsAvailable(ExternalTools.Ffmpeg))
         {
             string[] ffInput = ["-v", "error", "-nostdin", "-y", "-f", "s16le", "-ar", "24000", "-ac", "1", "-i", raw];
             (string Name, string[] Arguments, bool Pipe)[] variants =
@@ -63,22 +62,13 @@ internal static class WavCorpus
             foreach ((string name, string[] arguments, bool pipe) in variants)
             {
                 string path = Path.Combine(folder, name + ".wav");
-                ToolResult result = ExternalTools.Run(ExternalTools.Ffmpeg, [.. ffInput, .. arguments, pipe ? "pipe:1" : path]);
-                if (result.Succeeded)
-                {
-                    corpus.Add((name, pipe ? result.StandardOutputBytes : File.ReadAllBytes(path)));
-                }
+                ToolResult result = ExternalTools.Run(ExternalTools.Ffmpeg, [.. ffInput, .. arguments, pipe ? "pipe:1" : path]).EnsureSuccess();
+                corpus.Add((name, pipe ? result.StandardOutputBytes : File.ReadAllBytes(path)));
             }
         }
 
-        if (ExternalTools.IsAvailable(ExternalTools.EspeakNg))
-        {
-            ToolResult speech = ExternalTools.RunEspeakNg("--stdout", "-s", "400", "Hello.");
-            if (speech.Succeeded)
-            {
-                corpus.Add(("espeak-stream", speech.StandardOutputBytes));
-            }
-        }
+        ToolResult speech = ExternalTools.RunEspeakNg("--stdout", "-s", "400", "Hello.").EnsureSuccess();
+        corpus.Add(("espeak-stream", speech.StandardOutputBytes));
 
         return corpus;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using IvrVoice.Testing;
 
 namespace IvrVoice.Server.Tests.Support;
 
@@ -32,9 +33,10 @@ internal sealed class TwilioLibraryOracle : IAsyncDisposable
     public static TwilioLibraryOracle Start()
     {
         string folder = RepositoryPaths.Interop;
+        ExternalTools.Require(ExternalTools.Node);
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "twilio")))
         {
-            throw new InvalidOperationException($"The twilio npm package is not installed in {folder}; run `bash scripts/setup.sh` (it runs npm ci there).");
+            ExternalTools.Missing($"the twilio npm package in {folder} (npm ci there)");
         }
 
         ProcessStartInfo start = new("node", [Path.Combine(folder, "twilio-oracle.js")])
