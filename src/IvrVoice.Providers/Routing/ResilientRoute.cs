@@ -2,8 +2,10 @@ using IvrVoice.Providers.Configuration;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
+using System.Threading.RateLimiting;
 
 namespace IvrVoice.Providers.Routing;
 
@@ -156,7 +158,13 @@ internal sealed partial class ResilientRoute
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddStrategy(_ => new ConcurrencyLimitStrategy(_options.MaxConcurrency));
+        // Polly.RateLimiting's concurrency limiter: calls beyond the limit queue (oldest first, cancellably) rather than fail.
+        builder.AddConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = _options.MaxConcurrency,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
         builder.AddTimeout(new TimeoutStrategyOptions
         {
             TimeoutGenerator = args =>
