@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IvrVoice.Caching.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -116,7 +117,12 @@ public sealed partial class PromptCache : IDisposable
         ArgumentNullException.ThrowIfNull(prompt);
         PromptKey.ThrowIfDefault(prompt.Metadata.Key);
         CachedPrompt stored = prompt.Metadata.Pinned == pinned ? prompt : prompt with { Metadata = prompt.Metadata with { Pinned = pinned } };
-        await _store.PutAsync(stored, cancellationToken).ConfigureAwait(false);
+        using (System.Diagnostics.Activity? write = CachingTracing.StartTier("cache.store.write", _store.Name))
+        {
+            write?.SetTag("ivrvoice.cache.bytes", stored.Audio.Length);
+            await _store.PutAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
         SetMemory(stored);
     }
 
@@ -155,8 +161,10 @@ public sealed partial class PromptCache : IDisposable
 
     private bool TryGetFromMemory(PromptKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedPrompt? hit)
     {
+        using System.Diagnostics.Activity? activity = CachingTracing.StartTier("cache.memory", MemoryTier);
         if (_memory.TryGetValue(key.Value, out hit) && hit is not null)
         {
+            activity?.SetTag("ivrvoice.cache.hit", true);
             _metrics.Hit(MemoryTier);
             Log.Hit(_logger, key.Value, MemoryTier);
 
@@ -165,6 +173,7 @@ public sealed partial class PromptCache : IDisposable
             return true;
         }
 
+        activity?.SetTag("ivrvoice.cache.hit", false);
         hit = null;
         return false;
     }
@@ -172,15 +181,21 @@ public sealed partial class PromptCache : IDisposable
     private async ValueTask<CachedPrompt?> TryGetFromStoreAsync(PromptKey key, CacheMode mode, bool tolerateStoreFailure, CancellationToken cancellationToken)
     {
         CachedPrompt? stored;
-        try
+        using (System.Diagnostics.Activity? activity = CachingTracing.StartTier("cache.store.read", _store.Name))
         {
-            stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (tolerateStoreFailure && IsStoreFailure(exception))
-        {
-            // A render can still answer the caller while the store is unreachable.
-            Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
-            stored = null;
+            try
+            {
+                stored = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (tolerateStoreFailure && IsStoreFailure(exception))
+            {
+                // A render can still answer the caller while the store is unreachable.
+                Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "store unreachable");
+                stored = null;
+            }
+
+            activity?.SetTag("ivrvoice.cache.hit", stored is not null);
         }
 
         if (stored is null)
@@ -244,8 +259,10 @@ public sealed partial class PromptCache : IDisposable
         Interlocked.Increment(ref flight.Waiters);
         if (ReferenceEquals(flight, candidate))
         {
-            // Started off the caller's stack and execution context, so nothing of the first caller's request leaks into it.
-            _ = Task.Run(() => RunFlightAsync(key, render, writes, candidate, flights), CancellationToken.None);
+            // Started off the caller's stack, so nothing of the first caller's request leaks into it but its trace context:
+            // the render's span is a child of the lookup that started it.
+            System.Diagnostics.ActivityContext parent = System.Diagnostics.Activity.Current?.Context ?? default;
+            _ = Task.Run(() => RunFlightAsync(key, render, writes, candidate, flights, parent), CancellationToken.None);
         }
 
         return flight;
@@ -256,8 +273,12 @@ public sealed partial class PromptCache : IDisposable
         Func<CancellationToken, Task<CachedPrompt>> render,
         bool writes,
         RenderFlight flight,
-        ConcurrentDictionary<PromptKey, RenderFlight> flights)
+        ConcurrentDictionary<PromptKey, RenderFlight> flights,
+        System.Diagnostics.ActivityContext parent)
     {
+        using System.Diagnostics.Activity? activity = CachingTracing.Source.StartActivity(
+            "cache.render", System.Diagnostics.ActivityKind.Internal, parent);
+        activity?.SetTag("ivrvoice.cache.writes", writes);
         TaskCompletionSource<CachedPrompt> completion = flight.Completion;
         using CancellationTokenSource timeout = new(_renderTimeout, _timeProvider);
         using CancellationTokenSource renderCancellation = CreateLinkedToDisposal(timeout.Token);
@@ -279,6 +300,7 @@ public sealed partial class PromptCache : IDisposable
         catch (Exception exception)
         {
             // A failure is not cached: the flight leaves the table, so the next caller renders afresh.
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
             flights.TryRemove(new KeyValuePair<PromptKey, RenderFlight>(key, flight));
             if (exception is OperationCanceledException && timeout.IsCancellationRequested)
             {
@@ -327,6 +349,8 @@ public sealed partial class PromptCache : IDisposable
             }
 
             CachedPrompt rendered = await InvokeRenderAsync(key, render, cancellationToken).ConfigureAwait(false);
+            using System.Diagnostics.Activity? write = CachingTracing.StartTier("cache.store.write", _store.Name);
+            write?.SetTag("ivrvoice.cache.bytes", rendered.Audio.Length);
             try
             {
                 await _store.PutAsync(rendered, cancellationToken).ConfigureAwait(false);
@@ -335,6 +359,7 @@ public sealed partial class PromptCache : IDisposable
             {
                 // The caller still gets the audio; the next miss renders again.
                 Log.StoreWriteFailed(_logger, exception, key.Value, _store.Name);
+                write?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "store write failed");
             }
 
             return rendered;
