@@ -25,8 +25,8 @@ public static class PromptsServiceCollectionExtensions
         services.TryAddSingleton<PromptRenderer>();
         services.AddOptions<AnnouncementOptions>()
             .Bind(configuration.GetSection(AnnouncementOptions.SectionName))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnnouncementOptions>, AnnouncementOptionsValidator>());
         services.TryAddSingleton<AnnouncementRenderer>();
         return services;
     }
