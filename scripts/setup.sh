@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 hyperfine curl)
-mode=${1:-test}   # "run" installs only what the service needs; "test" installs everything
+# clang and zlib1g-dev: the Native AOT compiler's linker and zlib (scripts/publish-cli.sh, scripts/install.sh).
+want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 hyperfine curl clang zlib1g-dev)
+mode=${1:-test}   # "run": what the service needs; "install": that and the native compiler's; "test": everything
 if [ "$mode" = run ]; then want_apt=(espeak-ng); fi
 # The interop oracles (the twilio package) and the browser driver run on Node.js 20 or later. A machine that already has
 # node (e.g. from NodeSource, whose nodejs bundles npm) keeps it; otherwise the distribution's packages provide it.
 if [ "$mode" = test ] && ! command -v node >/dev/null 2>&1; then want_apt+=(nodejs npm); fi
+if [ "$mode" = install ]; then want_apt=(espeak-ng clang zlib1g-dev); fi
 
 missing=()
 for p in "${want_apt[@]}"; do

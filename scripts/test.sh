@@ -11,6 +11,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 results=$(mktemp -d)
 dotnet build IvrVoice.sln -c Release -warnaserror --nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
+# The installable ivrvoice (Native AOT binary and .NET tool) for InstalledCliTests: 1-3 minutes.
+export IVRVOICE_TEST_ARTIFACTS=$PWD/artifacts
+bash scripts/publish-cli.sh "$IVRVOICE_TEST_ARTIFACTS" || { echo "0 passed, 1 failed"; exit 1; }
 
 run() { # label, extra env..., then dotnet test args
   local label=$1; shift

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IvrVoice.Caching.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -137,7 +138,12 @@ public sealed partial class PromptCache : IDisposable
         ArgumentNullException.ThrowIfNull(prompt);
         PromptKey.ThrowIfDefault(prompt.Metadata.Key);
         CachedPrompt stored = prompt.Metadata.Pinned == pinned ? prompt : prompt with { Metadata = prompt.Metadata with { Pinned = pinned } };
-        await _store.PutAsync(stored, cancellationToken).ConfigureAwait(false);
+        using (System.Diagnostics.Activity? write = CachingTracing.StartTier("cache.store.write", _store.Name))
+        {
+            write?.SetTag("ivrvoice.cache.bytes", stored.Audio.Length);
+            await _store.PutAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
         SetMemory(stored);
     }
 
@@ -177,8 +183,10 @@ public sealed partial class PromptCache : IDisposable
 
     private bool TryGetFromMemory(PromptKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedPrompt? hit)
     {
+        using System.Diagnostics.Activity? activity = CachingTracing.StartTier("cache.memory", MemoryTier);
         if (_memory.TryGetValue(key.Value, out hit) && hit is not null)
         {
+            activity?.SetTag("ivrvoice.cache.hit", true);
             _metrics.Hit(MemoryTier);
             Log.Hit(_logger, key.Value, MemoryTier);
 
@@ -187,6 +195,7 @@ public sealed partial class PromptCache : IDisposable
             return true;
         }
 
+        activity?.SetTag("ivrvoice.cache.hit", false);
         hit = null;
         return false;
     }
@@ -194,15 +203,21 @@ public sealed partial class PromptCache : IDisposable
     private async ValueTask<CachedPrompt?> TryGetFromStoreAsync(PromptKey key, CacheMode mode, bool tolerateStoreFailure, CancellationToken cancellationToken)
     {
         CachedPrompt? stored;
-        try
+        using (System.Diagnostics.Activity? activity = CachingTracing.StartTier("cache.store.read", _store.Name))
         {
-            stored = await _guard.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StoreUnavailableException exception) when (tolerateStoreFailure)
-        {
-            // A render can still answer the caller while the store is unreachable.
-            Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
-            stored = null;
+            try
+            {
+                stored = await _guard.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException exception) when (tolerateStoreFailure)
+            {
+                // A render can still answer the caller while the store is unreachable.
+                Log.StoreReadFailed(_logger, exception, key.Value, _store.Name);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "store unreachable");
+                stored = null;
+            }
+
+            activity?.SetTag("ivrvoice.cache.hit", stored is not null);
         }
 
         if (stored is null)
@@ -266,8 +281,10 @@ public sealed partial class PromptCache : IDisposable
         Interlocked.Increment(ref flight.Waiters);
         if (ReferenceEquals(flight, candidate))
         {
-            // Started off the caller's stack and execution context, so nothing of the first caller's request leaks into it.
-            _ = Task.Run(() => RunFlightAsync(key, render, writes, candidate, flights), CancellationToken.None);
+            // Started off the caller's stack, so nothing of the first caller's request leaks into it but its trace context:
+            // the render's span is a child of the lookup that started it.
+            System.Diagnostics.ActivityContext parent = System.Diagnostics.Activity.Current?.Context ?? default;
+            _ = Task.Run(() => RunFlightAsync(key, render, writes, candidate, flights, parent), CancellationToken.None);
         }
 
         return flight;
@@ -278,8 +295,12 @@ public sealed partial class PromptCache : IDisposable
         Func<CancellationToken, Task<CachedPrompt>> render,
         bool writes,
         RenderFlight flight,
-        ConcurrentDictionary<PromptKey, RenderFlight> flights)
+        ConcurrentDictionary<PromptKey, RenderFlight> flights,
+        System.Diagnostics.ActivityContext parent)
     {
+        using System.Diagnostics.Activity? activity = CachingTracing.Source.StartActivity(
+            "cache.render", System.Diagnostics.ActivityKind.Internal, parent);
+        activity?.SetTag("ivrvoice.cache.writes", writes);
         TaskCompletionSource<CachedPrompt> completion = flight.Completion;
         using CancellationTokenSource timeout = new(_renderTimeout, _timeProvider);
         using CancellationTokenSource renderCancellation = CreateLinkedToDisposal(timeout.Token);
@@ -301,6 +322,7 @@ public sealed partial class PromptCache : IDisposable
         catch (Exception exception)
         {
             // A failure is not cached: the flight leaves the table, so the next caller renders afresh.
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
             flights.TryRemove(new KeyValuePair<PromptKey, RenderFlight>(key, flight));
             if (exception is OperationCanceledException && timeout.IsCancellationRequested)
             {
@@ -340,6 +362,8 @@ public sealed partial class PromptCache : IDisposable
             }
 
             CachedPrompt rendered = await InvokeRenderAsync(key, render, cancellationToken).ConfigureAwait(false);
+            using System.Diagnostics.Activity? write = CachingTracing.StartTier("cache.store.write", _store.Name);
+            write?.SetTag("ivrvoice.cache.bytes", rendered.Audio.Length);
 
             // The caller gets the audio either way; a prompt the store could not take stays pending until it can.
             await _guard.PutAsync(rendered, cancellationToken).ConfigureAwait(false);

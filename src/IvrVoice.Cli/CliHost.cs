@@ -49,14 +49,7 @@ internal sealed class CliHost : IAsyncDisposable
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
 
-        Serilog.Core.Logger logger = new LoggerConfiguration()
-            // Warnings and errors by default (failovers, failures); Serilog:MinimumLevel in the configuration shows more.
-            .MinimumLevel.Warning()
-            .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext()
-            // Every level to standard error: standard output carries only the verb's results.
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
+        Serilog.Core.Logger logger = CreateLogger(configuration);
 
         ServiceCollection services = new();
         services.AddSingleton<IConfiguration>(configuration);
@@ -67,4 +60,28 @@ internal sealed class CliHost : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    /// <summary>
+    /// Warnings and errors by default (failovers, failures), to standard error so standard output carries only the verb's
+    /// results. <c>Serilog:MinimumLevel</c> (or <c>:Default</c>) and <c>Serilog:MinimumLevel:Override:&lt;source&gt;</c> show
+    /// more or less; they are read here rather than by Serilog.Settings.Configuration, whose reflection the native binary
+    /// cannot keep.
+    /// </summary>
+    internal static Serilog.Core.Logger CreateLogger(IConfiguration configuration)
+    {
+        LoggerConfiguration logger = new LoggerConfiguration().MinimumLevel.Is(
+            Level(configuration["Serilog:MinimumLevel:Default"] ?? configuration["Serilog:MinimumLevel"], LogEventLevel.Warning));
+        foreach (IConfigurationSection source in configuration.GetSection("Serilog:MinimumLevel:Override").GetChildren())
+        {
+            logger = logger.MinimumLevel.Override(source.Key, Level(source.Value, LogEventLevel.Warning));
+        }
+
+        return logger
+            .Enrich.FromLogContext()
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
+    }
+
+    private static LogEventLevel Level(string? value, LogEventLevel fallback) =>
+        Enum.TryParse(value, ignoreCase: true, out LogEventLevel level) && Enum.IsDefined(level) ? level : fallback;
 }

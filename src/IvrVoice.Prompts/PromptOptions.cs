@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Prompts;
 
@@ -18,3 +19,7 @@ public sealed class PromptOptions
 
     public string? DefaultLanguage { get; set; } = "en-US";
 }
+
+/// <summary>Checks <see cref="PromptOptions"/>' annotations; generated at compile time, so it needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class PromptOptionsValidator : IValidateOptions<PromptOptions>;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IvrVoice.Audio;
 using IvrVoice.Caching;
+using IvrVoice.Prompts.Telemetry;
 using IvrVoice.Providers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -123,6 +124,11 @@ public sealed partial class PromptRenderer
         PromptSpec spec, PromptKey key, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
+        using Activity? activity = PromptsTracing.Source.StartActivity("prompt.render");
+        activity?.SetTag("ivrvoice.prompt.model", spec.Model);
+        activity?.SetTag("ivrvoice.prompt.voice", spec.Voice);
+        activity?.SetTag("ivrvoice.prompt.language", spec.Language);
+        activity?.SetTag("ivrvoice.prompt.urgency", urgency.ToString());
         TtsRequest request = new()
         {
             Text = spec.Text,
@@ -137,26 +143,39 @@ public sealed partial class PromptRenderer
         RoutedTts routed = await _router.SynthesizeAsync(request, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
         if (routed.Audio is not { } audio)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "every route failed");
             Log.AllRoutesFailed(_logger, key.ToString(), routed.Failures.Count);
             throw new PromptRenderException(key, routed.Failures);
         }
 
         IReadOnlyList<string> problems = AudioQa.Check(audio.Pcm, spec.Text);
+        activity?.SetTag("ivrvoice.tts.served_by", audio.Provider);
         if (problems.Count > 0)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "audio failed quality checks");
             Log.QualityRejected(_logger, key.ToString(), audio.Provider, string.Join("; ", problems));
             throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, "audio failed quality checks: " + string.Join("; ", problems))]);
         }
 
         byte[] wav;
-        try
+        using (Activity? transcode = PromptsTracing.Source.StartActivity("audio.transcode"))
         {
-            wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, spec.Mastering);
+            transcode?.SetTag("ivrvoice.audio.input_rate", audio.Pcm.SampleRate);
+            transcode?.SetTag("ivrvoice.audio.input_samples", audio.Pcm.Samples.Length);
+            transcode?.SetTag("ivrvoice.audio.mastered", spec.Mastering.Enabled);
+            try
+            {
+                wav = Transcoder.ToTelephony(audio.Pcm, OutputFormat.MuLawWav, spec.Mastering);
+                transcode?.SetTag("ivrvoice.audio.output_bytes", wav.Length);
+            }
+            catch (AudioFormatException e)
+            {
+                transcode?.SetStatus(ActivityStatusCode.Error, e.Kind.ToString());
+                activity?.SetStatus(ActivityStatusCode.Error, "audio could not be transcoded");
+                throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, e.Message)]);
+            }
         }
-        catch (AudioFormatException e)
-        {
-            throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, e.Message)]);
-        }
+
         PromptMetadata metadata = new()
         {
             Key = key,

@@ -4,6 +4,7 @@ using IvrVoice.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Prompts;
 
@@ -17,14 +18,15 @@ public static class PromptsServiceCollectionExtensions
         services.AddPromptCache(configuration);
         services.AddOptions<PromptOptions>()
             .Bind(configuration.GetSection(PromptOptions.SectionName))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The data annotations are checked by a source-generated validator: no reflection, so trimmed and AOT builds keep it.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptOptions>, PromptOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PromptRenderer>();
         services.AddOptions<AnnouncementOptions>()
             .Bind(configuration.GetSection(AnnouncementOptions.SectionName))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnnouncementOptions>, AnnouncementOptionsValidator>());
         services.TryAddSingleton<AnnouncementRenderer>();
         return services;
     }

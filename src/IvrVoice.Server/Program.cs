@@ -6,11 +6,13 @@ using IvrVoice.Server.Health;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Server.Media;
 using IvrVoice.Server.Metrics;
+using IvrVoice.Server.Telemetry;
 using IvrVoice.Server.Voice;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.AddEmbeddedDefaults();
 builder.AddServerLogging();
+builder.AddServerTelemetry();
 
 builder.Services.AddServiceOptions();
 builder.Services.AddServerMetrics();

@@ -122,6 +122,8 @@ internal sealed partial class TwilioHttpRequestValidator
         HttpRequest request = context.Request;
         string? signature = request.Headers[TwilioSignature.HeaderName];
         if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
+        if (!TwilioSignature.TryParseSettings(request.Headers[TwilioSignature.SettingsHeaderName], out TwilioSignatureAlgorithm algorithm))
+            return TwilioSignatureCheck.UnknownSignatureAlgorithm;
         string url = RequestUrl(context);
 
         if (TwilioRequestValidator.HasBodyHash(url))
@@ -137,7 +139,7 @@ internal sealed partial class TwilioHttpRequestValidator
                 Log.BodyAlreadyRead(_logger, (request.PathBase + request.Path).ToString());
                 return TwilioSignatureCheck.BodyHashMismatch;
             }
-            return validator.ValidateWithBody(url, signature, body);
+            return validator.ValidateWithBody(url, signature, body, algorithm);
         }
         // Only url-encoded forms: Twilio never sends multipart, and the signature would not cover a multipart request's files.
         if (request.HasFormContentType && IsUrlEncodedForm(request))
@@ -154,10 +156,10 @@ internal sealed partial class TwilioHttpRequestValidator
                 // Malformed or over the form limits: Twilio never sends such a form, so refuse it rather than fail with a 500.
                 return TwilioSignatureCheck.MalformedBody;
             }
-            return validator.Validate(url, signature, form);
+            return validator.Validate(url, signature, form, algorithm);
         }
         if (HasBody(request)) return TwilioSignatureCheck.UnsignedBody;
-        return validator.Validate(url, signature);
+        return validator.Validate(url, signature, null, algorithm);
     }
 
     /// <summary>The URL Twilio requested: the public base (or the request's own scheme and host) plus the raw request target.</summary>
@@ -211,6 +213,7 @@ internal sealed partial class TwilioHttpRequestValidator
         TwilioSignatureCheck.UnsignedBody => "body neither a form nor covered by bodySHA256",
         TwilioSignatureCheck.BodyTooLarge => "body too large to verify",
         TwilioSignatureCheck.MalformedBody => "form body could not be read",
+        TwilioSignatureCheck.UnknownSignatureAlgorithm => "unknown algorithm in X-Twilio-Webhooks-Signature-Settings",
         _ => result.ToString(),
     };
 

@@ -155,17 +155,33 @@ public sealed class TranscodeCommandTests
     }
 
     [SkippableFact]
-    public async Task Transcode_Mp3_ExitsInvalidInputSayingItIsMp3()
+    public async Task Transcode_Mp3_WritesTelephonyWavOfTheSameLength()
     {
         ExternalTools.Require(ExternalTools.Ffmpeg);
-
         using TempDirectory folder = new();
-        ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", folder.File("in.mp3")).EnsureSuccess();
+        ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=24000:duration=1", "-c:a", "libmp3lame", "-b:a", "48k", folder.File("in.mp3")).EnsureSuccess();
 
-        TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, "transcode", "in.mp3", "out.wav");
+        TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, "transcode", "in.mp3", "out.wav", "--no-master");
+
+        Assert.Equal(0, run.ExitCode);
+        IReadOnlyDictionary<string, string> probe = ExternalTools.ProbeStream(folder.File("out.wav"));
+        Assert.Equal("pcm_mulaw", probe["codec_name"]);
+        Assert.Equal("8000", probe["sample_rate"]);
+        // The LAME header's delay and padding are trimmed: exactly one second of 24 kHz becomes 8,000 samples.
+        Assert.Equal("8000", probe["duration_ts"]);
+    }
+
+    [SkippableFact]
+    public async Task Transcode_Ogg_ExitsInvalidInputNamingIt()
+    {
+        ExternalTools.Require(ExternalTools.Ffmpeg);
+        using TempDirectory folder = new();
+        ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "flac", folder.File("in.flac")).EnsureSuccess();
+
+        TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, "transcode", "in.flac", "out.wav");
 
         Assert.Equal(InvalidInput, run.ExitCode);
-        Assert.Contains("MP3", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("FLAC", run.StandardError, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -18,7 +18,7 @@ internal static class TranscodeCommand
     {
         Argument<string> input = new("input")
         {
-            Description = "Audio to convert: WAV (PCM 8/16/24/32-bit, float, μ-law, A-law, extensible, any channels) or headerless PCM with --in-rate. '-' reads standard input.",
+            Description = "Audio to convert: WAV (PCM 8/16/24/32-bit, float, μ-law, A-law, extensible, any channels), MP3, or headerless PCM with --in-rate. '-' reads standard input.",
         };
         Argument<string> output = new("output") { Description = "The file to write. '-' writes standard output." };
         Option<string?> to = new("--to")
@@ -95,7 +95,7 @@ internal static class TranscodeCommand
         int inputRate;
         try
         {
-            if (AudioDecoder.TryLocatePcm16Mono(bytes, raw, out Range samples, out inputRate, Limits))
+            if (!Providers.ProviderAudioDecoder.IsMp3(bytes, raw) && AudioDecoder.TryLocatePcm16Mono(bytes, raw, out Range samples, out inputRate, Limits))
             {
                 // 16-bit mono: resampled straight from the file's bytes.
                 result = Transcoder.ToTelephony(bytes, format, mastering, raw, Limits);
@@ -103,7 +103,8 @@ internal static class TranscodeCommand
             }
             else
             {
-                PcmAudio audio = AudioDecoder.Decode(bytes, raw, Limits);
+                // MP3 is decoded by the Providers layer (NLayer, gapless); everything else by IvrVoice.Audio.
+                PcmAudio audio = Providers.ProviderAudioDecoder.Decode(bytes, raw, Limits);
                 result = Transcoder.ToTelephony(audio, format, mastering);
                 (inputDuration, inputRate) = (audio.Duration, audio.SampleRate);
             }

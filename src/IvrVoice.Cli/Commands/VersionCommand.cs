@@ -11,7 +11,8 @@ internal static class VersionCommand
         command.SetAction(_ =>
         {
             string version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
-            Console.WriteLine($"ivrvoice {version} on .NET {Environment.Version}; Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
+            string build = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? ".NET tool (JIT)" : "native (AOT, x86-64-v3)";
+            Console.WriteLine($"ivrvoice {version} {build} on .NET {Environment.Version}; {CpuSupport.Describe()}; Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
             return ExitCodes.Success;
         });
         return command;

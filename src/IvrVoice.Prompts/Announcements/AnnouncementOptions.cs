@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using IvrVoice.Audio.Joining;
+using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Prompts.Announcements;
 
@@ -37,3 +38,7 @@ public sealed class AnnouncementOptions
         FadeMilliseconds = FadeMilliseconds,
     };
 }
+
+/// <summary>Checks <see cref="AnnouncementOptions"/>' annotations; generated at compile time, so it needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class AnnouncementOptionsValidator : IValidateOptions<AnnouncementOptions>;

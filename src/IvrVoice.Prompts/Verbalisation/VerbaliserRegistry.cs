@@ -7,7 +7,11 @@ namespace IvrVoice.Prompts.Verbalisation;
 /// </summary>
 internal static class VerbaliserRegistry
 {
-    private static readonly Lazy<SortedDictionary<string, LanguageVerbaliser>> s_all = new(() =>
+    // The native ivrvoice binary keeps every type of this assembly (TrimmerRootAssembly in IvrVoice.Cli.csproj), so the
+    // scan finds the same verbalisers there as under the JIT.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "IvrVoice.Prompts is a trimmer root assembly.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "IvrVoice.Prompts is a trimmer root assembly.")]
+    private static SortedDictionary<string, LanguageVerbaliser> FindAll()
     {
         SortedDictionary<string, LanguageVerbaliser> all = new(StringComparer.Ordinal);
         foreach (Type type in typeof(LanguageVerbaliser).Assembly.GetTypes())
@@ -27,7 +31,9 @@ internal static class VerbaliserRegistry
             }
         }
         return all;
-    });
+    }
+
+    private static readonly Lazy<SortedDictionary<string, LanguageVerbaliser>> s_all = new(FindAll);
 
     public static IReadOnlyCollection<string> Languages => s_all.Value.Keys;
 

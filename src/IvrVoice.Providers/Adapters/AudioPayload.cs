@@ -13,8 +13,8 @@ internal static class AudioPayload
 
     /// <summary>
     /// Identifies the bytes by content: WAV, or headerless PCM described by <paramref name="contentType"/> (or by
-    /// <paramref name="fallbackRaw"/> when the route documents its raw format but sends no specific type). MP3, Ogg and
-    /// the other compressed containers are rejected with a message that names them.
+    /// <paramref name="fallbackRaw"/> when the route documents its raw format but sends no specific type), or MP3 (decoded
+    /// by <see cref="Mp3.Mp3Decoder"/>). Ogg and the other compressed containers are rejected with a message that names them.
     /// </summary>
     public static PcmAudio Decode(byte[] bytes, string? contentType, RawPcmFormat? fallbackRaw, long maxBytes)
     {
@@ -37,11 +37,31 @@ internal static class AudioPayload
         }
 
         AudioDecodeLimits limits = new() { MaxInputBytes = (int)Math.Min(int.MaxValue, maxBytes), MaxDuration = TimeSpan.FromMinutes(15) };
-        PcmAudio pcm = AudioDecoder.Decode(bytes, raw, limits);
+        bool mp3 = ProviderAudioDecoder.IsMp3(bytes, raw);
+        PcmAudio pcm;
+        try
+        {
+            pcm = ProviderAudioDecoder.Decode(bytes, raw, limits);
+        }
+        catch (AudioFormatException e) when (mp3 && !e.Message.Contains("MP3", StringComparison.Ordinal))
+        {
+            throw new AudioFormatException(e.Kind, "The MP3 audio: " + e.Message);
+        }
+
+        if (mp3)
+        {
+            return Check(pcm, "The MP3 audio");
+        }
+
+        return Check(pcm, "The audio");
+    }
+
+    private static PcmAudio Check(PcmAudio pcm, string what)
+    {
         if (pcm.Duration < MinimumDuration)
         {
             throw new AudioFormatException(AudioErrorKind.Empty,
-                $"The audio lasts {pcm.Duration.TotalMilliseconds:0} ms; at least {MinimumDuration.TotalMilliseconds:0} ms of speech was expected.");
+                $"{what} lasts {pcm.Duration.TotalMilliseconds:0} ms; at least {MinimumDuration.TotalMilliseconds:0} ms of speech was expected.");
         }
 
         if (!IvrVoice.Audio.Resampling.Resampler.IsSupported(pcm.SampleRate, IvrVoice.Audio.Resampling.Resampler.TelephonyRate))
@@ -51,7 +71,7 @@ internal static class AudioPayload
 
         if (IsSilent(pcm.Samples))
         {
-            throw new AudioFormatException(AudioErrorKind.Empty, "The audio is silent.");
+            throw new AudioFormatException(AudioErrorKind.Empty, $"{what} is silent.");
         }
 
         return pcm;

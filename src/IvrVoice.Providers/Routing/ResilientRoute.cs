@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using IvrVoice.Providers.Configuration;
+using IvrVoice.Providers.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
+using System.Threading.RateLimiting;
 
 namespace IvrVoice.Providers.Routing;
 
@@ -16,6 +20,7 @@ internal sealed partial class ResilientRoute
     private static readonly ResiliencePropertyKey<List<TtsFailure>> s_failures = new("ivrvoice.failures");
     private static readonly ResiliencePropertyKey<DateTimeOffset> s_routeDeadline = new("ivrvoice.route-deadline");
     private static readonly ResiliencePropertyKey<string?> s_promptKey = new("ivrvoice.prompt-key");
+    private static readonly ResiliencePropertyKey<int> s_attempts = new("ivrvoice.attempts");
 
     private readonly RouteOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -50,6 +55,26 @@ internal sealed partial class ResilientRoute
     /// <paramref name="failures"/>. Throws only when <paramref name="callerToken"/> is cancelled.
     /// </summary>
     public async Task<TtsOutcome> ExecuteAsync(
+        TtsRequest request, TimeSpan budget, List<TtsFailure> failures, CancellationToken routeToken, CancellationToken callerToken)
+    {
+        using Activity? activity = ProvidersTracing.Source.StartActivity("tts.route");
+        activity?.SetTag("ivrvoice.tts.route", Name);
+        activity?.SetTag("ivrvoice.tts.breaker", State.ToString());
+        TtsOutcome result = await ExecuteCoreAsync(request, budget, failures, routeToken, callerToken).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("ivrvoice.tts.outcome", result.Succeeded ? "ok" : result.Failure.Kind.ToString());
+            activity.SetTag("ivrvoice.tts.breaker_after", State.ToString());
+            if (!result.Succeeded)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result.Failure.Kind.ToString());
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<TtsOutcome> ExecuteCoreAsync(
         TtsRequest request, TimeSpan budget, List<TtsFailure> failures, CancellationToken routeToken, CancellationToken callerToken)
     {
         ResilienceContext context = ResilienceContextPool.Shared.Get(routeToken);
@@ -89,6 +114,12 @@ internal sealed partial class ResilientRoute
     private async ValueTask<Outcome<TtsOutcome>> AttemptAsync(TtsRequest request, ResilienceContext context)
     {
         long started = _timeProvider.GetTimestamp();
+        int attempt = context.Properties.GetValue(s_attempts, 0) + 1;
+        context.Properties.Set(s_attempts, attempt);
+        using Activity? activity = ProvidersTracing.Source.StartActivity("tts.attempt");
+        activity?.SetTag("ivrvoice.tts.route", Name);
+        activity?.SetTag("ivrvoice.tts.attempt", attempt);
+        activity?.SetTag("ivrvoice.tts.retry", attempt > 1);
         TtsOutcome outcome;
         try
         {
@@ -97,6 +128,8 @@ internal sealed partial class ResilientRoute
         catch (OperationCanceledException ex)
         {
             // The timeout strategy turns its own cancellation into TimeoutRejectedException; the rest is the caller's.
+            activity?.SetTag("ivrvoice.tts.outcome", "cancelled");
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled or timed out");
             return Outcome.FromException<TtsOutcome>(ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
@@ -105,8 +138,15 @@ internal sealed partial class ResilientRoute
         }
 
         _metrics.RecordAttempt(Name, outcome, _timeProvider.GetElapsedTime(started));
+        activity?.SetTag("ivrvoice.tts.outcome", outcome.Succeeded ? "ok" : outcome.Failure.Kind.ToString());
         if (!outcome.Succeeded)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Failure.Kind.ToString());
+            if (outcome.Failure.RetryAfter is { } retryAfter)
+            {
+                activity?.SetTag("ivrvoice.tts.retry_after_ms", retryAfter.TotalMilliseconds);
+            }
+
             context.Properties.GetValue(s_failures, []).Add(outcome.Failure);
             Log.AttemptFailed(_logger, Name, request.IdempotencyKey, outcome.Failure.Kind, outcome.Failure.Message);
         }
@@ -156,7 +196,13 @@ internal sealed partial class ResilientRoute
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddStrategy(_ => new ConcurrencyLimitStrategy(_options.MaxConcurrency));
+        // Polly.RateLimiting's concurrency limiter: calls beyond the limit queue (oldest first, cancellably) rather than fail.
+        builder.AddConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = _options.MaxConcurrency,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
         builder.AddTimeout(new TimeoutStrategyOptions
         {
             TimeoutGenerator = args =>

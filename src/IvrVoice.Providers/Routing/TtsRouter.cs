@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using IvrVoice.Providers.Configuration;
+using IvrVoice.Providers.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -62,6 +64,25 @@ internal sealed partial class TtsRouter : ITtsRouter
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
+        using Activity? activity = ProvidersTracing.Source.StartActivity("tts.synthesize");
+        activity?.SetTag("ivrvoice.tts.urgency", urgency.ToString());
+        RoutedTts result = await SynthesizeCoreAsync(request, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("ivrvoice.tts.model", ModelCatalog.Normalize(request.Model) ?? "unknown");
+            activity.SetTag("ivrvoice.tts.served_by", result.Audio is null ? null : result.ServedBy);
+            activity.SetTag("ivrvoice.tts.failures", result.Failures.Count);
+            if (!result.Succeeded)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result.Failures.Count > 0 ? result.Failures[^1].Kind.ToString() : "no route");
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<RoutedTts> SynthesizeCoreAsync(TtsRequest request, RenderUrgency urgency, string? onlyProvider, CancellationToken cancellationToken)
+    {
         List<TtsFailure> failures = [];
         if (Prepare(request, failures) is not { } prepared)
         {

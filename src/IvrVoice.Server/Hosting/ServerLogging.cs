@@ -12,6 +12,9 @@ internal static class ServerLogging
     // caller's number there. HttpClient's log writes provider URLs. Neither may appear below Warning, whatever the settings say.
     private static readonly string[] QuietSources = ["Microsoft.AspNetCore.Hosting.Diagnostics", "System.Net.Http.HttpClient"];
 
+    // Events queued for the async sink's worker; past this a burst drops events rather than stalling requests.
+    private const int AsyncBufferSize = 10_000;
+
     private const string TextTemplate = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj} <{SourceContext}>{NewLine}{Exception}";
 
     /// <summary>
@@ -31,24 +34,43 @@ internal static class ServerLogging
 
     internal static Serilog.Core.Logger CreateLogger(IConfiguration configuration)
     {
-        ConfigurationReaderOptions readerOptions = new(typeof(ConsoleLoggerConfigurationExtensions).Assembly)
+        // The sink assemblies a Serilog:WriteTo may name are listed here (and in appsettings.json's Serilog:Using), so
+        // nothing is found by scanning the dependency context: the same settings work in a trimmed or AOT build.
+        ConfigurationReaderOptions readerOptions = new(
+            typeof(ConsoleLoggerConfigurationExtensions).Assembly,
+            typeof(LoggerConfigurationAsyncExtensions).Assembly)
         {
             SectionName = "Serilog",
         };
+
+        // Levels and filters run on the calling thread (a dropped event costs nothing more); formatting and writing run on
+        // the async sink's worker, so the per-request log line never waits for the console or a file, nor for its lock.
+        bool configuredSinks = configuration.GetSection("Serilog:WriteTo").GetChildren().Any();
         LoggerConfiguration logger = new LoggerConfiguration()
             .ReadFrom.Configuration(configuration, readerOptions)
             .Enrich.FromLogContext()
             .Filter.ByExcluding(IsQuietSourceBelowWarning)
             .Filter.ByExcluding(IsReportedStartupError);
 
-        if (!configuration.GetSection("Serilog:WriteTo").GetChildren().Any())
+        if (!configuredSinks)
         {
             // An unreadable value falls back to text here; options validation then stops the start-up naming the setting.
             bool json = Enum.TryParse(configuration[$"{ServiceOptions.SectionName}:{nameof(ServiceOptions.LogFormat)}"], ignoreCase: true, out LogFormat format)
                 && format == LogFormat.Json;
-            logger = json
-                ? logger.WriteTo.Console(new JsonFormatter(renderMessage: true))
-                : logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            logger = logger.WriteTo.Async(
+                sink =>
+                {
+                    if (json)
+                    {
+                        sink.Console(new JsonFormatter(renderMessage: true));
+                    }
+                    else
+                    {
+                        sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                },
+                bufferSize: AsyncBufferSize,
+                blockWhenFull: false);
         }
 
         return logger.CreateLogger();

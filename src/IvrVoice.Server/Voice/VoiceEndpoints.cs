@@ -36,25 +36,33 @@ internal static partial class VoiceEndpoints
         ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceEndpoints).FullName!);
         RouteGroupBuilder twilio = endpoints.MapGroup("/twilio").RequireTwilioSignature();
         twilio.MapMethods("/voice/{flow}", methods, (string flow, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, logger, () => responder.EnterAsync(context, flow, call)));
+            AnswerAsync(context, responder, logger, "enter", () => responder.EnterAsync(context, flow, call)));
         twilio.MapMethods("/voice/{flow}/menu/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, logger, () => responder.EnterMenuAsync(context, flow, menu, call)));
+            AnswerAsync(context, responder, logger, "menu", () => responder.EnterMenuAsync(context, flow, menu, call)));
         twilio.MapMethods("/voice/{flow}/gather/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, logger, () => responder.GatherAsync(context, flow, menu, call)));
+            AnswerAsync(context, responder, logger, "gather", () => responder.GatherAsync(context, flow, menu, call)));
         twilio.MapMethods("/announce", methods, (HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, logger, () => AnnounceAsync(context, logger)));
+            AnswerAsync(context, responder, logger, "announce", () => AnnounceAsync(context, logger)));
         return endpoints;
     }
 
     /// <summary>Twilio reads any HTTP error as "an application error has occurred" and may drop the call: answer with TwiML always.</summary>
-    private static async Task<IResult> AnswerAsync(HttpContext context, CallFlowResponder responder, ILogger logger, Func<Task<VoiceResponse>> answer)
+    private static async Task<IResult> AnswerAsync(HttpContext context, CallFlowResponder responder, ILogger logger, string step, Func<Task<VoiceResponse>> answer)
     {
+        // The flow's span: which step, and whether the caller got the flow or the apology. The flow and menu names are in
+        // the request span's route template; the call's values (number, digits, speech) are never tagged.
+        using System.Diagnostics.Activity? activity = IvrVoice.Server.Telemetry.ServerTelemetry.Source.StartActivity("call.flow");
+        activity?.SetTag("ivrvoice.flow.step", step);
         try
         {
-            return (await answer().ConfigureAwait(false)).ToResult();
+            IResult result = (await answer().ConfigureAwait(false)).ToResult();
+            activity?.SetTag("ivrvoice.flow.outcome", "answered");
+            return result;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
+            activity?.SetTag("ivrvoice.flow.outcome", "apology");
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
             Log.WebhookFailed(logger, exception, RequestLoggingMiddleware.SafePath(context.Request));
             return responder.Apology().ToResult();
         }

@@ -31,23 +31,31 @@ public sealed class TwilioRequestValidator
     /// <param name="url">The full URL Twilio requested, with the query string exactly as received.</param>
     /// <param name="signature">The <c>X-Twilio-Signature</c> header value, or null when absent.</param>
     /// <param name="form">Decoded form fields, untrimmed; null or empty when there is no form.</param>
-    public TwilioSignatureCheck Validate(string url, string? signature, IEnumerable<KeyValuePair<string, StringValues>>? form = null)
+    public TwilioSignatureCheck Validate(string url, string? signature, IEnumerable<KeyValuePair<string, StringValues>>? form = null) =>
+        Validate(url, signature, form, TwilioSignatureAlgorithm.HmacSha1);
+
+    /// <summary>As above, for a request signed with <paramref name="algorithm"/> (from <see cref="TwilioSignature.SettingsHeaderName"/>).</summary>
+    public TwilioSignatureCheck Validate(string url, string? signature, IEnumerable<KeyValuePair<string, StringValues>>? form, TwilioSignatureAlgorithm algorithm)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
         KeyValuePair<string, StringValues>[] fields = form?.ToArray() ?? [];
-        return Matches(url, signature, fields) ? TwilioSignatureCheck.Valid : TwilioSignatureCheck.SignatureMismatch;
+        return Matches(url, signature, fields, algorithm) ? TwilioSignatureCheck.Valid : TwilioSignatureCheck.SignatureMismatch;
     }
 
     /// <summary>
     /// Checks a request with a non-form body (JSON): the signature covers the URL only, and the URL's <c>bodySHA256</c>
     /// query parameter must equal the lowercase hex SHA-256 of <paramref name="body"/>.
     /// </summary>
-    public TwilioSignatureCheck ValidateWithBody(string url, string? signature, ReadOnlySpan<byte> body)
+    public TwilioSignatureCheck ValidateWithBody(string url, string? signature, ReadOnlySpan<byte> body) =>
+        ValidateWithBody(url, signature, body, TwilioSignatureAlgorithm.HmacSha1);
+
+    /// <summary>As above, for a request signed with <paramref name="algorithm"/>.</summary>
+    public TwilioSignatureCheck ValidateWithBody(string url, string? signature, ReadOnlySpan<byte> body, TwilioSignatureAlgorithm algorithm)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
-        if (!Matches(url, signature, [])) return TwilioSignatureCheck.SignatureMismatch;
+        if (!Matches(url, signature, [], algorithm)) return TwilioSignatureCheck.SignatureMismatch;
         string? claimed = QueryValue(url, TwilioSignature.BodyHashParameter);
         if (claimed is null) return TwilioSignatureCheck.BodyHashMismatch;
         byte[] expected = Encoding.ASCII.GetBytes(TwilioSignature.ComputeBodySha256(body));
@@ -59,7 +67,7 @@ public sealed class TwilioRequestValidator
     /// <summary>True when the URL's query string has a <c>bodySHA256</c> parameter, i.e. Twilio signed a non-form body.</summary>
     public static bool HasBodyHash(string url) => QueryValue(url, TwilioSignature.BodyHashParameter) is not null;
 
-    private bool Matches(string url, string signature, KeyValuePair<string, StringValues>[] form)
+    private bool Matches(string url, string signature, KeyValuePair<string, StringValues>[] form, TwilioSignatureAlgorithm algorithm)
     {
         // Compare the Base64 text, as the official libraries do, so a header differing only in unused Base64 bits is refused too.
         byte[] received = Encoding.UTF8.GetBytes(signature);
@@ -70,7 +78,7 @@ public sealed class TwilioRequestValidator
             string data = TwilioSignature.SignedData(candidate, form.Length == 0 ? null : form);
             foreach (byte[] key in _keys)
             {
-                byte[] expected = Encoding.ASCII.GetBytes(Convert.ToBase64String(TwilioSignature.Hash(key, data)));
+                byte[] expected = Encoding.ASCII.GetBytes(Convert.ToBase64String(TwilioSignature.Hash(key, data, algorithm)));
                 matched |= CryptographicOperations.FixedTimeEquals(expected, received);
             }
         }

@@ -23,4 +23,7 @@ public enum TwilioSignatureCheck
 
     /// <summary>The form body could not be parsed (malformed, or over ASP.NET's form limits).</summary>
     MalformedBody,
+
+    /// <summary><c>X-Twilio-Webhooks-Signature-Settings</c> names an HMAC other than <c>HMAC_SHA1</c> or <c>HMAC_SHA256</c>.</summary>
+    UnknownSignatureAlgorithm,
 }

@@ -34,6 +34,7 @@ internal static class ServiceConfigurationModel
         [TwilioOptions.SectionName] = typeof(TwilioOptions),
         [CacheOptions.SectionName] = typeof(CacheOptions),
         [PromptOptions.SectionName] = typeof(PromptOptions),
+        [IvrVoice.Server.Telemetry.TelemetryOptions.SectionName] = typeof(IvrVoice.Server.Telemetry.TelemetryOptions),
         ["Providers"] = ProvidersType("ProvidersOptions"),
     };
 

@@ -7,6 +7,7 @@ using IvrVoice.Telephony.Signatures;
 using IvrVoice.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace IvrVoice.Server.Tests.Support;
 
@@ -66,7 +67,12 @@ internal sealed class ServerHost : IAsyncDisposable
     /// Starts the app against <paramref name="emulator"/>'s routes (gemini by default), with <paramref name="library"/> as the flows,
     /// and <paramref name="overrides"/> applied last.
     /// </summary>
-    public static ServerHost Start(TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides = null, params string[] routes)
+    public static ServerHost Start(TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides = null, params string[] routes) =>
+        Start(null, emulator, libraryFolder, overrides, routes);
+
+    /// <summary>As above, with <paramref name="configureServices"/> applied to the app's services last (test exporters).</summary>
+    public static ServerHost Start(
+        Action<IServiceCollection>? configureServices, TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides, params string[] routes)
     {
         TempDirectory cache = new("ivrvoice-server-cache-");
         Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase)
@@ -97,7 +103,7 @@ internal sealed class ServerHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        Factory factory = new(settings);
+        Factory factory = new(settings, configureServices);
         try
         {
             return new ServerHost(factory, cache);
@@ -205,7 +211,7 @@ internal sealed class ServerHost : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
     {
         public LogCapture Logs { get; } = new();
 
@@ -214,6 +220,10 @@ internal sealed class ServerHost : IAsyncDisposable
             builder.UseEnvironment("Production");
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+            if (configureServices is not null)
+            {
+                builder.ConfigureTestServices(configureServices);
+            }
         }
     }
 }

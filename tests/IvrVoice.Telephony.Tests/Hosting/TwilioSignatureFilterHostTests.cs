@@ -39,6 +39,22 @@ public sealed class TwilioSignatureFilterHostTests : IAsyncLifetime
         Assert.Equal("Refused request to /twilio/voice/main: signature mismatch", Assert.Single(_host.Logs.Messages(LogLevel.Warning, "IvrVoice.Telephony")));
     }
 
+    [Theory]
+    [InlineData("HMAC_SHA256", TwilioSignatureAlgorithm.HmacSha256, 200)]
+    [InlineData("HMAC_SHA256", TwilioSignatureAlgorithm.HmacSha1, 403)]
+    [InlineData("HMAC_SHA1", TwilioSignatureAlgorithm.HmacSha1, 200)]
+    [InlineData("HMAC_SHA512", TwilioSignatureAlgorithm.HmacSha256, 403)]
+    public async Task FormPost_SignatureSettingsHeader_ChoosesTheHmac(string settings, TwilioSignatureAlgorithm signedWith, int expected)
+    {
+        string signature = TwilioSignature.Compute(Token, PublicBase + "/twilio/voice/main", Call, signedWith);
+        Dictionary<string, string> headers = RawHttp.Headers(signature, "application/x-www-form-urlencoded");
+        headers[TwilioSignature.SettingsHeaderName] = settings;
+
+        RawHttp.Response response = await RawHttp.SendAsync(_host.Port, "POST", "/twilio/voice/main", headers, Encoding.UTF8.GetBytes(RawHttp.FormBody(Call)));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task JsonBody_ReadByHandlerAfterFilter_Returns200WithWholeBody()
     {

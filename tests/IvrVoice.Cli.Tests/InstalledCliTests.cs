@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using IvrVoice.Testing;
+
+namespace IvrVoice.Cli.Tests;
+
+/// <summary>
+/// The two installable forms of <c>ivrvoice</c>, as <c>scripts/publish-cli.sh</c> makes them (scripts/test.sh runs it
+/// first and names the folder in IVRVOICE_TEST_ARTIFACTS): the Native AOT binary, and the .NET tool installed with
+/// <c>dotnet tool install</c>. Each transcodes an MP3 and a WAV, says a sentence offline and builds the sample library.
+/// </summary>
+public sealed class InstalledCliTests
+{
+    private static readonly Lazy<string> ToolPath = new(InstallTool);
+
+    [Theory]
+    [InlineData("native")]
+    [InlineData("tool")]
+    public async Task InstalledCli_TranscodeSayBuild_WorkAsTheReadmeShows(string form)
+    {
+        Assert.True(ExternalTools.IsAvailable(ExternalTools.Ffmpeg), "ffmpeg is needed: bash scripts/setup.sh (apt-get install ffmpeg)");
+        Assert.True(ExternalTools.IsAvailable(ExternalTools.EspeakNg), "espeak-ng is needed: bash scripts/setup.sh (apt-get install espeak-ng)");
+        string ivrvoice = form == "native" ? NativePath() : ToolPath.Value;
+        using TempDirectory folder = new();
+        ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=24000:duration=1", "-c:a", "libmp3lame", "-b:a", "48k", folder.File("speech.mp3")).EnsureSuccess();
+        ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=300:sample_rate=24000:duration=1", folder.File("speech.wav")).EnsureSuccess();
+
+        (int aboutExit, string about, _) = await RunAsync(ivrvoice, folder.Path, "about");
+        Assert.Equal(0, aboutExit);
+        Assert.Contains(form == "native" ? "native (AOT" : ".NET tool (JIT)", about, StringComparison.Ordinal);
+
+        (int mp3Exit, _, string mp3Error) = await RunAsync(ivrvoice, folder.Path, "transcode", "speech.mp3", "prompt.wav", "--no-master");
+        Assert.True(mp3Exit == 0, mp3Error);
+        Assert.Equal("8000", ExternalTools.ProbeStream(folder.File("prompt.wav"))["duration_ts"]);
+        (int wavExit, _, string wavError) = await RunAsync(ivrvoice, folder.Path, "transcode", "speech.wav", "prompt.ulaw");
+        Assert.True(wavExit == 0, wavError);
+        Assert.True(new FileInfo(folder.File("prompt.ulaw")).Length > 4000);
+
+        (int sayExit, _, string sayError) = await RunAsync(ivrvoice, folder.Path, "say", "Thank you for calling.", "--voice", "Kore", "--out", "hello.wav");
+        Assert.True(sayExit == 0, sayError);
+        Assert.Equal("pcm_mulaw", ExternalTools.ProbeStream(folder.File("hello.wav"))["codec_name"]);
+
+        BuildTestHost.CopyLibrary(BuildTestHost.SampleLibrary, folder.File("prompts"));
+        (int buildExit, string build, string buildError) = await RunAsync(ivrvoice, folder.Path, "build", "prompts/", "--out", "dist/");
+        Assert.True(buildExit == 0, buildError);
+        Assert.Contains("Built Northwind Dental into dist/:", build, StringComparison.Ordinal);
+        Assert.Contains(" 0 reused, 0 failed", build, StringComparison.Ordinal);
+        JsonNode manifest = JsonNode.Parse(await File.ReadAllTextAsync(folder.File("dist/manifest.json")))!;
+        Assert.True(manifest["prompts"]!.AsArray().Count >= 30, manifest.ToJsonString());
+        Assert.NotEmpty(Directory.GetFiles(folder.File("dist/asterisk/sounds/en-US"), "*.ulaw"));
+    }
+
+    private static string Artifacts()
+    {
+        string? folder = Environment.GetEnvironmentVariable("IVRVOICE_TEST_ARTIFACTS");
+        Assert.True(!string.IsNullOrEmpty(folder) && Directory.Exists(folder),
+            "IVRVOICE_TEST_ARTIFACTS must name the output of `bash scripts/publish-cli.sh DIR` (scripts/test.sh sets it)");
+        return folder!;
+    }
+
+    private static string NativePath()
+    {
+        string path = Path.Combine(Artifacts(), "native", "ivrvoice");
+        Assert.True(File.Exists(path), $"no native binary at {path}: run bash scripts/publish-cli.sh");
+        return path;
+    }
+
+    private static string InstallTool()
+    {
+        string source = Path.Combine(Artifacts(), "tool");
+        Assert.True(Directory.Exists(source) && Directory.GetFiles(source, "ivrvoice.*.nupkg").Length == 1, $"no tool package in {source}: run bash scripts/publish-cli.sh");
+        string toolPath = Directory.CreateTempSubdirectory("ivrvoice-tool-").FullName;
+        ToolResult install = ExternalTools.Run("dotnet", ["tool", "install", "--tool-path", toolPath, "--add-source", source, "ivrvoice"], timeout: TimeSpan.FromMinutes(5));
+        Assert.True(install.Succeeded, install.StandardOutput + install.StandardError);
+        return Path.Combine(toolPath, "ivrvoice");
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string executable, string workingDirectory, params string[] arguments)
+    {
+        ProcessStartInfo start = new(executable)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Only the embedded defaults: no provider keys, cache or log settings from the machine running the tests.
+        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("Providers__", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("Cache__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("Serilog__", StringComparison.OrdinalIgnoreCase)
+            || k == "IVRVOICE_ENVIRONMENT").ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using CancellationTokenSource limit = new(TimeSpan.FromMinutes(4));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{executable} {string.Join(' ', arguments)} did not finish in four minutes");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+}
