@@ -11,6 +11,19 @@ public static class AudioQa
     /// <summary>Shorter than this is not a spoken prompt.</summary>
     public static readonly TimeSpan MinimumDuration = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// The floor for a text of at most <see cref="ShortTextLetters"/> letters and digits, such as a template's vocabulary
+    /// piece ("E.", "six"): one short word can be spoken in well under 200 ms.
+    /// </summary>
+    public static readonly TimeSpan ShortTextMinimumDuration = TimeSpan.FromMilliseconds(120);
+
+    /// <summary>Texts with at most this many letters and digits are held to <see cref="ShortTextMinimumDuration"/>.</summary>
+    public const int ShortTextLetters = 3;
+
+    /// <summary>The shortest acceptable audio for <paramref name="text"/>.</summary>
+    public static TimeSpan MinimumDurationFor(string text) =>
+        text.Count(char.IsLetterOrDigit) <= ShortTextLetters ? ShortTextMinimumDuration : MinimumDuration;
+
     /// <summary>Digital silence with a little noise sits far below this; quiet speech sits far above.</summary>
     public const double SilenceRmsDbfs = -60;
 
@@ -27,9 +40,10 @@ public static class AudioQa
         ArgumentNullException.ThrowIfNull(text);
         List<string> problems = [];
         AudioStats stats = AudioAnalysis.Analyze(audio);
-        if (stats.Duration < MinimumDuration)
+        TimeSpan minimum = MinimumDurationFor(text);
+        if (stats.Duration < minimum)
         {
-            problems.Add($"audio is {stats.Duration.TotalMilliseconds:0} ms long, shorter than {MinimumDuration.TotalMilliseconds:0} ms");
+            problems.Add($"audio is {stats.Duration.TotalMilliseconds:0} ms long, shorter than {minimum.TotalMilliseconds:0} ms");
             return problems;
         }
         if (stats.RmsDbfs < SilenceRmsDbfs)

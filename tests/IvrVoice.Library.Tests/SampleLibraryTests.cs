@@ -1,6 +1,8 @@
 using IvrVoice.Audio;
 using IvrVoice.Library.Flows;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Tests;
 
@@ -15,8 +17,11 @@ public sealed class SampleLibraryTests
     [
         "language-select", "main-menu", "billing-menu", "business-hours", "after-hours", "hold", "hold-tips",
         "transfer-front-desk", "transfer-scheduling", "transfer-billing", "transfer-on-call", "payment-redirect",
-        "no-input", "invalid-choice", "goodbye",
+        "no-input", "invalid-choice", "goodbye", "appointment-reminder-generic", "reminder-options", "reminder-confirmed",
+        "appointment-reminder", "balance-due", "confirmation-code", "estimated-wait",
     ];
+
+    private static readonly string[] TemplateIds = ["appointment-reminder", "balance-due", "confirmation-code", "estimated-wait"];
 
     [Fact]
     public void Load_ShippedSample_HasNoErrorsAndNoWarnings()
@@ -209,4 +214,52 @@ public sealed class SampleLibraryTests
 
     private static FlowMenu Menu(string flow, string menu) =>
         Flow(flow).TryGetMenu(menu, out FlowMenu? found) ? found : throw new InvalidOperationException($"no menu {menu}");
+
+    [Fact]
+    public void Load_ShippedSample_TemplatesInBothLanguagesComposeWithRealisticValues()
+    {
+        Dictionary<string, Dictionary<string, string>> values = new()
+        {
+            ["appointment-reminder"] = new() { ["day"] = "2026-12-03", ["start"] = "15:05" },
+            ["balance-due"] = new() { ["amount"] = "125.40", ["due"] = "2026-12-15" },
+            ["confirmation-code"] = new() { ["code"] = "NW4K7Q" },
+            ["estimated-wait"] = new() { ["minutes"] = "5" },
+        };
+        foreach (string language in Library.Languages)
+        {
+            string[] templates = [.. Library.Prompts.Where(p => p.Language == language && p.IsTemplate).Select(p => p.Id).Order(StringComparer.Ordinal)];
+            Assert.Equal(TemplateIds, templates);
+            foreach (string id in TemplateIds)
+            {
+                LibraryPrompt prompt = Library.GetPrompt(language, id);
+                ComposedAnnouncement said = TemplateComposer.Compose(prompt.Template!, values[id], language, new DateOnly(2026, 12, 1));
+                Assert.False(said.RenderOnly, $"{language}/{id}");
+                Assert.DoesNotContain("{", said.Spoken, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(AnnouncementStrategy.Join, Library.GetPrompt("en-US", "confirmation-code").Strategy);
+        Assert.Equal(AnnouncementStrategy.Auto, Library.GetPrompt("es-US", "appointment-reminder").Strategy);
+        Assert.Equal(
+            "Le llama Northwind Dental para recordarle su cita del jueves tres de diciembre a las tres y cinco de la tarde.",
+            TemplateComposer.Compose(Library.GetPrompt("es-US", "appointment-reminder").Template!, values["appointment-reminder"], "es-US", new DateOnly(2026, 12, 1)).Spoken);
+    }
+
+    [Fact]
+    public void TryGetFlow_Reminders_AnnouncesTheReminderWithValuesFromTheWebhookUrl()
+    {
+        foreach ((string name, string language) in new[] { ("reminders", "en-US"), ("reminders-es", "es-US") })
+        {
+            Assert.True(Library.TryGetFlow(name, out CallFlow? flow));
+            Assert.Equal([language], flow.Languages);
+            PromptReference reminder = flow.EntryMenu.Play[0];
+            Assert.Equal("appointment-reminder", reminder.Id);
+            Assert.Equal(CallValueSource.Query("day"), reminder.Values!["day"]);
+            Assert.Equal(CallValueSource.Query("start"), reminder.Values["start"]);
+            Assert.Equal("appointment-reminder-generic", reminder.Fallback);
+            Assert.False(Library.GetPrompt(language, reminder.Fallback!).IsTemplate);
+            Assert.Equal(new PromptReference("reminder-options"), flow.EntryMenu.Play[1]);
+            Assert.IsType<HangUpAction>(flow.EntryMenu.Match("1", null, language)!.Action);
+        }
+    }
 }

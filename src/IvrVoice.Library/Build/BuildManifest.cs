@@ -62,14 +62,22 @@ public sealed record BuildManifest
             throw new ManifestException(path, $"it is not valid manifest JSON ({e.Message})", e);
         }
 
-        if (manifest is null || manifest.Prompts is null || manifest.Build is null || manifest.Templates is null || manifest.Pieces is null)
+        if (manifest is null || manifest.Prompts is null || manifest.Build is null)
         {
             throw new ManifestException(path, "it holds no build");
         }
 
+        // Manifests of builds before templates existed have neither list.
+        manifest = manifest with { Templates = manifest.Templates ?? [], Pieces = manifest.Pieces ?? [] };
         if (manifest.Format != CurrentFormat)
         {
             throw new ManifestException(path, $"its format is {manifest.Format}; this version reads format {CurrentFormat}");
+        }
+
+        if (manifest.Templates.Any(t => t is null || !LibraryRules.IsValidId(t.Id) || !LibraryRules.IsCanonicalLanguage(t.Language))
+            || manifest.Pieces.Any(p => p is null || !LibraryRules.IsCanonicalLanguage(p.Language)))
+        {
+            throw new ManifestException(path, "a template or piece has an invalid id or language");
         }
 
         foreach (ManifestPrompt prompt in manifest.Prompts)
