@@ -148,6 +148,10 @@ internal static class TemplateParser
                 int equals = pair.IndexOf('=', StringComparison.Ordinal);
                 string key = (equals < 0 ? pair : pair[..equals]).Trim().ToLowerInvariant();
                 string value = equals < 0 ? "" : pair[(equals + 1)..].Trim();
+                if (key == "code")
+                {
+                    value = value.ToUpperInvariant(); // ISO 4217 codes are upper case; accept code=usd
+                }
                 if (key.Length == 0 || equals < 0 || value.Length == 0)
                 {
                     diagnostics.Add(new($"option '{Clip(pair.Trim())}' must be written option=value", offset));

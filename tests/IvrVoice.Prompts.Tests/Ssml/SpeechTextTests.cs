@@ -117,4 +117,15 @@ public sealed class SpeechTextTests
         Assert.DoesNotContain(">", text, StringComparison.Ordinal);
         Assert.DoesNotContain("say-as", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("gemini-3.1-flash-tts")]
+    [InlineData("gemini-3.8-flash-tts")]
+    [InlineData("espeak-ng")]
+    public void Prepare_TwiceOverTranslatedText_ChangesNothingMore(string model)
+    {
+        string once = SpeechText.Prepare("<speak>Wait <break time=\"600ms\"/> then <break time=\"3s\"/> go.</speak>", "en-US", model);
+        Assert.False(SpeechText.LooksLikeSsml(once));
+        Assert.Equal(once, SpeechText.Prepare(once, "en-US", model));
+    }
 }

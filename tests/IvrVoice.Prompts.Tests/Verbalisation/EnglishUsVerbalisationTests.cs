@@ -65,6 +65,7 @@ public sealed class EnglishUsVerbalisationTests
     [InlineData("code=GBP", "0.50", "fifty pence")]
     [InlineData("code=MXN", "100", "one hundred pesos")]
     [InlineData("code=CAD", "1", "one Canadian dollar")]
+    [InlineData("code=usd", "2", "two dollars")]
     public void Currency_EnUs_SaysAmountAndUnits(string options, string value, string expected) =>
         Assert.Equal(expected, Say("currency", options, value));
 

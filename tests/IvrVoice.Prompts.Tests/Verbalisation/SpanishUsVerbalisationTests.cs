@@ -54,6 +54,9 @@ public sealed class SpanishUsVerbalisationTests
     [InlineData("", "23", "vigésimo tercero")]
     [InlineData("gender=feminine", "23", "vigésima tercera")]
     [InlineData("", "100", "centésimo")]
+    [InlineData("", "200", "ducentésimo")]
+    [InlineData("", "121", "centésimo vigésimo primero")]
+    [InlineData("gender=masculine", "121", "centésimo vigésimo primer")]
     public void Ordinal_EsUs_SaysOrdinalWithGender(string options, string value, string expected) =>
         Assert.Equal(expected, Say("ordinal", options, value));
 
