@@ -162,7 +162,7 @@ internal static class LibrarySay
             AnnouncementOutcome.Joined => "joined from pre-rendered pieces",
             AnnouncementOutcome.WholeFromCache => "the whole sentence, from the cache",
             _ => $"the whole sentence rendered by {result.Prompt.Metadata.Provider}"
-                + (result.FallbackReason is { } reason ? $" ({reason}{(result.MissingPieces > 0 ? "; run ivrvoice build" : "")})" : " (strategy render)"),
+                + (result.FallbackReason is { } reason ? $" ({reason})" : " (strategy render)"),
         };
         return (result.Prompt.Audio.ToArray(), how);
     }
