@@ -32,7 +32,7 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
 
     public EnglishUsVerbaliser() : base("en-US")
     {
-        CultureInfo culture = CultureInfo.GetCultureInfo("en-US");
+        CultureInfo culture = Culture("en-US");
         for (int n = 0; n < 100; n++)
         {
             Define($"num/{n}", n.ToWords(culture));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Prompts.Verbalisation;
@@ -138,6 +139,24 @@ internal abstract class LanguageVerbaliser
         "feminine" => NumberForm.Feminine,
         _ => NumberForm.Counting,
     };
+
+    /// <summary>
+    /// The culture Humanizer's words are looked up by. In globalization-invariant mode (no ICU) no culture but the
+    /// invariant one exists, and words would silently come out in English, so that is refused with a clear message.
+    /// </summary>
+    protected static CultureInfo Culture(string name)
+    {
+        try
+        {
+            return CultureInfo.GetCultureInfo(name);
+        }
+        catch (CultureNotFoundException)
+        {
+            throw new InvalidOperationException(
+                $"Template value words need the {name} culture, which this process cannot load: it runs in globalization-invariant " +
+                "mode. Install ICU (libicu) and unset DOTNET_SYSTEM_GLOBALIZATION_INVARIANT / InvariantGlobalization.");
+        }
+    }
 
     protected void Define(string key, string text)
     {

@@ -38,7 +38,7 @@ internal sealed class SpanishUsVerbaliser : LanguageVerbaliser
 
     public SpanishUsVerbaliser() : base("es-US")
     {
-        CultureInfo culture = CultureInfo.GetCultureInfo("es-US");
+        CultureInfo culture = Culture("es-US");
         for (int n = 0; n < 100; n++)
         {
             string counting = n.ToWords(GrammaticalGender.Masculine, culture);

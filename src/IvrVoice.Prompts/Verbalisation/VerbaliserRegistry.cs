@@ -14,7 +14,15 @@ internal static class VerbaliserRegistry
         {
             if (!type.IsAbstract && type.IsSubclassOf(typeof(LanguageVerbaliser)))
             {
-                LanguageVerbaliser verbaliser = (LanguageVerbaliser)Activator.CreateInstance(type, nonPublic: true)!;
+                LanguageVerbaliser verbaliser;
+                try
+                {
+                    verbaliser = (LanguageVerbaliser)Activator.CreateInstance(type, nonPublic: true)!;
+                }
+                catch (System.Reflection.TargetInvocationException e) when (e.InnerException is InvalidOperationException inner)
+                {
+                    throw inner;
+                }
                 all.Add(verbaliser.Language, verbaliser);
             }
         }
