@@ -1,5 +1,5 @@
 using IvrVoice.Audio;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
@@ -26,7 +26,7 @@ public sealed class LibraryPrompt
         string? notes,
         SourceLocation location,
         PromptTemplate? template = null,
-        TemplateStrategy strategy = TemplateStrategy.Auto)
+        AnnouncementStrategy strategy = AnnouncementStrategy.Auto)
     {
         Template = template;
         Strategy = strategy;
@@ -76,8 +76,8 @@ public sealed class LibraryPrompt
     /// <summary>True when the text has placeholders, so the prompt is spoken with values and never rendered on its own.</summary>
     public bool IsTemplate => Template is not null;
 
-    /// <summary>How a template is spoken in a call (<see cref="TemplateStrategy.Auto"/> for plain prompts, where it means nothing).</summary>
-    public TemplateStrategy Strategy { get; }
+    /// <summary>How a template is spoken in a call (<see cref="AnnouncementStrategy.Auto"/> for plain prompts, where it means nothing).</summary>
+    public AnnouncementStrategy Strategy { get; }
 
     /// <summary>Where the prompt's id is written.</summary>
     public SourceLocation Location { get; }

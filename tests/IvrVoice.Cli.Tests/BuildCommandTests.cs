@@ -31,14 +31,18 @@ public sealed class BuildCommandTests : IAsyncLifetime
         SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
-        Assert.Contains("Built Northwind Dental into dist: 30 rendered, 0 reused, 0 failed;", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Built Northwind Dental into dist: 36 rendered, 0 reused, 0 failed; 8 template(s): ", run.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("estimated cost espeak $0.0000 (total $0.0000)", run.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("no configured route serves gemini-3.1-flash-tts; 30 prompt(s) use espeak-ng", run.StandardError, StringComparison.Ordinal);
-        Assert.Contains("build: 30/30 (100%) rendered 30, reused 0, failed 0", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("no configured route serves gemini-3.1-flash-tts; 36 prompt(s) use espeak-ng", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("build: 36/36 (100%) rendered 36, reused 0, failed 0", run.StandardError, StringComparison.Ordinal);
 
         JsonNode manifest = JsonNode.Parse(await File.ReadAllTextAsync(folder.File("dist/manifest.json")))!;
         JsonArray prompts = manifest["prompts"]!.AsArray();
-        Assert.Equal(30, prompts.Count);
+        Assert.Equal(36, prompts.Count);
+        Assert.Equal(8, manifest["templates"]!.AsArray().Count);
+        int pieces = manifest["pieces"]!.AsArray().Count;
+        Assert.Matches($@"pieces: {pieces}/{pieces} \(100%\) rendered {pieces}, reused 0, failed 0", run.StandardError);
+        Assert.Contains($"8 template(s): {pieces} pieces rendered, 0 reused, 0 failed;", run.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("Northwind Dental", (string?)manifest["build"]!["library"]);
         foreach (JsonNode prompt in prompts.Select(p => p!))
         {
@@ -80,7 +84,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--check");
         Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
-        Assert.Contains("dist is up to date: 30 prompts checked.", check.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dist is up to date: 36 prompts and 8 templates checked.", check.StandardOutput, StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -92,12 +96,14 @@ public sealed class BuildCommandTests : IAsyncLifetime
         BuildTestHost.CopyLibrary(BuildTestHost.SampleLibrary, folder.File("prompts"));
         SayRun first = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
         Assert.True(first.ExitCode == 0, first.StandardError);
-        Assert.Contains(": 15 rendered, 0 reused, 0 failed;", first.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(": 18 rendered, 0 reused, 0 failed; 4 template(s): ", first.StandardOutput, StringComparison.Ordinal);
+        string pieces = System.Text.RegularExpressions.Regex.Match(first.StandardOutput, @"4 template\(s\): (\d+) pieces rendered, 0 reused, 0 failed;").Groups[1].Value;
+        Assert.NotEqual("", pieces);
 
         SayRun second = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
 
         Assert.True(second.ExitCode == 0, second.StandardError);
-        Assert.Contains(": 0 rendered, 15 reused, 0 failed;", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($": 0 rendered, 18 reused, 0 failed; 4 template(s): 0 pieces rendered, {pieces} reused, 0 failed;", second.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("no renders to pay for", second.StandardOutput, StringComparison.Ordinal);
 
         string english = folder.File("prompts/en-US.yaml");
@@ -105,12 +111,12 @@ public sealed class BuildCommandTests : IAsyncLifetime
         SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check");
         Assert.Equal(Stale, check.ExitCode);
         Assert.Contains("stale: en-US/business-hours: text changed", check.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("1 of 15 prompts need a build", check.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 of 22 prompts and templates need a build", check.StandardOutput, StringComparison.Ordinal);
 
         SayRun third = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
 
         Assert.True(third.ExitCode == 0, third.StandardError);
-        Assert.Contains(": 1 rendered, 14 reused, 0 failed;", third.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(": 1 rendered, 17 reused, 0 failed;", third.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, (await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check")).ExitCode);
     }
 

@@ -1,6 +1,6 @@
 using IvrVoice.Audio;
 using IvrVoice.Library.Flows;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
@@ -239,8 +239,8 @@ public sealed class SampleLibraryTests
             }
         }
 
-        Assert.Equal(TemplateStrategy.Join, Library.GetPrompt("en-US", "confirmation-code").Strategy);
-        Assert.Equal(TemplateStrategy.Auto, Library.GetPrompt("es-US", "appointment-reminder").Strategy);
+        Assert.Equal(AnnouncementStrategy.Join, Library.GetPrompt("en-US", "confirmation-code").Strategy);
+        Assert.Equal(AnnouncementStrategy.Auto, Library.GetPrompt("es-US", "appointment-reminder").Strategy);
         Assert.Equal(
             "Le llama Northwind Dental para recordarle su cita del jueves tres de diciembre a las tres y cinco de la tarde.",
             TemplateComposer.Compose(Library.GetPrompt("es-US", "appointment-reminder").Template!, values["appointment-reminder"], "es-US", new DateOnly(2026, 12, 1)).Spoken);

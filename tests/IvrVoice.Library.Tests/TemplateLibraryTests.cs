@@ -1,5 +1,5 @@
 using IvrVoice.Library.Flows;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Tests;
@@ -177,13 +177,13 @@ public sealed class TemplateLibraryTests
         PromptLibrary loaded = result.Library!;
         LibraryPrompt code = loaded.GetPrompt("en-US", "code");
         Assert.True(code.IsTemplate);
-        Assert.Equal(TemplateStrategy.Join, code.Strategy);
+        Assert.Equal(AnnouncementStrategy.Join, code.Strategy);
         Assert.Equal(["code"], code.Template!.Placeholders.Select(p => p.Name));
         Assert.Equal(TemplateValueType.Spell, code.Template.Placeholders[0].Type);
         Assert.Equal("Your confirmation code is {code:spell}.", code.ToSpec().Text);
 
         LibraryPrompt balance = loaded.GetPrompt("en-US", "balance");
-        Assert.Equal(TemplateStrategy.Auto, balance.Strategy);
+        Assert.Equal(AnnouncementStrategy.Auto, balance.Strategy);
         Assert.Equal([TemplateValueType.Currency, TemplateValueType.Date], balance.Template!.ValueTypes);
 
         LibraryPrompt braces = loaded.GetPrompt("en-US", "braces");

@@ -28,10 +28,10 @@ public static class AudioJoiner
         ArgumentNullException.ThrowIfNull(pieces);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
         (MasteringOptions m, JoinOptions o) = Validate(pieces.Count, mastering, options);
-        JoinedSegment[] segments = Plan(pieces, sampleRate, m, o, out int length);
+        JoinedSegment[] segments = Plan(pieces, sampleRate, m, o, out int length, out PieceAnalysis[] analyses);
         float[] output = new float[length];
         Render(pieces, segments, sampleRate, m, o, output);
-        return new JoinedAudio(new PcmAudio(output, sampleRate), segments);
+        return new JoinedAudio(new PcmAudio(output, sampleRate), segments, analyses);
     }
 
     /// <summary>
@@ -76,15 +76,15 @@ public static class AudioJoiner
             {
                 int frames = Frames(layouts[i]);
                 Decode(pieces[i].Wav.Span, layouts[i], decoded.AsSpan(at, frames));
-                decodedPieces[i] = new JoinPiece(decoded.AsMemory(at, frames), pieces[i].Before);
+                decodedPieces[i] = new JoinPiece(decoded.AsMemory(at, frames), pieces[i].Before, pieces[i].Analysis);
                 at += frames;
             }
 
-            JoinedSegment[] segments = Plan(decodedPieces, rate, m, o, out int length);
+            JoinedSegment[] segments = Plan(decodedPieces, rate, m, o, out int length, out PieceAnalysis[] analyses);
             output = ArrayPool<float>.Shared.Rent(length);
             Span<float> joined = output.AsSpan(0, length);
             Render(decodedPieces, segments, rate, m, o, joined);
-            return new JoinedFile(AudioEncoder.Encode(joined, rate, format), length, rate, segments);
+            return new JoinedFile(AudioEncoder.Encode(joined, rate, format), length, rate, segments, analyses);
         }
         finally
         {
@@ -133,11 +133,12 @@ public static class AudioJoiner
     /// Finds each piece's sound and gain and where it goes; <paramref name="length"/> is the joined length. A piece
     /// with no sound is left out, and the gap before the next spoken piece is the longest of the boundaries in between.
     /// </summary>
-    private static JoinedSegment[] Plan(IReadOnlyList<JoinPiece> pieces, int rate, MasteringOptions mastering, JoinOptions options, out int length)
+    private static JoinedSegment[] Plan(IReadOnlyList<JoinPiece> pieces, int rate, MasteringOptions mastering, JoinOptions options, out int length,
+        out PieceAnalysis[] analyses)
     {
         JoinedSegment[] segments = new JoinedSegment[pieces.Count];
+        analyses = new PieceAnalysis[pieces.Count];
         int pad = mastering.Enabled ? TelephonyMastering.PadSamples(rate, mastering) : 0;
-        int margin = Samples(rate, options.TrimMarginMilliseconds);
         long position = pad;
         bool anySpoken = false;
         JoinBoundary pending = JoinBoundary.Word;
@@ -145,29 +146,48 @@ public static class AudioJoiner
         {
             ReadOnlySpan<float> x = pieces[i].Samples.Span;
             pending = (JoinBoundary)Math.Max((int)pending, (int)pieces[i].Before);
-            (double level, _) = SpeechLevel.Measure(x, rate);
-            (int start, int end) = double.IsNegativeInfinity(level) ? (0, 0) : AudioAnalysis.FindSound(x, rate, level);
-            if (end <= start)
+            PieceAnalysis analysis = pieces[i].Analysis is { } known && Fits(known, x.Length, rate) ? known : Analyze(x, rate, mastering, options);
+            analyses[i] = analysis;
+            if (analysis.Length == 0)
             {
                 segments[i] = new JoinedSegment(i, checked((int)position), 0, 0, 0);
                 continue;
             }
 
-            start = Math.Max(0, start - margin);
-            end = Math.Min(x.Length, end + margin);
             if (anySpoken)
             {
                 position += Samples(rate, pending == JoinBoundary.Phrase ? options.PhraseGapMilliseconds : options.WordGapMilliseconds);
             }
 
-            segments[i] = new JoinedSegment(i, checked((int)position), end - start, start, mastering.Enabled ? Gain(x[start..end], rate, level, mastering) : 0);
-            position += end - start;
+            segments[i] = new JoinedSegment(i, checked((int)position), analysis.Length, analysis.SourceStart, analysis.GainDb);
+            position += analysis.Length;
             anySpoken = true;
             pending = JoinBoundary.Word;
         }
 
         length = checked((int)(position + pad));
         return segments;
+    }
+
+    // An analysis handed in applies only to a piece of its rate and length (anything else is a different piece).
+    private static bool Fits(PieceAnalysis analysis, int sampleCount, int rate) =>
+        analysis.SampleRate == rate && analysis.SampleCount == sampleCount && analysis.SourceStart >= 0 && analysis.Length >= 0
+        && analysis.SourceStart + analysis.Length <= sampleCount && double.IsFinite(analysis.GainDb);
+
+    /// <summary>The piece's sound span with its margin and the gain to the target; an empty span when it holds no sound.</summary>
+    private static PieceAnalysis Analyze(ReadOnlySpan<float> x, int rate, MasteringOptions mastering, JoinOptions options)
+    {
+        (double level, _) = SpeechLevel.Measure(x, rate);
+        (int start, int end) = double.IsNegativeInfinity(level) ? (0, 0) : AudioAnalysis.FindSound(x, rate, level);
+        if (end <= start)
+        {
+            return new PieceAnalysis(rate, x.Length, 0, 0, 0);
+        }
+
+        int margin = Samples(rate, options.TrimMarginMilliseconds);
+        start = Math.Max(0, start - margin);
+        end = Math.Min(x.Length, end + margin);
+        return new PieceAnalysis(rate, x.Length, start, end - start, mastering.Enabled ? Gain(x[start..end], rate, level, mastering) : 0);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using IvrVoice.Caching;
 using IvrVoice.Library;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
@@ -12,8 +12,8 @@ namespace IvrVoice.Cli.Commands;
 /// <summary>
 /// <c>ivrvoice say --library prompts/ --prompt appointment-reminder --value day=2026-12-03 --out reminder.wav</c>: a prompt of a
 /// library, or a template spoken with values, written as 8 kHz μ-law WAV with the words spoken printed. A template whose
-/// pieces the build rendered is joined from them (no provider call); otherwise the whole sentence is rendered and cached
-/// under the key the service would use.
+/// pieces the build rendered is joined from them by the announcement runtime (no provider call); otherwise the whole sentence
+/// is rendered and cached under the key the service would use.
 /// </summary>
 internal static class LibrarySay
 {
@@ -62,12 +62,13 @@ internal static class LibrarySay
             return ExitCodes.InvalidInput;
         }
 
+        DateOnly today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         ComposedAnnouncement? composed = null;
         if (prompt.Template is { } template)
         {
             try
             {
-                composed = TemplateComposer.Compose(template, values, language, DateOnly.FromDateTime(time.GetLocalNow().DateTime));
+                composed = TemplateComposer.Compose(template, values, language, today);
             }
             catch (TemplateValueException e)
             {
@@ -108,7 +109,7 @@ internal static class LibrarySay
         {
             (wav, how) = composed is null
                 ? await RenderAsync(renderer, spec, args.Provider, cancellationToken)
-                : await SpeakAsync(renderer, prompt, composed, spec, args.Provider, cancellationToken);
+                : await SpeakAsync(host.Services.GetRequiredService<AnnouncementRenderer>(), prompt, values, spec, today, cancellationToken);
         }
         catch (PromptRenderException e)
         {
@@ -118,6 +119,11 @@ internal static class LibrarySay
                 await error.WriteLineAsync($"  {failure}");
             }
 
+            return ExitCodes.RenderFailed;
+        }
+        catch (TimeoutException e)
+        {
+            await error.WriteLineAsync($"ivrvoice say: no audio: {e.Message}");
             return ExitCodes.RenderFailed;
         }
         catch (PromptRequestException e)
@@ -138,22 +144,27 @@ internal static class LibrarySay
     }
 
     private static async Task<(byte[] Wav, string How)> SpeakAsync(
-        PromptRenderer renderer, LibraryPrompt prompt, ComposedAnnouncement composed, PromptSpec baseSpec, string? provider, CancellationToken cancellationToken)
+        AnnouncementRenderer announcements, LibraryPrompt prompt, IReadOnlyDictionary<string, string> values, PromptSpec baseSpec, DateOnly today,
+        CancellationToken cancellationToken)
     {
-        if (prompt.Strategy != TemplateStrategy.Render && !composed.RenderOnly)
+        // Auto's background render of the whole sentence is for the next caller of a service; a one-off command joins (or renders) now.
+        AnnouncementResult result = await announcements.SpeakAsync(new AnnouncementRequest
         {
-            IReadOnlyList<JoinStep> steps = TemplateAudioPlan.JoinSteps(composed, baseSpec);
-            if (await AnnouncementJoin.TryJoinAsync(renderer.Cache, steps, baseSpec.Mastering, cancellationToken) is { } joined)
-            {
-                return (joined, $"joined from {steps.Count} pre-rendered pieces");
-            }
-        }
-
-        (byte[] wav, string how) = await RenderAsync(renderer, TemplateAudioPlan.WholeRenderSpec(composed, baseSpec), provider, cancellationToken);
-        string why = prompt.Strategy == TemplateStrategy.Render ? "strategy render"
-            : composed.RenderOnly ? "a free text value"
-            : "its pieces are not built: run ivrvoice build";
-        return (wav, $"the whole sentence {how} ({why})");
+            Template = prompt.Template!,
+            Values = values,
+            BaseSpec = baseSpec,
+            Strategy = prompt.Strategy == AnnouncementStrategy.Render ? AnnouncementStrategy.Render : AnnouncementStrategy.Join,
+            Today = today,
+            Urgency = RenderUrgency.Batch,
+        }, cancellationToken);
+        string how = result.Outcome switch
+        {
+            AnnouncementOutcome.Joined => "joined from pre-rendered pieces",
+            AnnouncementOutcome.WholeFromCache => "the whole sentence, from the cache",
+            _ => $"the whole sentence rendered by {result.Prompt.Metadata.Provider}"
+                + (result.FallbackReason is { } reason ? $" ({reason})" : " (strategy render)"),
+        };
+        return (result.Prompt.Audio.ToArray(), how);
     }
 
     private static async Task<(byte[] Wav, string How)> RenderAsync(PromptRenderer renderer, PromptSpec spec, string? provider, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Build;
@@ -150,7 +150,7 @@ internal static class BuildPlanner
             spec = spec with { Model = fallbackModel, Temperature = ModelCatalog.AcceptsTemperature(fallbackModel) ? spec.Temperature : null };
         }
 
-        IReadOnlyList<PlannedPiece> pieces = prompt.Strategy == TemplateStrategy.Render || template.IsRenderOnly
+        IReadOnlyList<PlannedPiece> pieces = prompt.Strategy == AnnouncementStrategy.Render || template.IsRenderOnly
             ? []
             : [.. TemplateAudioPlan.PrerenderSpecs(template, spec).Select(piece => new PlannedPiece(piece, PromptKeys.For(piece)))];
         return new PlannedTemplate(prompt, spec, pieces) { FallbackFrom = fallbackFrom };

@@ -1,6 +1,6 @@
 using IvrVoice.Audio;
 using IvrVoice.Library.Flows;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Loading;
@@ -56,7 +56,7 @@ internal sealed class PromptDraft
     /// <summary>Set when the text is valid and has placeholders.</summary>
     public PromptTemplate? Template { get; set; }
 
-    public Located<TemplateStrategy>? Strategy { get; set; }
+    public Located<AnnouncementStrategy>? Strategy { get; set; }
 
     /// <summary>Set only when exactly two valid speakers are given.</summary>
     public IReadOnlyList<SpeakerDraft>? Speakers { get; set; }

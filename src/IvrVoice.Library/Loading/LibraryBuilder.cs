@@ -1,6 +1,6 @@
 using IvrVoice.Audio;
 using IvrVoice.Library.Flows;
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
@@ -174,7 +174,7 @@ internal static class LibraryBuilder
             draft.Notes,
             id.At,
             draft.Template,
-            draft.Strategy?.Value ?? TemplateStrategy.Auto);
+            draft.Strategy?.Value ?? AnnouncementStrategy.Auto);
     }
 
     /// <summary>The voice in the catalogue's spelling (kore → Kore), or null (reported) when the model has no such voice.</summary>

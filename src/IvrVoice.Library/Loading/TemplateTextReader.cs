@@ -1,4 +1,4 @@
-using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Library.Yaml;
 using IvrVoice.Prompts.Templates;
 
@@ -40,7 +40,7 @@ internal sealed class TemplateTextReader(DiagnosticBag diagnostics, FieldReader 
     }
 
     /// <summary>Reads <c>strategy</c>; null (reported) when it is not one of auto, join, render.</summary>
-    public TemplateStrategy? ReadStrategy(YamlNode node)
+    public AnnouncementStrategy? ReadStrategy(YamlNode node)
     {
         if (_fields.RequiredText(node, "'strategy'") is not { } name)
         {
@@ -50,11 +50,11 @@ internal sealed class TemplateTextReader(DiagnosticBag diagnostics, FieldReader 
         switch (name)
         {
             case "auto":
-                return TemplateStrategy.Auto;
+                return AnnouncementStrategy.Auto;
             case "join":
-                return TemplateStrategy.Join;
+                return AnnouncementStrategy.Join;
             case "render":
-                return TemplateStrategy.Render;
+                return AnnouncementStrategy.Render;
             default:
                 string? closest = Suggestions.Closest(name, StrategyNames);
                 _diagnostics.Error(node.Location, closest is null

@@ -29,6 +29,11 @@ public sealed partial class AnnouncementRenderer : IDisposable
     private readonly SemaphoreSlim _background;
     private readonly ConcurrentDictionary<PromptKey, Task> _wholeRenders = new();
 
+    // What joins measured of each piece (its sound span and gain), by piece key: a piece's audio never changes under its
+    // key and the join settings are fixed, so later joins skip the measuring. Bounded: cleared when it grows past the cap.
+    private readonly ConcurrentDictionary<PromptKey, PieceAnalysis> _analyses = new();
+    private const int MaxAnalyses = 100_000;
+
     public AnnouncementRenderer(PromptRenderer renderer, IOptions<AnnouncementOptions> options, TimeProvider time, ILogger<AnnouncementRenderer> logger)
     {
         ArgumentNullException.ThrowIfNull(renderer);
@@ -124,13 +129,14 @@ public sealed partial class AnnouncementRenderer : IDisposable
         WavPiece[] wavs = new WavPiece[planned.Length];
         for (int i = 0; i < planned.Length; i++)
         {
-            wavs[i] = new WavPiece(pieces[planned[i].Piece]!.Audio, planned[i].GapBefore == JoinGap.Phrase ? JoinBoundary.Phrase : JoinBoundary.Word);
+            wavs[i] = new WavPiece(pieces[planned[i].Piece]!.Audio, planned[i].GapBefore == JoinGap.Phrase ? JoinBoundary.Phrase : JoinBoundary.Word,
+                _analyses.TryGetValue(planned[i].Piece, out PieceAnalysis analysis) ? analysis : null);
         }
 
         CachedPrompt prompt;
         try
         {
-            prompt = Join(key, wavs, composed, baseSpec);
+            prompt = Join(key, wavs, planned, composed, baseSpec);
         }
         catch (AudioFormatException)
         {
@@ -146,9 +152,18 @@ public sealed partial class AnnouncementRenderer : IDisposable
         return (prompt, 0, null);
     }
 
-    private CachedPrompt Join(PromptKey key, WavPiece[] pieces, ComposedAnnouncement composed, PromptSpec baseSpec)
+    private CachedPrompt Join(PromptKey key, WavPiece[] pieces, (PromptKey Piece, JoinGap GapBefore)[] planned, ComposedAnnouncement composed, PromptSpec baseSpec)
     {
         JoinedFile joined = AudioJoiner.JoinWav(pieces, baseSpec.Mastering, _join);
+        if (_analyses.Count > MaxAnalyses)
+        {
+            _analyses.Clear();
+        }
+
+        for (int i = 0; i < planned.Length; i++)
+        {
+            _analyses.TryAdd(planned[i].Piece, joined.Analyses[i]);
+        }
         PromptMetadata metadata = new()
         {
             Key = key,

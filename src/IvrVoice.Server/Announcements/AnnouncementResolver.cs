@@ -1,6 +1,5 @@
 using IvrVoice.Caching;
 using IvrVoice.Library;
-using IvrVoice.Library.Templates;
 using IvrVoice.Prompts;
 using IvrVoice.Prompts.Announcements;
 using IvrVoice.Prompts.Ssml;
@@ -112,12 +111,7 @@ internal sealed class AnnouncementResolver(
         DateOnly today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         ComposedAnnouncement composed = TemplateComposer.Compose(template, values, prompt.Language, today);
         PromptSpec baseSpec = flows.SpecFor(prompt);
-        AnnouncementStrategy chosen = strategy ?? prompt.Strategy switch
-        {
-            TemplateStrategy.Join => AnnouncementStrategy.Join,
-            TemplateStrategy.Render => AnnouncementStrategy.Render,
-            _ => AnnouncementStrategy.Auto,
-        };
+        AnnouncementStrategy chosen = strategy ?? prompt.Strategy;
         // A free text value cannot be joined: such a sentence is always rendered whole.
         string reported = composed.RenderOnly ? AnnouncementStrategies.Render : AnnouncementStrategies.Name(chosen);
         return new PreparedAnnouncement(

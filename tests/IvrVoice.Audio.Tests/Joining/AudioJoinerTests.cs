@@ -97,6 +97,32 @@ public sealed class AudioJoinerTests
     }
 
     [Fact]
+    public void JoinWav_AnalysesHandedBack_SameFileWithoutMeasuringAgain()
+    {
+        byte[][] wavs = [MuLaw(Speech(0.4, -35, seed: 32)), MuLaw(Speech(0.5, -20, seed: 33)), MuLaw(new float[800])];
+        WavPiece[] pieces = [new(wavs[0]), new(wavs[1], JoinBoundary.Phrase), new(wavs[2])];
+        JoinedFile first = AudioJoiner.JoinWav(pieces, Mastering);
+
+        JoinedFile again = AudioJoiner.JoinWav([.. pieces.Select((p, i) => p with { Analysis = first.Analyses[i] })], Mastering);
+
+        Assert.Equal(first.File, again.File);
+        Assert.Equal(first.Analyses, again.Analyses);
+        Assert.Equal(0, first.Analyses[2].Length);
+    }
+
+    [Fact]
+    public void JoinWav_AnalysisOfAnotherPiece_IsIgnored()
+    {
+        byte[] wav = MuLaw(Speech(0.4, -30, seed: 34));
+        JoinedFile plain = AudioJoiner.JoinWav([new WavPiece(wav)], Mastering);
+        PieceAnalysis wrong = new(Rate, 123, 0, 100, 12);
+
+        JoinedFile joined = AudioJoiner.JoinWav([new WavPiece(wav, Analysis: wrong)], Mastering);
+
+        Assert.Equal(plain.File, joined.File);
+    }
+
+    [Fact]
     public void Join_SpeechPieces_NoEdgeStepsAboveTheNeighbourhood()
     {
         JoinPiece[] pieces = [.. Enumerable.Range(0, 6).Select(i => new JoinPiece(Speech(0.3 + (0.05 * i), -20 - (3 * i), seed: 40 + i), (JoinBoundary)(i % 2)))];

@@ -96,10 +96,13 @@ try {
     result.templateJoin = await loadedAudio(form.locator('.version.join audio.preview'));
     await form.locator('.version.render button.play').click();
     result.templateRender = await loadedAudio(form.locator('.version.render audio.preview'));
+    // A bad value: the 400 is expected, so the browser's console line for it is kept apart from the page's errors.
+    const consoleErrorsBefore = result.consoleErrors.length;
     await form.locator('input[name="day"]').fill('2026-02-30');
     await form.locator('button.speak').click();
     await page.waitForFunction(() => document.querySelector('#status').classList.contains('error'), null, { timeout: 20000 });
     result.templateBadValue = (await page.textContent('#status')).trim();
+    result.templateBadValueConsole = result.consoleErrors.splice(consoleErrorsBefore);
   }
 
   await page.evaluate(() => document.querySelectorAll('audio.preview').forEach((audio) => { audio.pause(); audio.currentTime = 0; }));
