@@ -24,8 +24,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
-    private readonly Lock _initializationLock = new();
-    private Task? _initialization;
+    private readonly StoreInitialization _initialization;
     private long _storedBytes;
 
     public PostgresPromptStore(PostgresStoreOptions options, ILogger<PostgresPromptStore> logger, PromptCacheMetrics metrics)
@@ -40,6 +39,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
 
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
         _logger = logger;
+        _initialization = new StoreInitialization(ApplySchemaAsync);
         metrics.ObserveStoredBytes(StoreName, () => Volatile.Read(ref _storedBytes));
     }
 
@@ -235,27 +235,7 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
         return BinaryPrimitives.ReadInt32BigEndian(prefix);
     }
 
-    private Task EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        Task? initialization = Volatile.Read(ref _initialization);
-        if (initialization is { IsCompletedSuccessfully: true })
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (_initializationLock)
-        {
-            // An unreachable database at start-up is retried by the next caller rather than remembered.
-            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
-            {
-                _initialization = ApplySchemaAsync();
-            }
-
-            initialization = _initialization;
-        }
-
-        return initialization.WaitAsync(cancellationToken);
-    }
+    private Task EnsureInitializedAsync(CancellationToken cancellationToken) => _initialization.EnsureAsync(cancellationToken);
 
     private async Task ApplySchemaAsync()
     {
