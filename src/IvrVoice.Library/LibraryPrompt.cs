@@ -1,5 +1,7 @@
 using IvrVoice.Audio;
+using IvrVoice.Library.Templates;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library;
 
@@ -21,8 +23,12 @@ public sealed class LibraryPrompt
         IReadOnlyList<PromptSpeaker> speakers,
         MasteringOptions mastering,
         string? notes,
-        SourceLocation location)
+        SourceLocation location,
+        PromptTemplate? template = null,
+        TemplateStrategy strategy = TemplateStrategy.Auto)
     {
+        Template = template;
+        Strategy = strategy;
         Id = id;
         Language = language;
         Text = text;
@@ -63,10 +69,22 @@ public sealed class LibraryPrompt
     /// <summary>Free-form notes for reviewers; they never change the sound.</summary>
     public string? Notes { get; }
 
+    /// <summary>The parsed template when the text has placeholders (a template prompt); null for a plain prompt.</summary>
+    public PromptTemplate? Template { get; }
+
+    /// <summary>True when the text has placeholders, so the prompt is spoken with values and never rendered on its own.</summary>
+    public bool IsTemplate => Template is not null;
+
+    /// <summary>How a template is spoken in a call (<see cref="TemplateStrategy.Auto"/> for plain prompts, where it means nothing).</summary>
+    public TemplateStrategy Strategy { get; }
+
     /// <summary>Where the prompt's id is written.</summary>
     public SourceLocation Location { get; }
 
-    /// <summary>Everything that changes how this prompt sounds, in the form the render pipeline keys and renders.</summary>
+    /// <summary>
+    /// Everything that changes how this prompt sounds, in the form the render pipeline keys and renders. For a template,
+    /// the base spec its pieces are rendered from (<c>TemplateAudioPlan</c> replaces only the text).
+    /// </summary>
     public PromptSpec ToSpec() => new()
     {
         Text = Text,

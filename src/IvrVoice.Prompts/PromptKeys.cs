@@ -19,7 +19,14 @@ public static class PromptKeys
     /// <summary>Bump when the encoding below changes.</summary>
     private const string EncodingTag = "ivrvoice.prompt-key/1";
 
-    public static PromptKey For(PromptSpec spec) => PromptKey.Parse(Convert.ToHexStringLower(SHA256.HashData(CanonicalBytes(spec))));
+    /// <summary>The spec's key: computed on the first call for each spec instance, then returned from the spec itself.</summary>
+    public static PromptKey For(PromptSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Key;
+    }
+
+    internal static PromptKey Compute(PromptSpec spec) => PromptKey.FromSha256(SHA256.HashData(CanonicalBytes(spec)));
 
     /// <summary>The exact bytes hashed; public so golden tests can pin them.</summary>
     public static byte[] CanonicalBytes(PromptSpec spec)

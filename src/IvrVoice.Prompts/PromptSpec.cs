@@ -1,4 +1,5 @@
 using IvrVoice.Audio;
+using IvrVoice.Caching;
 
 namespace IvrVoice.Prompts;
 
@@ -30,6 +31,47 @@ public sealed record PromptSpec
 
     /// <summary>Output encoding name, e.g. mulaw-wav.</summary>
     public string OutputFormat { get; init; } = "mulaw-wav";
+
+    // The key, computed once per instance (a flow's specs are cached, and each webhook answer asks for their keys again).
+    // Takes no part in equality; a copy made with `with` carries this spec's memo but recomputes, see KeyMemo.
+    private KeyMemo _keyMemo;
+
+    /// <summary>This spec's cache key, computed on first use and kept with the spec; <see cref="PromptKeys.For"/> returns it.</summary>
+    internal PromptKey Key
+    {
+        get
+        {
+            if (_keyMemo.KeyFor(this) is { } key)
+            {
+                return key;
+            }
+
+            PromptKey computed = PromptKeys.Compute(this);
+            _keyMemo = new KeyMemo(this, computed);
+            return computed;
+        }
+    }
+
+    /// <summary>
+    /// The memoised key and the instance it was computed for. A record's <c>with</c> copies every field, so a copy would
+    /// inherit its original's key; the owner check makes a copy compute its own. Equal to every other memo, so a spec's
+    /// equality and hash depend on what it says, never on whether its key was asked for yet. One reference: written and
+    /// read atomically, and two threads racing compute the same key.
+    /// </summary>
+    private readonly struct KeyMemo(PromptSpec owner, PromptKey key) : IEquatable<KeyMemo>
+    {
+        private readonly Entry? _entry = new(owner, key);
+
+        public PromptKey? KeyFor(PromptSpec spec) => _entry is { } entry && ReferenceEquals(entry.Owner, spec) ? entry.Key : null;
+
+        public bool Equals(KeyMemo other) => true;
+
+        public override bool Equals(object? obj) => obj is KeyMemo;
+
+        public override int GetHashCode() => 0;
+
+        private sealed record Entry(PromptSpec Owner, PromptKey Key);
+    }
 }
 
 public sealed record PromptSpeaker(string Name, string Voice);

@@ -1,4 +1,5 @@
 using IvrVoice.Caching;
+using IvrVoice.Prompts.Announcements;
 using IvrVoice.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ namespace IvrVoice.Prompts;
 
 public static class PromptsServiceCollectionExtensions
 {
-    /// <summary>Providers, cache and the render pipeline, with options validated at start-up.</summary>
+    /// <summary>Providers, cache, the render pipeline and announcements, with options validated at start-up.</summary>
     public static IServiceCollection AddPromptRendering(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -20,6 +21,11 @@ public static class PromptsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PromptRenderer>();
+        services.AddOptions<AnnouncementOptions>()
+            .Bind(configuration.GetSection(AnnouncementOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<AnnouncementRenderer>();
         return services;
     }
 }

@@ -32,7 +32,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         using TempDirectory folder = new();
 
-        SayRun run = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("Built Northwind Dental into dist: 30 rendered, 0 reused, 0 failed;", run.StandardOutput, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
             }
         }
 
-        SayRun check = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--check");
+        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--check");
         Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
         Assert.Contains("dist is up to date: 30 prompts checked.", check.StandardOutput, StringComparison.Ordinal);
     }
@@ -97,11 +97,11 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         using TempDirectory folder = new();
         BuildTestHost.CopyLibrary(BuildTestHost.SampleLibrary, folder.File("prompts"));
-        SayRun first = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
+        SayRun first = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
         Assert.True(first.ExitCode == 0, first.StandardError);
         Assert.Contains(": 15 rendered, 0 reused, 0 failed;", first.StandardOutput, StringComparison.Ordinal);
 
-        SayRun second = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
+        SayRun second = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
 
         Assert.True(second.ExitCode == 0, second.StandardError);
         Assert.Contains(": 0 rendered, 15 reused, 0 failed;", second.StandardOutput, StringComparison.Ordinal);
@@ -109,16 +109,16 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         string english = folder.File("prompts/en-US.yaml");
         await File.WriteAllTextAsync(english, (await File.ReadAllTextAsync(english)).Replace("We are closed on weekends.", "We are closed on Saturdays and Sundays.", StringComparison.Ordinal));
-        SayRun check = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check");
+        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check");
         Assert.Equal(Stale, check.ExitCode);
         Assert.Contains("stale: en-US/business-hours: text changed", check.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("1 of 15 prompts need a build", check.StandardOutput, StringComparison.Ordinal);
 
-        SayRun third = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
+        SayRun third = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
 
         Assert.True(third.ExitCode == 0, third.StandardError);
         Assert.Contains(": 1 rendered, 14 reused, 0 failed;", third.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, (await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check")).ExitCode);
+        Assert.Equal(0, (await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check")).ExitCode);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         string journal = folder.File("dist/.ivrvoice/jobs");
 
         int finished, journaled, submitted;
-        using (Process first = BuildTestHost.Start(folder.Path, settings, arguments))
+        using (Process first = IvrVoiceProcess.Start(folder.Path, settings, arguments))
         {
             // Kill while a job is well under way: accepted and journaled a moment ago, far from finishing, with some prompts done.
             Stopwatch waited = Stopwatch.StartNew();
@@ -168,7 +168,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(1, journaled);
         Assert.Equal(finished + journaled, submitted);
 
-        SayRun second = await BuildTestHost.RunAsync(folder.Path, settings, arguments);
+        SayRun second = await IvrVoiceProcess.RunAsync(folder.Path, settings, arguments);
 
         Assert.True(second.ExitCode == 0, second.StandardError);
         Assert.Contains($": {5 - finished} rendered, {finished} reused, 0 failed;", second.StandardOutput, StringComparison.Ordinal);
@@ -176,7 +176,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(5, _emulator.Submissions("vtrix"));
         Assert.Empty(Directory.GetFiles(journal, "*.json"));
         Assert.Equal(5, BuildTestHost.ManifestCount(folder.File("dist")));
-        SayRun check = await BuildTestHost.RunAsync(folder.Path, settings, [.. arguments, "--check"]);
+        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, settings, [.. arguments, "--check"]);
         Assert.True(check.ExitCode == 0, check.StandardOutput);
     }
 
@@ -189,7 +189,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         _emulator.Inject("gemini", EmulatorFault.Http(400));
         _emulator.Inject("openrouter", EmulatorFault.Http(400));
 
-        SayRun run = await BuildTestHost.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist", "--concurrency", "1");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist", "--concurrency", "1");
 
         Assert.Equal(RenderFailed, run.ExitCode);
         Assert.Contains("failed: en-US/prompt-1 (", run.StandardError, StringComparison.Ordinal);
@@ -199,7 +199,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(2, BuildTestHost.ManifestCount(folder.File("dist")));
         Assert.False(File.Exists(folder.File("dist/twilio/en-US/prompt-1.wav")));
 
-        SayRun again = await BuildTestHost.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist");
+        SayRun again = await IvrVoiceProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist");
 
         Assert.True(again.ExitCode == 0, again.StandardError);
         Assert.Contains(": 1 rendered, 2 reused, 0 failed;", again.StandardOutput, StringComparison.Ordinal);
@@ -211,9 +211,9 @@ public sealed class BuildCommandTests : IAsyncLifetime
         using TempDirectory folder = new();
         WriteLibrary(folder.File("prompts"), 2);
         Dictionary<string, string?> settings = Fast(_emulator.Settings("gemini"));
-        Assert.Equal(0, (await BuildTestHost.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist")).ExitCode);
+        Assert.Equal(0, (await IvrVoiceProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist")).ExitCode);
 
-        SayRun run = await BuildTestHost.RunAsync(folder.Path, settings,
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings,
             "build", "prompts", "--model", "gemini-3.8-flash-lite-tts", "--out", "dist-3.8", "--compare", "dist");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
@@ -240,8 +240,8 @@ public sealed class BuildCommandTests : IAsyncLifetime
                 text: Hello.
             """);
 
-        SayRun run = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist");
-        SayRun check = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--check");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist");
+        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--check");
 
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("en-US.yaml:3:10: error: unknown voice 'Koree'", run.StandardError, StringComparison.Ordinal);
@@ -260,7 +260,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", option, value);
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", option, value);
 
         Assert.Equal(Usage, run.ExitCode);
         Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
@@ -271,7 +271,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await BuildTestHost.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--provider", "gemini");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--provider", "gemini");
 
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("The provider 'gemini' is not configured; configured routes in order: espeak.", run.StandardError, StringComparison.Ordinal);

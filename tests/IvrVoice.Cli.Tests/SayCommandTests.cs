@@ -25,7 +25,7 @@ public sealed class SayCommandTests : IAsyncLifetime
 
         using TempDirectory folder = new();
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Thank you for calling.", "--voice", "Kore", "--out", "hello.wav");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Thank you for calling.", "--voice", "Kore", "--out", "hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("Served by espeak", run.StandardOutput, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         using TempDirectory folder = new();
         Dictionary<string, string?> settings = FastSettings(_emulator.Settings(TtsEmulator.RouteNames.ToArray()));
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, settings,
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings,
             "say", "Thank you for calling.", "--voice", "Kore", "--provider", route, "--style", "calm, warm", "--language", "en-US", "--out", "out/hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
@@ -74,7 +74,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         _emulator.Inject("gemini", EmulatorFault.Http(503, times: null));
         using TempDirectory folder = new();
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini", "openrouter")),
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini", "openrouter")),
             "say", "Thank you for calling.", "--out", "hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
@@ -90,7 +90,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         _emulator.Inject("segmind", EmulatorFault.Http(500, times: null));
         using TempDirectory folder = new();
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, FastSettings(_emulator.Settings("aigateway", "segmind")),
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("aigateway", "segmind")),
             "say", "Thank you for calling.", "--out", "hello.wav");
 
         Assert.Equal(RenderFailed, run.ExitCode);
@@ -107,7 +107,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Dictionary<string, string?> settings = FastSettings(_emulator.Settings("openrouter"));
         settings["Providers:OpenRouter:ApiKey"] = "sk-or-not-the-right-one-9911";
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, settings, "say", "Hello.", "--out", "hello.wav");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings, "say", "Hello.", "--out", "hello.wav");
 
         Assert.Equal(RenderFailed, run.ExitCode);
         Assert.Contains("openrouter: Authentication", run.StandardError, StringComparison.Ordinal);
@@ -119,7 +119,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini")),
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini")),
             "say", "Hello.", "--voice", "alloy", "--out", "hello.wav");
 
         Assert.Equal(InvalidInput, run.ExitCode);
@@ -132,7 +132,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, new Dictionary<string, string?> { ["Providers:Order"] = "vtrix" }, "say", "Hello.", "--out", "hello.wav");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, new Dictionary<string, string?> { ["Providers:Order"] = "vtrix" }, "say", "Hello.", "--out", "hello.wav");
 
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("Providers:Vtrix:ApiKey is required when vtrix is in Providers:Order", run.StandardError, StringComparison.Ordinal);
@@ -148,7 +148,7 @@ public sealed class SayCommandTests : IAsyncLifetime
             """;
         File.WriteAllText(folder.File("appsettings.json"), json);
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Hello.", "--out", "hello.wav");
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Hello.", "--out", "hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("Served by aigateway", run.StandardOutput, StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await SayTestHost.RunAsync(folder.Path, FastSettings(_emulator.Settings("pixazo")),
+        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("pixazo")),
             "say", "Hello.", "--model", "gemini-3.8-flash-lite-tts", "--out", "hello.wav");
 
         Assert.Equal(RenderFailed, run.ExitCode);

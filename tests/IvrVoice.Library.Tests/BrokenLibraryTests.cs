@@ -125,7 +125,7 @@ public sealed class BrokenLibraryTests
                   - id: nul-char
                     text: "a\0b"
                   - id: placeholder
-                    text: Your balance is {balance}.
+                    text: Your balance is {balance:money}.
                   - id: exactly-the-limit
                     text: {{new string('a', 2000)}}
                   - id: spaces-collapse
@@ -138,7 +138,7 @@ public sealed class BrokenLibraryTests
             [
                 "en.yaml:4:11: error: prompt 'long' text is 2,001 characters long; the limit is 2,000",
                 "en.yaml:6:11: error: prompt 'nul-char' text contains the control character U+0000",
-                "en.yaml:8:11: error: prompt 'placeholder' text contains the placeholder '{balance}'; library prompts are rendered ahead of time and cannot fill in values",
+                "en.yaml:8:27: error: prompt 'placeholder': unknown type 'money' (known: text, number, ordinal, digits, currency, date, time, duration, spell)",
                 "en.yaml:16:11: error: prompt 'one-emoji-too-many' text is 2,001 characters long; the limit is 2,000",
             ]),
 

@@ -61,7 +61,7 @@ public sealed class TwilioInteropTests(EmulatorFixture fixture) : IClassFixture<
             await host.PostWebhookAsync(VoiceWebhookTests.GatherPath("welcome", noInput: 1), VoiceWebhookTests.Answer()), // Play, Hangup
             await host.PostWebhookAsync(VoiceWebhookTests.GatherPath("welcome"), VoiceWebhookTests.Answer("1")),       // dtmf-only Gather
             await host.PostWebhookAsync("/twilio/voice/unknown"),                                                      // Say, Hangup
-            await host.PostWebhookAsync("/twilio/announce?text=Hello%20there&next=%2Ftwilio%2Fvoice%2Fclinic"),        // Play of an announcement URL
+            await host.PostWebhookAsync("/twilio/announce?text=Hello%20there&next=%2Ftwilio%2Fvoice%2Fclinic"),        // Play of the announced prompt
         ];
         _emulator.Inject("gemini", EmulatorFault.Http(500, times: null));
         answers.Add(await host.PostWebhookAsync(VoiceWebhookTests.GatherPath("welcome"), VoiceWebhookTests.Answer("2")));   // Say fallback inside Gather

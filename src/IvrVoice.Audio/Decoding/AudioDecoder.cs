@@ -38,7 +38,7 @@ public static class AudioDecoder
         return pcm16Mono;
     }
 
-    private static PcmLayout Locate(ReadOnlySpan<byte> data, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
+    internal static PcmLayout Locate(ReadOnlySpan<byte> data, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
     {
         limits.Validate();
         if (data.IsEmpty)

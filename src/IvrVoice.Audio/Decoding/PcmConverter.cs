@@ -56,7 +56,8 @@ internal static class PcmConverter
         }
     }
 
-    private static void Convert(ReadOnlySpan<byte> data, SampleFormat format, Span<float> destination)
+    /// <summary>Converts interleaved samples one for one (no downmix): <paramref name="destination"/> holds one float per sample.</summary>
+    internal static void Convert(ReadOnlySpan<byte> data, SampleFormat format, Span<float> destination)
     {
         switch (format)
         {

@@ -110,9 +110,21 @@ public static class TelephonyMastering
     /// most 1/release per sample after a dip, a backward pass lets it fall by at most 1/attack per sample ahead of one.
     /// Both only lower the gain, so gain ≤ r everywhere and |output| ≤ ceiling, with linear ramps and no overshoot.
     /// </summary>
-    private static void Limit(Span<float> samples, int rate, float ceiling)
+    internal static void Limit(Span<float> samples, int rate, float ceiling)
     {
-        float[] gain = new float[samples.Length];
+        float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(samples.Length);
+        try
+        {
+            Limit(samples, rate, ceiling, rented.AsSpan(0, samples.Length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    private static void Limit(Span<float> samples, int rate, float ceiling, Span<float> gain)
+    {
         for (int i = 0; i < samples.Length; i++)
         {
             float magnitude = Math.Abs(samples[i]);

@@ -15,18 +15,10 @@ internal sealed class Decimator3Stage : ResamplingStage
 
     public Decimator3Stage() => Reset();
 
-    public override int Append(ReadOnlySpan<float> input)
+    public override int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
     {
         int count = Math.Min(input.Length, Capacity - _filled);
-        Decimator3Kernels.Deinterleave(input[..count], _phases, Stride, _filled);
-        _filled += count;
-        return count;
-    }
-
-    public override int Append(ReadOnlySpan<short> input)
-    {
-        int count = Math.Min(input.Length, Capacity - _filled);
-        Decimator3Kernels.Deinterleave(input[..count], _phases, Stride, _filled);
+        TInput.Deinterleave(input[..count], _phases, Stride, _filled);
         _filled += count;
         return count;
     }

@@ -6,22 +6,10 @@ internal sealed class PassThroughStage : ResamplingStage
     private readonly float[] _buffer = new float[4096];
     private int _filled;
 
-    public override int Append(ReadOnlySpan<float> input)
+    public override int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
     {
         int count = Math.Min(input.Length, _buffer.Length - _filled);
-        input[..count].CopyTo(_buffer.AsSpan(_filled));
-        _filled += count;
-        return count;
-    }
-
-    public override int Append(ReadOnlySpan<short> input)
-    {
-        int count = Math.Min(input.Length, _buffer.Length - _filled);
-        for (int i = 0; i < count; i++)
-        {
-            _buffer[_filled + i] = input[i];
-        }
-
+        TInput.Convert(input[..count], _buffer.AsSpan(_filled, count));
         _filled += count;
         return count;
     }

@@ -20,23 +20,10 @@ internal sealed class PolyphaseStage : ResamplingStage
         Reset();
     }
 
-    public override int Append(ReadOnlySpan<float> input)
+    public override int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
     {
         int count = Math.Min(input.Length, _buffer.Length - _filled);
-        input[..count].CopyTo(_buffer.AsSpan(_filled));
-        _filled += count;
-        return count;
-    }
-
-    public override int Append(ReadOnlySpan<short> input)
-    {
-        int count = Math.Min(input.Length, _buffer.Length - _filled);
-        Span<float> destination = _buffer.AsSpan(_filled, count);
-        for (int i = 0; i < count; i++)
-        {
-            destination[i] = input[i];
-        }
-
+        TInput.Convert(input[..count], _buffer.AsSpan(_filled, count));
         _filled += count;
         return count;
     }

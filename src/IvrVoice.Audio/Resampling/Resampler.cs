@@ -125,119 +125,25 @@ public sealed class Resampler
 
     /// <summary>Resamples the next chunk of the stream and returns the number of outputs written.</summary>
     /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetOutputLength"/>.</exception>
-    public int Process(ReadOnlySpan<float> input, Span<float> output)
-    {
-        CheckCapacity(output.Length, GetOutputLength(input.Length));
-        int written = 0;
-        while (true)
-        {
-            int taken = _stage.Append(input);
-            input = input[taken..];
-            _inputLength += taken;
-            written += ProduceInto(output[written..]);
-            if (input.IsEmpty)
-            {
-                return written;
-            }
-        }
-    }
+    public int Process(ReadOnlySpan<float> input, Span<float> output) => Run<float, FloatInput, float, FloatOutput>(input, output);
 
     /// <inheritdoc cref="Process(ReadOnlySpan{float}, Span{float})"/>
-    public int Process(ReadOnlySpan<short> input, Span<float> output)
-    {
-        CheckCapacity(output.Length, GetOutputLength(input.Length));
-        int written = 0;
-        while (true)
-        {
-            int taken = _stage.Append(input);
-            input = input[taken..];
-            _inputLength += taken;
-            written += ProduceInto(output[written..]);
-            if (input.IsEmpty)
-            {
-                return written;
-            }
-        }
-    }
+    public int Process(ReadOnlySpan<short> input, Span<float> output) => Run<short, Int16Input, float, FloatOutput>(input, output);
 
     /// <summary>Resamples the next chunk and encodes it as μ-law (by <see cref="G711.MuLawFromFloat"/>); returns the bytes written.</summary>
     /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetOutputLength"/>.</exception>
-    public int ProcessToMuLaw(ReadOnlySpan<short> input, Span<byte> output)
-    {
-        CheckCapacity(output.Length, GetOutputLength(input.Length));
-        int written = 0;
-        while (true)
-        {
-            int taken = _stage.Append(input);
-            input = input[taken..];
-            _inputLength += taken;
-            written += ProduceMuLawInto(output[written..]);
-            if (input.IsEmpty)
-            {
-                return written;
-            }
-        }
-    }
+    public int ProcessToMuLaw(ReadOnlySpan<short> input, Span<byte> output) => Run<short, Int16Input, byte, MuLawOutput>(input, output);
 
     /// <inheritdoc cref="ProcessToMuLaw(ReadOnlySpan{short}, Span{byte})"/>
-    public int ProcessToMuLaw(ReadOnlySpan<float> input, Span<byte> output)
-    {
-        CheckCapacity(output.Length, GetOutputLength(input.Length));
-        int written = 0;
-        while (true)
-        {
-            int taken = _stage.Append(input);
-            input = input[taken..];
-            _inputLength += taken;
-            written += ProduceMuLawInto(output[written..]);
-            if (input.IsEmpty)
-            {
-                return written;
-            }
-        }
-    }
+    public int ProcessToMuLaw(ReadOnlySpan<float> input, Span<byte> output) => Run<float, FloatInput, byte, MuLawOutput>(input, output);
 
     /// <summary>Ends the stream: writes the remaining outputs (<see cref="GetFlushLength"/>) and resets for a new stream.</summary>
     /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetFlushLength"/>.</exception>
-    public int Flush(Span<float> output)
-    {
-        int remaining = GetFlushLength();
-        CheckCapacity(output.Length, remaining);
-        long zeros = _stage.FlushZeros(_inputLength);
-        int written = 0;
-        while (written < remaining)
-        {
-            int appended = _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
-            zeros -= appended;
-            int produced = _stage.Produce(output[written..remaining]);
-            written += produced;
-            StalledIf(appended == 0 && produced == 0);
-        }
-
-        Reset();
-        return written;
-    }
+    public int Flush(Span<float> output) => Finish<float, FloatOutput>(output);
 
     /// <summary>Ends the stream in μ-law: writes the remaining codes and resets for a new stream.</summary>
     /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetFlushLength"/>.</exception>
-    public int FlushToMuLaw(Span<byte> output)
-    {
-        int remaining = GetFlushLength();
-        CheckCapacity(output.Length, remaining);
-        long zeros = _stage.FlushZeros(_inputLength);
-        int written = 0;
-        while (written < remaining)
-        {
-            int appended = _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
-            zeros -= appended;
-            int produced = _stage.ProduceMuLaw(output[written..remaining]);
-            written += produced;
-            StalledIf(appended == 0 && produced == 0);
-        }
-
-        Reset();
-        return written;
-    }
+    public int FlushToMuLaw(Span<byte> output) => Finish<byte, MuLawOutput>(output);
 
     /// <summary>Forgets the current stream.</summary>
     public void Reset()
@@ -247,29 +153,53 @@ public sealed class Resampler
         _produced = 0;
     }
 
-    private int ProduceInto(Span<float> output)
+    // The one processing loop: the stage takes what fits, produces what that allows, until the input is used up.
+    private int Run<TSample, TInput, TOutput, TSink>(ReadOnlySpan<TSample> input, Span<TOutput> output)
+        where TSample : unmanaged
+        where TInput : IStageInput<TSample>
+        where TOutput : unmanaged
+        where TSink : IStageOutput<TOutput>
     {
+        CheckCapacity(output.Length, GetOutputLength(input.Length));
         int written = 0;
-        int count;
-        while ((count = _stage.Produce(output[written..])) > 0)
+        while (true)
         {
-            written += count;
-        }
+            int taken = _stage.Append<TSample, TInput>(input);
+            input = input[taken..];
+            _inputLength += taken;
+            int count;
+            while ((count = TSink.Produce(_stage, output[written..])) > 0)
+            {
+                written += count;
+                _produced += count;
+            }
 
-        _produced += written;
-        return written;
+            if (input.IsEmpty)
+            {
+                return written;
+            }
+        }
     }
 
-    private int ProduceMuLawInto(Span<byte> output)
+    // The end of a stream: the zeros the last windows need, then everything they allow.
+    private int Finish<TOutput, TSink>(Span<TOutput> output)
+        where TOutput : unmanaged
+        where TSink : IStageOutput<TOutput>
     {
+        int remaining = GetFlushLength();
+        CheckCapacity(output.Length, remaining);
+        long zeros = _stage.FlushZeros(_inputLength);
         int written = 0;
-        int count;
-        while ((count = _stage.ProduceMuLaw(output[written..])) > 0)
+        while (written < remaining)
         {
-            written += count;
+            int appended = _stage.AppendZeros((int)Math.Min(zeros, int.MaxValue));
+            zeros -= appended;
+            int produced = TSink.Produce(_stage, output[written..remaining]);
+            written += produced;
+            StalledIf(appended == 0 && produced == 0);
         }
 
-        _produced += written;
+        Reset();
         return written;
     }
 

@@ -12,10 +12,9 @@ internal abstract class ResamplingStage
     private float[]? _scratch;
 
     /// <summary>Buffers as much of the input as fits and returns how many samples it took.</summary>
-    public abstract int Append(ReadOnlySpan<float> input);
-
-    /// <inheritdoc cref="Append(ReadOnlySpan{float})"/>
-    public abstract int Append(ReadOnlySpan<short> input);
+    public abstract int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+        where TSample : unmanaged
+        where TInput : IStageInput<TSample>;
 
     /// <summary>Buffers up to <paramref name="count"/> zeros and returns how many it took.</summary>
     public abstract int AppendZeros(int count);

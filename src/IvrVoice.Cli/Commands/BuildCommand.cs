@@ -158,7 +158,8 @@ internal static class BuildCommand
 
         if (result.IsUpToDate)
         {
-            Console.WriteLine($"{options.OutputFolder} is up to date: {result.Checked} prompts checked.");
+            string templates = result.TemplatesChecked == 0 ? "" : $" and {result.TemplatesChecked} templates";
+            Console.WriteLine($"{options.OutputFolder} is up to date: {result.Checked} prompts{templates} checked.");
             return ExitCodes.Success;
         }
 
@@ -167,7 +168,7 @@ internal static class BuildCommand
             Console.WriteLine($"stale: {stale}");
         }
 
-        Console.WriteLine($"{options.OutputFolder} is stale: {result.Stale.Count} of {result.Checked} prompts need a build (ivrvoice build).");
+        Console.WriteLine($"{options.OutputFolder} is stale: {result.Stale.Count} of {result.Checked + result.TemplatesChecked} prompts{(result.TemplatesChecked == 0 ? "" : " and templates")} need a build (ivrvoice build).");
         return ExitCodes.Stale;
     }
 
@@ -219,10 +220,11 @@ internal static class BuildCommand
         await ReportFallbacksAsync(plan, error);
         LibraryBuildResult result;
         using (BuildProgressBar progress = BuildProgressBar.ForStandardError())
+        using (BuildProgressBar pieces = BuildProgressBar.ForStandardError("pieces"))
         {
             try
             {
-                result = await builder.BuildAsync(library, options, progress, cancellationToken);
+                result = await builder.BuildAsync(library, options, progress, plan.Pieces.Count == 0 ? null : new PiecesAfterPrompts(progress, pieces), cancellationToken);
             }
             catch (LibraryBuildException e)
             {
@@ -241,6 +243,15 @@ internal static class BuildCommand
         foreach (PromptFailure failure in result.Failures)
         {
             await error.WriteLineAsync($"failed: {failure.Prompt} ({failure.Prompt.Prompt.Location})");
+            foreach (string reason in failure.Reasons)
+            {
+                await error.WriteLineAsync($"  {reason}");
+            }
+        }
+
+        foreach (PieceFailure failure in result.PieceFailures)
+        {
+            await error.WriteLineAsync($"failed: template piece {failure.Piece}");
             foreach (string reason in failure.Reasons)
             {
                 await error.WriteLineAsync($"  {reason}");
@@ -281,7 +292,26 @@ internal static class BuildCommand
             costs += $"; no price known for {string.Join(", ", result.ProvidersWithoutCost)}";
         }
 
+        int templates = result.Manifest.Templates.Count(t => options.Languages.Count == 0 || options.Languages.Contains(t.Language));
+        string pieces = templates == 0 ? "" : string.Create(invariant,
+            $" {templates} template(s): {result.PiecesRendered} pieces rendered, {result.PiecesReused} reused, {result.PieceFailures.Count} failed;");
         return string.Create(invariant,
-            $"Built {name}into {options.OutputFolder}: {result.Rendered} rendered, {result.Reused} reused, {result.Failed} failed; {result.AudioSeconds:0.0} s of audio; {costs}.");
+            $"Built {name}into {options.OutputFolder}: {result.Rendered} rendered, {result.Reused} reused, {result.Failed} failed;{pieces} {result.AudioSeconds:0.0} s of audio; {costs}.");
+    }
+
+    /// <summary>Ends the prompts' bar before the pieces' bar starts, so the two never share a line.</summary>
+    private sealed class PiecesAfterPrompts(BuildProgressBar prompts, BuildProgressBar pieces) : IProgress<TemplateBuildProgress>
+    {
+        private int _started;
+
+        public void Report(TemplateBuildProgress value)
+        {
+            if (Interlocked.Exchange(ref _started, 1) == 0)
+            {
+                prompts.Dispose();
+            }
+
+            pieces.Report(value);
+        }
     }
 }

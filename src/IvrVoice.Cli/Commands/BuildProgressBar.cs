@@ -8,7 +8,7 @@ namespace IvrVoice.Cli.Commands;
 /// Build progress on standard error: on a terminal, one line redrawn in place; in CI or when standard error is a file or
 /// pipe, a plain line every few seconds and when the build ends, so logs stay readable.
 /// </summary>
-internal sealed class BuildProgressBar : IProgress<LibraryBuildProgress>, IDisposable
+internal sealed class BuildProgressBar : IProgress<LibraryBuildProgress>, IProgress<TemplateBuildProgress>, IDisposable
 {
     private const int BarWidth = 24;
     private static readonly TimeSpan TerminalInterval = TimeSpan.FromMilliseconds(100);
@@ -23,14 +23,21 @@ internal sealed class BuildProgressBar : IProgress<LibraryBuildProgress>, IDispo
     private bool _lineOpen;
     private bool _finished;
 
-    internal BuildProgressBar(TextWriter writer, bool interactive)
+    private readonly string _label;
+
+    internal BuildProgressBar(TextWriter writer, bool interactive, string label = "build")
     {
         _writer = writer;
         _interactive = interactive;
+        _label = label;
     }
 
     /// <summary>A bar on standard error, redrawn in place only when that is a terminal and not a CI log.</summary>
-    public static BuildProgressBar ForStandardError() => new(Console.Error, IsInteractiveTerminal());
+    public static BuildProgressBar ForStandardError(string label = "build") => new(Console.Error, IsInteractiveTerminal(), label);
+
+    /// <summary>Template pieces are counted like prompts, on a bar of their own.</summary>
+    public void Report(TemplateBuildProgress value) =>
+        Report(new LibraryBuildProgress(value.Total, value.Rendered, value.Reused, value.Failed, null, null));
 
     public void Report(LibraryBuildProgress value)
     {
@@ -96,14 +103,14 @@ internal sealed class BuildProgressBar : IProgress<LibraryBuildProgress>, IDispo
     {
         if (!_interactive)
         {
-            _writer.WriteLine("build: " + Describe(value));
+            _writer.WriteLine($"{_label}: {Describe(value)}");
             return;
         }
 
         int filled = value.Total == 0 ? BarWidth : BarWidth * value.Done / value.Total;
         string bar = new string('#', filled) + new string('.', BarWidth - filled);
         // \r returns to the start of the line; ESC[K clears what a longer earlier line left behind.
-        _writer.Write($"\r[{bar}] {Describe(value)}\u001b[K");
+        _writer.Write($"\r{(_label == "build" ? "" : _label + " ")}[{bar}] {Describe(value)}\u001b[K");
         _writer.Flush();
         _lineOpen = true;
     }

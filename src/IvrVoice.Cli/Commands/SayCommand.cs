@@ -6,27 +6,63 @@ using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Cli.Commands;
 
-/// <summary><c>ivrvoice say "text" --voice Kore --out hello.wav</c>: one prompt through the provider chain, as 8 kHz μ-law WAV.</summary>
+/// <summary>
+/// <c>ivrvoice say "text" --voice Kore --out hello.wav</c>: one prompt through the provider chain, as 8 kHz μ-law WAV; or, with
+/// <c>--library prompts/ --prompt id --value name=value</c>, a library prompt or template (see <see cref="LibrarySay"/>).
+/// </summary>
 internal static class SayCommand
 {
     public static Command Create()
     {
-        Argument<string> text = new("text") { Description = "What to say. Inline audio tags ([short pause]) follow the model's dialect." };
+        Argument<string?> text = new("text") { Description = "What to say. Inline audio tags ([short pause]) follow the model's dialect. Leave it out with --library.", Arity = ArgumentArity.ZeroOrOne };
         Option<string> voice = new("--voice", "-v") { Description = "Voice name: a Gemini voice (Kore, Puck, ...) or an espeak-ng voice.", DefaultValueFactory = _ => "Kore" };
         Option<string?> provider = new("--provider", "-p") { Description = "Use only this route: gemini, aigateway, openrouter, vtrix, pixazo, segmind or espeak." };
         Option<string?> style = new("--style") { Description = "Style instruction, for example \"calm, warm\"." };
         Option<string?> language = new("--language", "-l") { Description = "BCP-47 language code, for example en-US." };
         Option<string?> model = new("--model", "-m") { Description = $"Model id ({string.Join(", ", ModelCatalog.All)}); defaults to Providers:DefaultModel." };
         Option<FileInfo> output = new("--out", "-o") { Description = "The WAV file to write (8 kHz G.711 μ-law).", Required = true };
-        Command command = new("say", "Render one sentence through the configured TTS routes and write an 8 kHz μ-law WAV.")
+        Option<string?> library = new("--library") { Description = "A prompt library folder: say one of its prompts or templates (with --prompt)." };
+        Option<string?> prompt = new("--prompt") { Description = "With --library: the id of the prompt or template to say." };
+        Option<string[]> value = new("--value") { Description = "With --library: a template value, name=value (repeat for each), e.g. --value day=2026-12-03." };
+        Command command = new("say", "Render one sentence (or a library prompt or template with values) and write an 8 kHz μ-law WAV.")
         {
-            text, voice, provider, style, language, model, output,
+            text, voice, provider, style, language, model, output, library, prompt, value,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new Arguments(parse.GetValue(text)!, parse.GetValue(voice)!, parse.GetValue(provider), parse.GetValue(style), parse.GetValue(language),
-                parse.GetValue(model), parse.GetValue(output)!),
-            cancellationToken));
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string? libraryFolder = parse.GetValue(library);
+            string? promptId = parse.GetValue(prompt);
+            string[] values = parse.GetValue(value) ?? [];
+            string? sentence = parse.GetValue(text);
+            if (libraryFolder is not null || promptId is not null)
+            {
+                if (libraryFolder is null || promptId is null || sentence is not null)
+                {
+                    return Usage("--library and --prompt go together, without a text to say.");
+                }
+
+                return LibrarySay.RunAsync(
+                    new LibrarySay.Arguments(libraryFolder, promptId, parse.GetValue(language), values, parse.GetValue(provider), parse.GetValue(output)!),
+                    TimeProvider.System, cancellationToken);
+            }
+
+            if (sentence is null || values.Length > 0)
+            {
+                return Usage(sentence is null ? "give the text to say, or --library and --prompt." : "--value goes with --library and --prompt.");
+            }
+
+            return RunAsync(
+                new Arguments(sentence, parse.GetValue(voice)!, parse.GetValue(provider), parse.GetValue(style), parse.GetValue(language),
+                    parse.GetValue(model), parse.GetValue(output)!),
+                cancellationToken);
+        });
         return command;
+    }
+
+    private static async Task<int> Usage(string message)
+    {
+        await Console.Error.WriteLineAsync($"ivrvoice say: {message}");
+        return ExitCodes.Usage;
     }
 
     private sealed record Arguments(string Text, string Voice, string? Provider, string? Style, string? Language, string? Model, FileInfo Output);

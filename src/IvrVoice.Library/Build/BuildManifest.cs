@@ -24,6 +24,12 @@ public sealed record BuildManifest
     /// <summary>Ordered by language, then id.</summary>
     public required IReadOnlyList<ManifestPrompt> Prompts { get; init; }
 
+    /// <summary>The template prompts, ordered by language, then id; they have pieces instead of files.</summary>
+    public IReadOnlyList<ManifestTemplate> Templates { get; init; } = [];
+
+    /// <summary>Every piece the templates are joined from (fixed parts and vocabulary), once each, in the cache and pinned.</summary>
+    public IReadOnlyList<ManifestPiece> Pieces { get; init; } = [];
+
     public ManifestPrompt? Find(string language, string id) =>
         Prompts.FirstOrDefault(p => p.Language == language && p.Id == id);
 
@@ -56,7 +62,7 @@ public sealed record BuildManifest
             throw new ManifestException(path, $"it is not valid manifest JSON ({e.Message})", e);
         }
 
-        if (manifest is null || manifest.Prompts is null || manifest.Build is null)
+        if (manifest is null || manifest.Prompts is null || manifest.Build is null || manifest.Templates is null || manifest.Pieces is null)
         {
             throw new ManifestException(path, "it holds no build");
         }
@@ -131,8 +137,15 @@ public sealed record BuildInfo
     public BuildTotals? Totals { get; init; }
 }
 
-/// <summary>What a finished build did.</summary>
-public sealed record BuildTotals(int Rendered, int Reused, int Failed, double AudioSeconds, IReadOnlyDictionary<string, decimal> CostUsdByProvider);
+/// <summary>What a finished build did: prompts rendered, reused and failed, and the same for template pieces.</summary>
+public sealed record BuildTotals(int Rendered, int Reused, int Failed, double AudioSeconds, IReadOnlyDictionary<string, decimal> CostUsdByProvider)
+{
+    public int PiecesRendered { get; init; }
+
+    public int PiecesReused { get; init; }
+
+    public int PiecesFailed { get; init; }
+}
 
 /// <summary>One built prompt of the manifest.</summary>
 public sealed record ManifestPrompt
@@ -182,6 +195,65 @@ public sealed record ManifestPrompt
 
     /// <summary>Every file of the prompt, by export (twilio, asterisk-ulaw, asterisk-alaw, asterisk-sln, freeswitch, connect).</summary>
     public required IReadOnlyDictionary<string, ManifestFile> Files { get; init; }
+}
+
+/// <summary>A template prompt of the manifest: what its pieces are rendered from. Templates have no export files.</summary>
+public sealed record ManifestTemplate
+{
+    public required string Id { get; init; }
+
+    public required string Language { get; init; }
+
+    /// <summary>The template text as written, placeholders included.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>auto, join or render.</summary>
+    public required string Strategy { get; init; }
+
+    /// <summary>The types of its placeholders (number, date, ...).</summary>
+    public IReadOnlyList<string> ValueTypes { get; init; } = [];
+
+    public required string Voice { get; init; }
+
+    public string? Style { get; init; }
+
+    public required string Model { get; init; }
+
+    /// <summary>The template's own model when the build used the fallback model instead; null otherwise.</summary>
+    public string? FallbackFrom { get; init; }
+
+    /// <summary>True when the template is always rendered whole (a free text value, or <c>strategy: render</c>): it has no pieces.</summary>
+    public bool RenderOnly { get; init; }
+
+    /// <summary>How many pieces it is joined from, its fixed parts and its language's vocabulary for its types (shared with other templates).</summary>
+    public int Pieces { get; init; }
+}
+
+/// <summary>A pre-rendered piece of templates: a fixed part or a vocabulary piece, kept in the cache under its key.</summary>
+public sealed record ManifestPiece
+{
+    public required PromptKey Key { get; init; }
+
+    public required string Language { get; init; }
+
+    /// <summary>Exactly what was rendered (a vocabulary piece's sentence-final variant ends with a full stop).</summary>
+    public required string Text { get; init; }
+
+    public required string Voice { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string Provider { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    /// <summary>SHA-256 of the cached 8 kHz μ-law WAV.</summary>
+    public required string Sha256 { get; init; }
+
+    public DateTimeOffset RenderedAt { get; init; }
+
+    /// <summary>What rendering it cost, when this output's build rendered it and the route said; null otherwise.</summary>
+    public decimal? CostUsd { get; init; }
 }
 
 /// <summary>A file of the output: its path relative to the output folder (forward slashes), SHA-256 and size.</summary>

@@ -1,6 +1,8 @@
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
+using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Build;
 
@@ -17,16 +19,49 @@ public sealed record PlannedPrompt(LibraryPrompt Prompt, PromptSpec Spec, Prompt
     public override string ToString() => $"{Language}/{Id}";
 }
 
+/// <summary>One piece of a template's audio a build pre-renders: a fixed part or a vocabulary piece, with its key.</summary>
+public sealed record PlannedPiece(PromptSpec Spec, PromptKey Key)
+{
+    public override string ToString() => $"{Spec.Language} '{Spec.Text}'";
+}
+
+/// <summary>
+/// A template prompt as one build prepares it: the base spec its pieces are rendered from (with the build's model choices
+/// applied) and the pieces <see cref="TemplateAudioPlan.PrerenderSpecs"/> plans for it. A template with a free <c>text</c>
+/// value, or with <c>strategy: render</c>, is always rendered whole in a call and has no pieces.
+/// </summary>
+public sealed record PlannedTemplate(LibraryPrompt Prompt, PromptSpec BaseSpec, IReadOnlyList<PlannedPiece> Pieces)
+{
+    public string Id => Prompt.Id;
+
+    public string Language => Prompt.Language;
+
+    /// <summary>The template's own model when the build replaced it by the fallback model; else null.</summary>
+    public string? FallbackFrom { get; init; }
+
+    public override string ToString() => $"{Language}/{Id}";
+}
+
 /// <summary>Every prompt a build will render, in library order, and the prompts it cannot render as asked.</summary>
 public sealed class LibraryBuildPlan
 {
-    internal LibraryBuildPlan(IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<LibraryDiagnostic> problems)
+    internal LibraryBuildPlan(IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<LibraryDiagnostic> problems, IReadOnlyList<PlannedTemplate>? templates = null)
     {
         Prompts = prompts;
         Problems = problems;
+        Templates = templates ?? [];
+        HashSet<PromptKey> seen = [];
+        Pieces = [.. Templates.SelectMany(t => t.Pieces).Where(piece => seen.Add(piece.Key))];
     }
 
+    /// <summary>The plain prompts, each rendered and exported as a file of its own.</summary>
     public IReadOnlyList<PlannedPrompt> Prompts { get; }
+
+    /// <summary>The template prompts; they are not exported as files (their sentences depend on values).</summary>
+    public IReadOnlyList<PlannedTemplate> Templates { get; }
+
+    /// <summary>Every distinct piece of every template, in plan order: templates of one voice and language share their vocabulary.</summary>
+    public IReadOnlyList<PlannedPiece> Pieces { get; }
 
     /// <summary>Prompts that cannot be rendered with the build's settings (a voice the override model lacks), at their place in the library.</summary>
     public IReadOnlyList<LibraryDiagnostic> Problems { get; }
@@ -43,10 +78,26 @@ internal static class BuildPlanner
         HashSet<string> languages = new(options.Languages, StringComparer.Ordinal);
         List<PlannedPrompt> planned = [];
         List<LibraryDiagnostic> problems = [];
+        List<PlannedTemplate> templates = [];
         foreach (LibraryPrompt prompt in library.Prompts)
         {
             if (languages.Count > 0 && !languages.Contains(prompt.Language))
             {
+                continue;
+            }
+
+            if (prompt.IsTemplate)
+            {
+                if (PlanTemplate(prompt, overrideModel, fallbackModel, isServed, out string? templateProblem) is { } template)
+                {
+                    templates.Add(template);
+                }
+                else
+                {
+                    problems.Add(new LibraryDiagnostic(prompt.Location.File, prompt.Location.Line, prompt.Location.Column, DiagnosticSeverity.Error,
+                        $"template '{prompt.Id}' ({prompt.Language}) cannot be rendered with {overrideModel}: {templateProblem}"));
+                }
+
                 continue;
             }
 
@@ -72,7 +123,47 @@ internal static class BuildPlanner
                 : plain);
         }
 
-        return new LibraryBuildPlan(planned, problems);
+        return new LibraryBuildPlan(planned, problems, templates);
+    }
+
+    /// <summary>The template's base spec with the build's model choices applied, and its pieces; null when the override model cannot speak it.</summary>
+    private static PlannedTemplate? PlanTemplate(LibraryPrompt prompt, string? overrideModel, string? fallbackModel, Func<string, bool>? isServed, out string? problem)
+    {
+        problem = null;
+        PromptSpec spec = prompt.ToSpec();
+        string? fallbackFrom = null;
+        PromptTemplate template = prompt.Template!;
+        if (overrideModel is not null)
+        {
+            if (Migrate(spec, overrideModel, out problem) is not { } migrated)
+            {
+                return null;
+            }
+
+            // Tags in the fixed text are translated for the new model; the placeholders are untouched.
+            template = PromptTemplate.Parse(migrated.Text).Template ?? template;
+            spec = migrated;
+        }
+        else if (fallbackModel is not null && isServed is not null && !isServed(spec.Model) && spec.Model != fallbackModel)
+        {
+            fallbackFrom = spec.Model;
+            spec = spec with { Model = fallbackModel, Temperature = ModelCatalog.AcceptsTemperature(fallbackModel) ? spec.Temperature : null };
+        }
+
+        IReadOnlyList<PlannedPiece> pieces = prompt.Strategy == TemplateStrategy.Render || template.IsRenderOnly
+            ? []
+            : [.. TemplateAudioPlan.PrerenderSpecs(template, spec).Select(piece => new PlannedPiece(piece, PromptKeys.For(piece)))];
+        return new PlannedTemplate(prompt, spec, pieces) { FallbackFrom = fallbackFrom };
+    }
+
+    /// <summary>The template planned against a manifest's record of it: with the fallback model it was last built with.</summary>
+    public static PlannedTemplate WithFallback(PlannedTemplate template, string model)
+    {
+        PromptSpec spec = template.BaseSpec with { Model = model, Temperature = ModelCatalog.AcceptsTemperature(model) ? template.BaseSpec.Temperature : null };
+        IReadOnlyList<PlannedPiece> pieces = template.Pieces.Count == 0
+            ? []
+            : [.. TemplateAudioPlan.PrerenderSpecs(template.Prompt.Template!, spec).Select(piece => new PlannedPiece(piece, PromptKeys.For(piece)))];
+        return template with { BaseSpec = spec, Pieces = pieces, FallbackFrom = template.BaseSpec.Model };
     }
 
     /// <summary>

@@ -21,6 +21,18 @@ public sealed record PromptFailure(PlannedPrompt Prompt, IReadOnlyList<string> R
     public override string ToString() => $"{Prompt} ({Prompt.Prompt.Location}): {string.Join("; ", Reasons)}";
 }
 
+/// <summary>A template piece that could not be rendered, and why (one reason per route attempt).</summary>
+public sealed record PieceFailure(PlannedPiece Piece, IReadOnlyList<string> Reasons)
+{
+    public override string ToString() => $"{Piece}: {string.Join("; ", Reasons)}";
+}
+
+/// <summary>Where the template part of a build is, reported after every piece.</summary>
+public sealed record TemplateBuildProgress(int Total, int Rendered, int Reused, int Failed, PlannedPiece? Last)
+{
+    public int Done => Rendered + Reused + Failed;
+}
+
 /// <summary>Where a build is, reported after every prompt.</summary>
 public sealed record LibraryBuildProgress(int Total, int Rendered, int Reused, int Failed, PlannedPrompt? Last, PromptOutcome? LastOutcome)
 {
@@ -31,8 +43,12 @@ public sealed record LibraryBuildProgress(int Total, int Rendered, int Reused, i
 public sealed class LibraryBuildResult
 {
     internal LibraryBuildResult(BuildManifest manifest, IReadOnlyList<PromptFailure> failures, int rendered, int reused,
-        IReadOnlyDictionary<string, decimal> costByProvider, IReadOnlyList<string> providersWithoutCost, BuildComparison? comparison)
+        IReadOnlyDictionary<string, decimal> costByProvider, IReadOnlyList<string> providersWithoutCost, BuildComparison? comparison,
+        int piecesRendered = 0, int piecesReused = 0, IReadOnlyList<PieceFailure>? pieceFailures = null)
     {
+        PiecesRendered = piecesRendered;
+        PiecesReused = piecesReused;
+        PieceFailures = pieceFailures ?? [];
         Manifest = manifest;
         Failures = failures;
         Rendered = rendered;
@@ -52,8 +68,16 @@ public sealed class LibraryBuildResult
 
     public IReadOnlyList<PromptFailure> Failures { get; }
 
-    /// <summary>Seconds of audio in the output's manifest.</summary>
-    public double AudioSeconds => Manifest.Prompts.Sum(p => p.DurationSeconds);
+    /// <summary>Template pieces rendered by this build.</summary>
+    public int PiecesRendered { get; }
+
+    /// <summary>Template pieces the cache already held (pinned by this build if they were not).</summary>
+    public int PiecesReused { get; }
+
+    public IReadOnlyList<PieceFailure> PieceFailures { get; }
+
+    /// <summary>Seconds of audio in the output's manifest: prompts and template pieces.</summary>
+    public double AudioSeconds => Manifest.Prompts.Sum(p => p.DurationSeconds) + Manifest.Pieces.Sum(p => p.DurationSeconds);
 
     /// <summary>What this build's renders cost, estimated from each route's price list or as the route reported it.</summary>
     public IReadOnlyDictionary<string, decimal> CostUsdByProvider { get; }
@@ -64,7 +88,7 @@ public sealed class LibraryBuildResult
     /// <summary>The comparison with <see cref="LibraryBuildOptions.CompareWith"/>, when one was asked for.</summary>
     public BuildComparison? Comparison { get; }
 
-    public bool Succeeded => Failures.Count == 0;
+    public bool Succeeded => Failures.Count == 0 && PieceFailures.Count == 0;
 }
 
 /// <summary>A prompt a check found out of date, and why.</summary>
@@ -76,6 +100,9 @@ public sealed record StalePrompt(string Language, string Id, string Reason)
 /// <summary>The outcome of <see cref="PromptLibraryBuilder.CheckAsync"/>: the output is up to date when nothing is stale.</summary>
 public sealed record LibraryCheckResult(int Checked, IReadOnlyList<StalePrompt> Stale)
 {
+    /// <summary>Template prompts checked (their pieces), besides the <see cref="Checked"/> plain prompts.</summary>
+    public int TemplatesChecked { get; init; }
+
     public bool IsUpToDate => Stale.Count == 0;
 }
 

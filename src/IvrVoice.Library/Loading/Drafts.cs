@@ -1,5 +1,7 @@
 using IvrVoice.Audio;
 using IvrVoice.Library.Flows;
+using IvrVoice.Library.Templates;
+using IvrVoice.Prompts.Templates;
 
 namespace IvrVoice.Library.Loading;
 
@@ -51,6 +53,11 @@ internal sealed class PromptDraft
 
     public SettingsDraft Overrides { get; set; } = new();
 
+    /// <summary>Set when the text is valid and has placeholders.</summary>
+    public PromptTemplate? Template { get; set; }
+
+    public Located<TemplateStrategy>? Strategy { get; set; }
+
     /// <summary>Set only when exactly two valid speakers are given.</summary>
     public IReadOnlyList<SpeakerDraft>? Speakers { get; set; }
 
@@ -63,7 +70,14 @@ internal sealed class PromptDraft
 internal sealed record LibraryHeaderDraft(SourceLocation At, string? Name, SettingsDraft Defaults);
 
 /// <summary>A prompt a flow refers to, to be checked once every file is read.</summary>
-internal sealed record ReferenceCheck(PromptReference Reference, SourceLocation At, IReadOnlyList<string> FlowLanguages);
+internal sealed record ReferenceCheck(PromptReference Reference, SourceLocation At, IReadOnlyList<string> FlowLanguages)
+{
+    /// <summary>Where the play item's 'values' are written, when it has them.</summary>
+    public SourceLocation? ValuesAt { get; init; }
+
+    /// <summary>Where the play item's 'fallback' is written, when it has one.</summary>
+    public SourceLocation? FallbackAt { get; init; }
+}
 
 internal sealed class FlowDraft
 {

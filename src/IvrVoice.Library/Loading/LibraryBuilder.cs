@@ -1,6 +1,8 @@
 using IvrVoice.Audio;
 using IvrVoice.Library.Flows;
+using IvrVoice.Library.Templates;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
 
 namespace IvrVoice.Library.Loading;
@@ -18,6 +20,7 @@ internal static class LibraryBuilder
 
         List<LibraryPrompt> prompts = [];
         Dictionary<(string Language, string Id), SourceLocation> defined = [];
+        Dictionary<(string Language, string Id), PromptTemplate?> texts = [];
         foreach (FileDraft file in files)
         {
             foreach (PromptDraft draft in file.Prompts)
@@ -37,6 +40,10 @@ internal static class LibraryBuilder
                     }
 
                     defined.Add((tag, id.Value), id.At);
+                    if (draft.Text is not null)
+                    {
+                        texts.Add((tag, id.Value), draft.Template);
+                    }
                 }
 
                 if (Resolve(draft, language.Value, libraryDefaults, diagnostics) is { } prompt)
@@ -62,6 +69,7 @@ internal static class LibraryBuilder
             if (!anySyntaxError)
             {
                 CheckReferences(flow, defined, allIds, diagnostics);
+                AnnouncementChecks.Check(flow, texts, diagnostics);
             }
 
             if (flow.Flow is not null)
@@ -138,9 +146,17 @@ internal static class LibraryBuilder
 
         Picked<string> style = Pick(draft, libraryDefaults, "style", settings => settings.Style);
         Picked<MasteringOptions> mastering = Pick(draft, libraryDefaults, "mastering", settings => settings.Mastering);
+        bool templateSpoken = true;
+        if (draft.Template is not null && language is not null && !TemplateComposer.Supports(language))
+        {
+            diagnostics.Error(draft.Text!.Value.At,
+                $"{Label(draft)} is a template in {language}, a language templates cannot be spoken in (supported: {Show.List(TemplateComposer.SupportedLanguages)})");
+            templateSpoken = false;
+        }
 
         if (draft.Id is not { } id || draft.Text is not { } text || language is null || voice is null || model is null
-            || (draft.SpeakersGiven && draft.Speakers is null) || style.IsInvalid || mastering.IsInvalid || temperatureSetting.IsInvalid)
+            || (draft.SpeakersGiven && draft.Speakers is null) || style.IsInvalid || mastering.IsInvalid || temperatureSetting.IsInvalid
+            || !templateSpoken || (draft.Template is not null && draft.SpeakersGiven))
         {
             return null;
         }
@@ -156,7 +172,9 @@ internal static class LibraryBuilder
             speakers,
             mastering.Value ?? MasteringOptions.Default,
             draft.Notes,
-            id.At);
+            id.At,
+            draft.Template,
+            draft.Strategy?.Value ?? TemplateStrategy.Auto);
     }
 
     /// <summary>The voice in the catalogue's spelling (kore → Kore), or null (reported) when the model has no such voice.</summary>

@@ -18,14 +18,18 @@ internal abstract class YamlNode
 
 internal sealed class YamlScalar : YamlNode
 {
-    public YamlScalar(SourceLocation location, string value, ScalarStyle style)
+    public YamlScalar(SourceLocation location, string value, ScalarStyle style, string? source = null)
         : base(location)
     {
         Value = value;
         Style = style;
+        Source = source;
     }
 
     public string Value { get; }
+
+    /// <summary>The scalar as written in the file, from <see cref="YamlNode.Location"/> on (quotes, escapes and line breaks included); null when unknown.</summary>
+    public string? Source { get; }
 
     public ScalarStyle Style { get; }
 

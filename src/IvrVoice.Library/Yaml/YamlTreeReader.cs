@@ -15,6 +15,7 @@ internal sealed class YamlTreeReader
     public const long MaxExpandedNodes = 200_000;
 
     private readonly Parser _parser;
+    private readonly string _text;
     private readonly string _file;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
@@ -23,6 +24,7 @@ internal sealed class YamlTreeReader
     private YamlTreeReader(string text, string file, DiagnosticBag diagnostics)
     {
         _parser = new Parser(new StringReader(text));
+        _text = text;
         _file = file;
         _diagnostics = diagnostics;
     }
@@ -90,7 +92,7 @@ internal sealed class YamlTreeReader
         switch (current)
         {
             case Scalar scalar:
-                node = new YamlScalar(At(scalar.Start), scalar.Value, scalar.Style);
+                node = new YamlScalar(At(scalar.Start), scalar.Value, scalar.Style, SourceOf(scalar.Start, scalar.End));
                 break;
             case SequenceStart start:
                 node = ReadSequence(start, depth);
@@ -189,6 +191,10 @@ internal sealed class YamlTreeReader
             throw new YamlException(current.Start, current.End, $"expected {typeof(T).Name}, found {current.GetType().Name}");
         }
     }
+
+    /// <summary>The text between two marks, when they lie inside the text; the parser's index counts characters read.</summary>
+    private string? SourceOf(Mark start, Mark end) =>
+        start.Index >= 0 && end.Index >= start.Index && end.Index <= _text.Length ? _text[(int)start.Index..(int)end.Index] : null;
 
     private SourceLocation At(Mark mark) => new(_file, checked((int)mark.Line), checked((int)mark.Column));
 

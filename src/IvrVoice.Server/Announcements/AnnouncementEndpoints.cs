@@ -1,8 +1,12 @@
+using System.Text.Json;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Templates;
 using IvrVoice.Providers;
 using IvrVoice.Server.Api;
+using IvrVoice.Server.Hosting;
 using IvrVoice.Server.Media;
+using IvrVoice.Telephony.TwiML;
 
 namespace IvrVoice.Server.Announcements;
 
@@ -11,31 +15,36 @@ internal static partial class AnnouncementEndpoints
     public static IServiceCollection AddAnnouncements(this IServiceCollection services)
     {
         services.AddSingleton<AnnouncementUrls>();
+        services.AddSingleton<AnnouncementResolver>();
         return services;
     }
 
     /// <summary>
-    /// <c>GET|HEAD /announce.wav?…&amp;sig=…</c>: renders (once, then from the cache) the text a signed URL carries and serves the
-    /// WAV. Unsigned, tampered and expired URLs get 403, so the service is no free text-to-speech proxy.
+    /// <c>GET|HEAD /announce.wav?…&amp;sig=…</c>: resolves (once, then from the cache) the announcement a signed URL carries and
+    /// serves the WAV. Unsigned, tampered and expired URLs get 403, so the service is no free text-to-speech proxy.
     /// </summary>
     public static IEndpointRouteBuilder MapAnnouncements(this IEndpointRouteBuilder endpoints)
     {
         // Not rate limited: Twilio fetches these for a caller, and a 429 is silence on the call. Only URLs this service
         // signed can render, and signing them (POST /api/announcements) is the rate-limited step.
-        endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head], GetAnnouncementAsync);
+        // One logger for the endpoint, made here rather than on every fetch.
+        ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnnouncementEndpoints).FullName!);
+        endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head],
+            (HttpContext context, AnnouncementUrls urls, AnnouncementResolver resolver, PromptCache cache, CancellationToken cancellationToken) =>
+                GetAnnouncementAsync(context, urls, resolver, cache, logger, cancellationToken));
         return endpoints;
     }
 
     private static async Task<IResult> GetAnnouncementAsync(
         HttpContext context,
         AnnouncementUrls urls,
-        PromptRenderer renderer,
-        ILoggerFactory loggers,
+        AnnouncementResolver resolver,
+        PromptCache cache,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
-        ILogger logger = loggers.CreateLogger(typeof(AnnouncementEndpoints).FullName!);
-        AnnouncementUrlCheck check = urls.Verify(context.Request.Query, out Announcement? announcement);
-        if (check != AnnouncementUrlCheck.Valid || announcement is null)
+        AnnouncementUrlCheck check = urls.Verify(context.Request.Query, out SignedAnnouncement? signed);
+        if (check != AnnouncementUrlCheck.Valid || signed is null)
         {
             Log.Refused(logger, check);
             return Results.Problem(
@@ -46,27 +55,36 @@ internal static partial class AnnouncementEndpoints
                     : "This announcement URL is not signed by this service.");
         }
 
-        PromptSpec spec;
+        int maxAge = urls.SecondsUntilExpiry(context.Request.Query);
+        if (signed.Reference is { } reference)
+        {
+            // Resolved when the URL was signed (its announcement was too long to carry); served while the cache keeps it.
+            CachedPrompt? stored = await cache.TryGetAsync(reference, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+            return stored is null
+                ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Announcement no longer cached",
+                    detail: "The audio this URL names has left the cache; ask POST /api/announcements for a new URL.")
+                : AudioResults.Wav(context, stored, maxAge, immutable: false);
+        }
+
+        PreparedAnnouncement prepared;
         try
         {
-            spec = renderer.CreateSpec(new PromptRequest
-            {
-                Text = announcement.Text,
-                Voice = announcement.Voice,
-                Style = announcement.Style,
-                Language = announcement.Language,
-                Model = announcement.Model,
-            });
+            prepared = resolver.Prepare(signed.Payload!);
         }
         catch (PromptRequestException exception)
         {
             return ApiProblems.InvalidPrompt(exception);
         }
+        catch (TemplateValueException exception)
+        {
+            // Signed with values that spoke then but not now (the library changed, or a date's "today" moved on).
+            return ValueProblem(exception);
+        }
 
         try
         {
-            CachedPrompt prompt = await renderer.GetOrRenderAsync(spec, RenderUrgency.InCall, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
-            return AudioResults.Wav(context, prompt, urls.SecondsUntilExpiry(context.Request.Query), immutable: false);
+            ResolvedAnnouncement resolved = await resolver.ResolveAsync(prepared, RenderUrgency.InCall, cancellationToken).ConfigureAwait(false);
+            return AudioResults.Wav(context, resolved.Prompt, maxAge, immutable: false);
         }
         catch (PromptRenderException exception)
         {
@@ -77,6 +95,117 @@ internal static partial class AnnouncementEndpoints
             return ApiProblems.RenderTimedOut();
         }
     }
+
+    /// <summary>
+    /// <c>POST /api/announcements</c>: checks the announcement (free text, or a template with its values), puts it into words and
+    /// signs a URL for it. Answers the audio URL, TwiML that plays it, the strategy and the exact words spoken.
+    /// </summary>
+    internal static async Task<IResult> SignAsync(HttpContext context, AnnouncementResolver resolver, AnnouncementUrls urls, PublicUrls publicUrls)
+    {
+        (AnnouncementBody? body, IResult? bodyProblem) = await PromptApiEndpoints.ReadBodyAsync(context, ServerJsonContext.Default.AnnouncementBody).ConfigureAwait(false);
+        if (body is null)
+        {
+            return bodyProblem!;
+        }
+
+        if (ToAnnouncement(body, out Announcement? announcement) is { } invalid)
+        {
+            return invalid;
+        }
+
+        PreparedAnnouncement prepared;
+        try
+        {
+            // Checked now, so a URL that could never speak is refused here rather than when Twilio fetches it.
+            prepared = resolver.Prepare(announcement!);
+        }
+        catch (PromptRequestException exception)
+        {
+            return ApiProblems.InvalidPrompt(exception);
+        }
+        catch (TemplateValueException exception)
+        {
+            return ValueProblem(exception);
+        }
+
+        DateTimeOffset expires = urls.DefaultExpiry();
+        string pathAndQuery = urls.CreatePathAndQuery(prepared.Source, expires);
+        PromptKey key = prepared.Key;
+        if (pathAndQuery.Length > AnnouncementUrls.MaxInlineLength)
+        {
+            // Too long to carry: resolve it now and hand out a short reference to the cached audio.
+            try
+            {
+                ResolvedAnnouncement resolved = await resolver.ResolveAsync(prepared, RenderUrgency.Batch, context.RequestAborted).ConfigureAwait(false);
+                key = resolved.Prompt.Metadata.Key;
+                pathAndQuery = urls.CreateReferencePathAndQuery(key, expires);
+            }
+            catch (PromptRenderException exception)
+            {
+                return ApiProblems.RenderFailed(exception);
+            }
+            catch (TimeoutException)
+            {
+                return ApiProblems.RenderTimedOut();
+            }
+        }
+
+        string url = publicUrls.Absolute(context, pathAndQuery);
+        return Results.Ok(new AnnouncementResponse(key.ToString(), url, new VoiceResponse().Play(url).ToXml(), expires, prepared.Strategy, prepared.Spoken));
+    }
+
+    /// <summary>The announcement a body asks for, or a 400 naming what is wrong.</summary>
+    private static IResult? ToAnnouncement(AnnouncementBody body, out Announcement? announcement)
+    {
+        announcement = null;
+        if (body.Prompt is null)
+        {
+            if (body.Values is not null)
+            {
+                return ApiProblems.BadRequest("Invalid announcement", "\"values\" belong to a template: name it in \"prompt\".");
+            }
+
+            announcement = new Announcement(body.Text ?? "", body.Voice, body.Style, body.Language, body.Model);
+            return null;
+        }
+
+        if (body.Text is not null || body.Voice is not null || body.Style is not null || body.Model is not null)
+        {
+            return ApiProblems.BadRequest("Invalid announcement",
+                "A template announcement takes \"prompt\", \"language\" and \"values\"; its text, voice, style and model come from the library.");
+        }
+
+        Dictionary<string, string> values = new(StringComparer.Ordinal);
+        foreach ((string name, JsonElement value) in body.Values ?? [])
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    values[name] = value.GetString()!;
+                    break;
+                case JsonValueKind.Number:
+                    // The number as written: 12.50 stays 12.50 (a currency amount's cents are the caller's to give).
+                    values[name] = value.GetRawText();
+                    break;
+                default:
+                    return ValueProblem(name, $"must be a string or a number, not {value.ValueKind.ToString().ToLowerInvariant()}");
+            }
+        }
+
+        announcement = new Announcement("", Language: body.Language) { Prompt = body.Prompt, Values = values };
+        return null;
+    }
+
+    /// <summary>400 naming the value and why (never repeating it: values can be personal data).</summary>
+    internal static IResult ValueProblem(TemplateValueException exception) => ValueProblem(exception.ValueName, exception.Reason);
+
+    /// <summary>400 naming the value, with the name also as a member so a program can point at the field.</summary>
+    internal static IResult ValueProblem(string name, string reason) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid value",
+            detail: $"Value '{name}' {reason.TrimEnd('.')}.",
+            extensions: new Dictionary<string, object?> { ["value"] = name });
 
     private static partial class Log
     {

@@ -42,7 +42,25 @@ internal sealed class ApiKeys
         return match;
     }
 
-    public int Match(HttpContext context) => Match(context.Request.Headers[HeaderName].ToString());
+    /// <summary>
+    /// The match for a request, hashed once per request: the rate limiter asks first, the key filter after it, and both get
+    /// the answer the first question computed.
+    /// </summary>
+    public int Match(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Features.Get<ApiKeyMatch>() is { } known)
+        {
+            return known.Index;
+        }
+
+        int index = Match(context.Request.Headers[HeaderName].ToString());
+        context.Features.Set(new ApiKeyMatch(index));
+        return index;
+    }
+
+    /// <summary>The outcome of a request's key check, kept as a request feature.</summary>
+    private sealed record ApiKeyMatch(int Index);
 }
 
 /// <summary>Refuses requests without a valid API key: 401 problem+json with a WWW-Authenticate challenge naming the header.</summary>

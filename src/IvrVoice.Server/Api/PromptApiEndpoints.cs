@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Ssml;
 using IvrVoice.Providers;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
@@ -34,7 +35,7 @@ internal static class PromptApiEndpoints
         RouteGroupBuilder api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapPost("/prompts", RenderAsync).RequireRateLimiting(RenderRateLimiting.PolicyName);
         api.MapGet("/prompts/{key}", GetMetadataAsync);
-        api.MapPost("/announcements", SignAnnouncementAsync).RequireRateLimiting(RenderRateLimiting.PolicyName);
+        api.MapPost("/announcements", AnnouncementEndpoints.SignAsync).RequireRateLimiting(RenderRateLimiting.PolicyName);
         return endpoints;
     }
 
@@ -112,38 +113,10 @@ internal static class PromptApiEndpoints
             metadata.Pinned, metadata.Format));
     }
 
-    private static async Task<IResult> SignAnnouncementAsync(HttpContext context, PromptRenderer renderer, AnnouncementUrls announcements, PublicUrls urls, TimeProvider time)
-    {
-        (RenderPromptBody? body, IResult? bodyProblem) = await ReadBodyAsync(context).ConfigureAwait(false);
-        if (body is null)
-        {
-            return bodyProblem!;
-        }
-
-        if (body.Temperature is not null || body.Speakers is { Count: > 0 } || body.Master is not null)
-        {
-            return ApiProblems.BadRequest("Invalid announcement", "An announcement takes text, voice, style, language and model only.");
-        }
-
-        PromptSpec spec;
-        try
-        {
-            // Checked now, so a URL that could never render is refused here rather than when Twilio fetches it.
-            spec = renderer.CreateSpec(ToRequest(body));
-        }
-        catch (PromptRequestException exception)
-        {
-            return ApiProblems.InvalidPrompt(exception);
-        }
-
-        DateTimeOffset expires = time.GetUtcNow() + context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServiceOptions>>().Value.AnnouncementUrlLifetime;
-        string pathAndQuery = announcements.CreatePathAndQuery(new Announcement(body.Text!, body.Voice, body.Style, body.Language, body.Model), expires);
-        return Results.Ok(new AnnouncementResponse(PromptKeys.For(spec).ToString(), urls.Absolute(context, pathAndQuery), expires));
-    }
-
+    /// <summary>The request a body asks for; SSML in its text translated to words and pauses, or refused naming the tag.</summary>
     private static PromptRequest ToRequest(RenderPromptBody body) => new()
     {
-        Text = body.Text ?? "",
+        Text = SpeechText.Prepare(body.Text ?? "", body.Language, body.Model),
         Voice = body.Voice,
         Style = body.Style,
         Language = body.Language,
@@ -153,7 +126,12 @@ internal static class PromptApiEndpoints
         Master = body.Master ?? true,
     };
 
-    private static async Task<(RenderPromptBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext context)
+    private static Task<(RenderPromptBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext context) =>
+        ReadBodyAsync(context, ServerJsonContext.Default.RenderPromptBody);
+
+    /// <summary>Reads a JSON body of at most <see cref="MaxBodyBytes"/>, or the problem (415, 413, 400 naming the member) to answer.</summary>
+    internal static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
     {
         HttpRequest request = context.Request;
         if (!request.HasJsonContentType())
@@ -173,9 +151,9 @@ internal static class PromptApiEndpoints
 
         try
         {
-            RenderPromptBody? body = await JsonSerializer.DeserializeAsync(request.Body, ServerJsonContext.Default.RenderPromptBody, context.RequestAborted).ConfigureAwait(false);
+            T? body = await JsonSerializer.DeserializeAsync(request.Body, type, context.RequestAborted).ConfigureAwait(false);
             return body is null
-                ? (null, ApiProblems.BadRequest("Invalid JSON", "The body is JSON null; send an object with at least \"text\"."))
+                ? (null, ApiProblems.BadRequest("Invalid JSON", "The body is JSON null; send an object."))
                 : (body, null);
         }
         catch (JsonException exception)

@@ -30,8 +30,33 @@ internal sealed record SpeakerBody(string? Name, string? Voice);
 /// <param name="Stored">Whether the durable store holds the prompt now (false after a bypass or read-only render, or while the store fails).</param>
 internal sealed record RenderedPromptResponse(string Key, string? Url, double DurationSeconds, string Provider, bool Stored);
 
-/// <summary>The answer of <c>POST /api/announcements</c>: a signed URL that renders the text when fetched.</summary>
-internal sealed record AnnouncementResponse(string Key, string Url, DateTimeOffset ExpiresAt);
+/// <summary>
+/// The body of <c>POST /api/announcements</c>: free <c>text</c> (with voice, style, language, model), or a template
+/// <c>prompt</c> of the library with its <c>language</c> and <c>values</c> (strings or numbers by placeholder name).
+/// </summary>
+internal sealed record AnnouncementBody
+{
+    public string? Text { get; init; }
+
+    public string? Voice { get; init; }
+
+    public string? Style { get; init; }
+
+    public string? Language { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Prompt { get; init; }
+
+    public Dictionary<string, System.Text.Json.JsonElement>? Values { get; init; }
+}
+
+/// <summary>
+/// The answer of <c>POST /api/announcements</c>: a signed URL that speaks the announcement when fetched, TwiML that plays it,
+/// how it is spoken (<c>join</c>, <c>render</c> or <c>auto</c>) and the exact words. <paramref name="Key"/> is the key of the
+/// whole sentence's render (for a template spoken by joining, the render <c>auto</c> serves once it is made).
+/// </summary>
+internal sealed record AnnouncementResponse(string Key, string Url, string Twiml, DateTimeOffset ExpiresAt, string Strategy, string Spoken);
 
 /// <summary>The answer of <c>GET /api/prompts/{key}</c>.</summary>
 internal sealed record PromptMetadataResponse(
@@ -63,6 +88,7 @@ internal sealed record RouteReadiness(string Name, string Breaker);
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RenderPromptBody))]
 [JsonSerializable(typeof(RenderedPromptResponse))]
+[JsonSerializable(typeof(AnnouncementBody))]
 [JsonSerializable(typeof(AnnouncementResponse))]
 [JsonSerializable(typeof(PromptMetadataResponse))]
 [JsonSerializable(typeof(ReadinessResponse))]

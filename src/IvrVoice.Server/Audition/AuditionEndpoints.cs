@@ -4,6 +4,7 @@ using IvrVoice.Caching;
 using IvrVoice.Library;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
+using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Api;
 using IvrVoice.Server.Voice;
 
@@ -25,14 +26,15 @@ internal static partial class AuditionEndpoints
     public static IEndpointRouteBuilder MapAudition(this IEndpointRouteBuilder endpoints)
     {
         AuditionAccess access = AuditionAccess.FromConfiguration(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
+        ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!);
         if (access.OffBehindProxy)
         {
-            Log.OffBehindProxy(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!));
+            Log.OffBehindProxy(logger);
         }
 
         if (access.Problem is { } problem)
         {
-            Log.InvalidAccess(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditionEndpoints).FullName!), problem);
+            Log.InvalidAccess(logger, problem);
         }
 
         RouteGroupBuilder audition = endpoints.MapGroup("/audition").ExcludeFromDescription();
@@ -43,8 +45,11 @@ internal static partial class AuditionEndpoints
             access.CheckRead(context, keys) is { } refused ? Task.FromResult(refused) : ListAsync(access, flows, cache, cancellationToken));
         audition.MapGet("/preview/{key}.wav", (string key, HttpContext context, ApiKeys keys, PromptCache cache, CancellationToken cancellationToken) =>
             access.CheckRead(context, keys) is { } refused ? Task.FromResult(refused) : PreviewAsync(key, context, cache, cancellationToken));
-        audition.MapPost("/api/render", (HttpContext context, ApiKeys keys, CallFlows flows, PromptRenderer renderer, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-                access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : RenderTakeAsync(context, flows, renderer, loggers, cancellationToken))
+        audition.MapPost("/api/render", (HttpContext context, ApiKeys keys, CallFlows flows, PromptRenderer renderer, CancellationToken cancellationToken) =>
+                access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : RenderTakeAsync(context, flows, renderer, logger, cancellationToken))
+            .RequireRateLimiting(RenderRateLimiting.PolicyName);
+        audition.MapPost("/api/announce", (HttpContext context, ApiKeys keys, CallFlows flows, AnnouncementResolver resolver, CancellationToken cancellationToken) =>
+                access.CheckWrite(context, keys) is { } refused ? Task.FromResult(refused) : AuditionTemplates.SpeakAsync(context, flows, resolver, cancellationToken))
             .RequireRateLimiting(RenderRateLimiting.PolicyName);
         return endpoints;
     }
@@ -88,7 +93,11 @@ internal static partial class AuditionEndpoints
                     cached?.Metadata.Provider,
                     cached is null ? null : Math.Round(cached.Metadata.DurationSeconds, 3),
                     cached is null ? null : PreviewUrl(key),
-                    cached is null ? null : AuditionAudio.Peaks(cached.Audio.Span)));
+                    cached is null ? null : AuditionAudio.Peaks(cached.Audio.Span),
+                    prompt.Template is { } template
+                        ? [.. template.Placeholders.Select(p => new AuditionPlaceholder(p.Name, p.Type.ToString().ToLowerInvariant(), p.Options))]
+                        : null,
+                    prompt.Template is null ? null : prompt.Strategy.ToString().ToLowerInvariant()));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not AudioFormatException)
@@ -130,7 +139,7 @@ internal static partial class AuditionEndpoints
 
     private const int MaxTakeBodyBytes = 4 * 1024;
 
-    private static async Task<IResult> RenderTakeAsync(HttpContext context, CallFlows flows, PromptRenderer renderer, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> RenderTakeAsync(HttpContext context, CallFlows flows, PromptRenderer renderer, ILogger logger, CancellationToken cancellationToken)
     {
         // A take request is three short strings: cap it before it is read, like every other body.
         if (context.Request.ContentLength > MaxTakeBodyBytes)
@@ -193,14 +202,14 @@ internal static partial class AuditionEndpoints
             return Results.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "Rendering took too long", detail: exception.Message);
         }
 
-        Log.TakeRendered(loggers.CreateLogger(typeof(AuditionEndpoints).FullName!), take.Metadata.Key.ToString(), language, id, voice, take.Metadata.Provider);
+        Log.TakeRendered(logger, take.Metadata.Key.ToString(), language, id, voice, take.Metadata.Provider);
         return TypedResults.Json(
             new AuditionTake(id, language, voice, take.Metadata.Key.ToString(), take.Metadata.Provider, Math.Round(take.Metadata.DurationSeconds, 3),
                 PreviewUrl(take.Metadata.Key), AuditionAudio.Peaks(take.Audio.Span)),
             AuditionJsonContext.Default.AuditionTake);
     }
 
-    private static string PreviewUrl(PromptKey key) => $"/audition/preview/{key}.wav";
+    internal static string PreviewUrl(PromptKey key) => $"/audition/preview/{key}.wav";
 
     private static IResult StoreUnavailable() => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -19,7 +19,21 @@ internal sealed record AuditionPrompt(
     string? Provider,
     double? DurationSeconds,
     string? PreviewUrl,
-    IReadOnlyList<int>? Peaks);
+    IReadOnlyList<int>? Peaks,
+    IReadOnlyList<AuditionPlaceholder>? Placeholders = null,
+    string? Strategy = null);
+
+/// <summary>A template's placeholder, for the page's form: its name, type (number, date, …) and options as written.</summary>
+internal sealed record AuditionPlaceholder(string Name, string Type, IReadOnlyDictionary<string, string> Options);
+
+/// <summary>The body of <c>POST /audition/api/announce</c>: a template of the library with values to speak.</summary>
+internal sealed record AuditionAnnounceRequest(string? Language, string? Id, Dictionary<string, string>? Values);
+
+/// <summary>A template spoken both ways: joined from its pieces and rendered whole, to hear side by side.</summary>
+internal sealed record AuditionAnnouncement(string Id, string Language, string Spoken, string Strategy, AuditionVersion Join, AuditionVersion Render);
+
+/// <summary>One way of speaking it. <paramref name="Outcome"/>: joined, rendered (pieces not built, or a free text value) or whole-from-cache.</summary>
+internal sealed record AuditionVersion(string Outcome, string Key, string Provider, double DurationSeconds, string PreviewUrl, IReadOnlyList<int> Peaks);
 
 internal sealed record AuditionSpeaker(string Name, string Voice);
 
@@ -35,4 +49,6 @@ internal sealed record AuditionTake(string Id, string Language, string Voice, st
 [JsonSerializable(typeof(AuditionLibrary))]
 [JsonSerializable(typeof(AuditionTakeRequest))]
 [JsonSerializable(typeof(AuditionTake))]
+[JsonSerializable(typeof(AuditionAnnounceRequest))]
+[JsonSerializable(typeof(AuditionAnnouncement))]
 internal sealed partial class AuditionJsonContext : JsonSerializerContext;

@@ -87,6 +87,14 @@ internal static class AuditionPage
         select { font: inherit; padding: 3px 6px; border-radius: 6px; border: 1px solid #c5ccd3; background: #fff; }
         .take { display: flex; align-items: center; gap: 8px; }
         .take .label { font-size: 12px; color: var(--take); white-space: nowrap; }
+        .template-form { display: flex; flex-direction: column; gap: 4px; }
+        .template-form label { display: flex; gap: 6px; align-items: center; font-size: 12px; }
+        .template-form label .name { min-width: 110px; color: var(--muted); }
+        .template-form input { font: inherit; padding: 2px 6px; border: 1px solid #c5ccd3; border-radius: 6px; }
+        .template-form .spoken { font-style: italic; }
+        .template-form .versions { display: flex; gap: 14px; flex-wrap: wrap; }
+        .template-form .version { display: flex; flex-direction: column; gap: 2px; }
+        .template-form .version .label { font-size: 12px; color: var(--muted); }
         """;
 
     public const string Script = """
@@ -232,6 +240,62 @@ internal static class AuditionPage
           return box;
         }
 
+        function placeholderHint(placeholder) {
+          const samples = { number: '42', ordinal: '3', digits: '5551234', currency: '12.50', date: '2026-12-03', time: '15:05', duration: '15', spell: 'AB12C', text: 'free text' };
+          return samples[placeholder.type] || '';
+        }
+
+        function templateForm(prompt) {
+          const form = element('form', 'template-form');
+          form.dataset.prompt = prompt.language + '/' + prompt.id;
+          for (const placeholder of prompt.placeholders) {
+            const label = element('label', 'value');
+            const options = Object.entries(placeholder.options || {}).map(([k, v]) => k + '=' + v).join(', ');
+            label.append(element('span', 'name', placeholder.name + ' (' + placeholder.type + (options ? ': ' + options : '') + ')'));
+            const input = element('input');
+            input.name = placeholder.name;
+            input.placeholder = placeholderHint(placeholder);
+            input.autocomplete = 'off';
+            label.append(input);
+            form.append(label);
+          }
+          const speak = element('button', 'speak', 'Speak both ways');
+          speak.type = 'submit';
+          const spoken = element('div', 'spoken');
+          const versions = element('div', 'versions');
+          form.append(speak, spoken, versions);
+          form.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            const values = {};
+            for (const input of form.querySelectorAll('input')) { if (input.value !== '') values[input.name] = input.value; }
+            speak.disabled = true;
+            setStatus('Speaking ' + prompt.language + '/' + prompt.id + ' joined and rendered…');
+            try {
+              const response = await api('/audition/api/announce', {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json' },
+                body: JSON.stringify({ language: prompt.language, id: prompt.id, values: values }),
+              });
+              const answer = await response.json();
+              spoken.textContent = '“' + answer.spoken + '”';
+              const side = (name, version) => {
+                const box = element('div', 'version ' + name);
+                box.dataset.outcome = version.outcome;
+                const source = Object.assign({ id: prompt.id, language: prompt.language, voice: name }, version);
+                box.append(element('span', 'label', name + ': ' + version.outcome + ' · ' + seconds(version.durationSeconds)), player(source, name === 'render'));
+                return box;
+              };
+              versions.replaceChildren(side('join', answer.join), side('render', answer.render));
+              setStatus('Spoke ' + prompt.language + '/' + prompt.id + ' both ways.');
+            } catch (error) {
+              setStatus('Cannot speak ' + prompt.language + '/' + prompt.id + ': ' + error.message, true);
+            } finally {
+              speak.disabled = false;
+            }
+          });
+          return form;
+        }
+
         function row(prompt) {
           const tr = element('tr');
           tr.dataset.prompt = prompt.language + '/' + prompt.id;
@@ -242,9 +306,10 @@ internal static class AuditionPage
           text.title = prompt.text;
           text.append(textBody);
           const listen = element('td', 'listen');
-          listen.append(prompt.rendered ? player(prompt, false) : element('span', 'missing', 'not rendered'));
+          listen.append(prompt.rendered ? player(prompt, false)
+            : element('span', 'missing', prompt.placeholders ? 'template (' + prompt.strategy + '): give values' : 'not rendered'));
           const take = element('td', 'another-voice');
-          take.append(another(prompt));
+          take.append(prompt.placeholders ? templateForm(prompt) : another(prompt));
           tr.append(
             id,
             element('td', 'language', prompt.language),

@@ -17,7 +17,9 @@ internal static partial class PromptMediaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapPromptMedia(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/prompts/{key}.wav", [HttpMethods.Get, HttpMethods.Head], GetPromptAsync);
+        ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PromptMediaEndpoints).FullName!);
+        endpoints.MapMethods("/prompts/{key}.wav", [HttpMethods.Get, HttpMethods.Head],
+            (string key, HttpContext context, PromptCache cache, CancellationToken cancellationToken) => GetPromptAsync(key, context, cache, logger, cancellationToken));
         return endpoints;
     }
 
@@ -51,7 +53,7 @@ internal static partial class PromptMediaEndpoints
         });
     }
 
-    private static async Task<IResult> GetPromptAsync(string key, HttpContext context, PromptCache cache, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> GetPromptAsync(string key, HttpContext context, PromptCache cache, ILogger logger, CancellationToken cancellationToken)
     {
         if (!PromptKey.TryParse(key, out PromptKey promptKey))
         {
@@ -68,7 +70,7 @@ internal static partial class PromptMediaEndpoints
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log.StoreUnavailable(loggers.CreateLogger(typeof(PromptMediaEndpoints).FullName!), exception, promptKey.ToString());
+            Log.StoreUnavailable(logger, exception, promptKey.ToString());
             context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,

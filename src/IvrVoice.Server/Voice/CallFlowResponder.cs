@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.Text;
 using IvrVoice.Caching;
+using IvrVoice.Providers;
 using IvrVoice.Library;
 using IvrVoice.Library.Flows;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Templates;
+using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Telephony;
 using IvrVoice.Telephony.TwiML;
@@ -18,6 +22,7 @@ namespace IvrVoice.Server.Voice;
 internal sealed partial class CallFlowResponder(
     CallFlows flows,
     InCallPrompts prompts,
+    AnnouncementResolver announcements,
     PublicUrls urls,
     IOptions<ServiceOptions> options,
     ILogger<CallFlowResponder> logger)
@@ -40,7 +45,7 @@ internal sealed partial class CallFlowResponder(
         }
 
         Log.CallEntered(logger, call.CallSid ?? "-", flow.Name);
-        return await MenuAsync(context, flow, flow.EntryMenu, new CallState(flow.EntryLanguage, 0, 0), []).ConfigureAwait(false);
+        return await MenuAsync(context, call, flow, flow.EntryMenu, new CallState(flow.EntryLanguage, 0, 0), []).ConfigureAwait(false);
     }
 
     /// <summary>A menu played from the start (the target of a redirect, or a call that lost its place).</summary>
@@ -53,7 +58,7 @@ internal sealed partial class CallFlowResponder(
 
         CallState state = CallState.Read(context.Request.Query, flow);
         FlowMenu menu = flow.TryGetMenu(menuId, out FlowMenu? found) ? found : flow.EntryMenu;
-        return await MenuAsync(context, flow, menu, state with { NoInput = 0, Invalid = 0 }, []).ConfigureAwait(false);
+        return await MenuAsync(context, call, flow, menu, state with { NoInput = 0, Invalid = 0 }, []).ConfigureAwait(false);
     }
 
     /// <summary>The answer to a menu's &lt;Gather&gt;: a choice, an invalid answer, or silence.</summary>
@@ -69,7 +74,7 @@ internal sealed partial class CallFlowResponder(
         {
             // The library changed under a call in progress: start the flow over rather than drop the caller.
             Log.UnknownMenu(logger, call.CallSid ?? "-", flow.Name);
-            return await MenuAsync(context, flow, flow.EntryMenu, state with { NoInput = 0, Invalid = 0 }, []).ConfigureAwait(false);
+            return await MenuAsync(context, call, flow, flow.EntryMenu, state with { NoInput = 0, Invalid = 0 }, []).ConfigureAwait(false);
         }
 
         bool silent = string.IsNullOrWhiteSpace(call.Digits) && string.IsNullOrWhiteSpace(call.SpeechResult);
@@ -77,8 +82,8 @@ internal sealed partial class CallFlowResponder(
         {
             Log.NoInput(logger, call.CallSid ?? "-", flow.Name, menu.Id, state.NoInput + 1);
             return state.NoInput < menu.NoInput.Retries
-                ? await MenuAsync(context, flow, menu, state with { NoInput = state.NoInput + 1 }, menu.NoInput.Play).ConfigureAwait(false)
-                : await ActAsync(context, flow, menu, state, menu.NoInput.Then).ConfigureAwait(false);
+                ? await MenuAsync(context, call, flow, menu, state with { NoInput = state.NoInput + 1 }, menu.NoInput.Play).ConfigureAwait(false)
+                : await ActAsync(context, call, flow, menu, state, menu.NoInput.Then).ConfigureAwait(false);
         }
 
         MenuChoice? choice = menu.Match(call.Digits, call.SpeechResult, state.Language);
@@ -86,12 +91,12 @@ internal sealed partial class CallFlowResponder(
         {
             Log.Invalid(logger, call.CallSid ?? "-", flow.Name, menu.Id, state.Invalid + 1);
             return state.Invalid < menu.Invalid.Retries
-                ? await MenuAsync(context, flow, menu, state with { Invalid = state.Invalid + 1 }, menu.Invalid.Play).ConfigureAwait(false)
-                : await ActAsync(context, flow, menu, state, menu.Invalid.Then).ConfigureAwait(false);
+                ? await MenuAsync(context, call, flow, menu, state with { Invalid = state.Invalid + 1 }, menu.Invalid.Play).ConfigureAwait(false)
+                : await ActAsync(context, call, flow, menu, state, menu.Invalid.Then).ConfigureAwait(false);
         }
 
         Log.Chose(logger, call.CallSid ?? "-", flow.Name, menu.Id, choice.Digits ?? "(speech)", choice.Action.GetType().Name);
-        return await ActAsync(context, flow, menu, state, choice.Action).ConfigureAwait(false);
+        return await ActAsync(context, call, flow, menu, state, choice.Action).ConfigureAwait(false);
     }
 
     /// <summary>The answer when nothing else can be given: a short apology, then hang up. Never an HTTP error, which Twilio would read out as an application error.</summary>
@@ -104,7 +109,7 @@ internal sealed partial class CallFlowResponder(
         return Apology();
     }
 
-    private async Task<VoiceResponse> ActAsync(HttpContext context, CallFlow flow, FlowMenu menu, CallState state, FlowAction action)
+    private async Task<VoiceResponse> ActAsync(HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, FlowAction action)
     {
         switch (action)
         {
@@ -112,13 +117,13 @@ internal sealed partial class CallFlowResponder(
                 FlowMenu target = flow.TryGetMenu(goTo.MenuId, out FlowMenu? next) ? next : flow.EntryMenu;
                 CallState moved = new(goTo.Language is { } language && flow.Languages.Contains(language) ? language : state.Language, 0, 0);
                 // The announcement plays in the language the call continues in.
-                return await MenuAsync(context, flow, target, moved, goTo.Announce).ConfigureAwait(false);
+                return await MenuAsync(context, call, flow, target, moved, goTo.Announce).ConfigureAwait(false);
             case ReturnToMenuAction:
-                return await MenuAsync(context, flow, menu, state, action.Announce).ConfigureAwait(false);
+                return await MenuAsync(context, call, flow, menu, state, action.Announce).ConfigureAwait(false);
         }
 
         VoiceResponse response = new();
-        AppendPrompts(context, response, await ResolveAsync(action.Announce, state.Language, context).ConfigureAwait(false));
+        AppendPrompts(context, response, await ResolveAsync(action.Announce, state.Language, context, call).ConfigureAwait(false));
         return action switch
         {
             RedirectAction redirect => response.Redirect(ResolveRedirect(context, redirect.Url), TwiMLMethod.Post),
@@ -128,14 +133,14 @@ internal sealed partial class CallFlowResponder(
         };
     }
 
-    private async Task<VoiceResponse> MenuAsync(HttpContext context, CallFlow flow, FlowMenu menu, CallState state, IReadOnlyList<PromptReference> before)
+    private async Task<VoiceResponse> MenuAsync(HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, IReadOnlyList<PromptReference> before)
     {
         // One wait for everything the answer plays: the prompts before the menu and the menu's own.
-        IReadOnlyList<ReadyPrompt> ready = await ResolveAsync([.. before, .. menu.Play], state.Language, context).ConfigureAwait(false);
+        IReadOnlyList<ReadyPrompt> ready = await ResolveAsync([.. before, .. menu.Play], state.Language, context, call).ConfigureAwait(false);
         VoiceResponse response = new();
         AppendPrompts(context, response, ready.Take(before.Count));
 
-        string action = urls.Absolute(context, GatherPath(flow, menu, state));
+        string action = urls.Absolute(context, GatherPath(flow, menu, state) + CarriedQuery(flow, context.Request.Query));
         bool speech = (menu.Input & MenuInput.Speech) != 0;
         GatherOptions gather = new()
         {
@@ -165,12 +170,91 @@ internal sealed partial class CallFlowResponder(
         + $"&{NoInputParameter}={state.NoInput.ToString(CultureInfo.InvariantCulture)}"
         + $"&{InvalidParameter}={state.Invalid.ToString(CultureInfo.InvariantCulture)}";
 
-    private async Task<IReadOnlyList<ReadyPrompt>> ResolveAsync(IReadOnlyList<PromptReference> references, string callLanguage, HttpContext context)
+    /// <summary>
+    /// The query parameters the flow's templates take values from (<c>query:&lt;name&gt;</c>), as this request has them, added
+    /// to every action URL so a later menu still finds them. Twilio signs those URLs: a caller cannot change them.
+    /// </summary>
+    private string CarriedQuery(CallFlow flow, IQueryCollection query)
     {
-        LibraryPrompt[] libraryPrompts = [.. references.Select(reference => flows.Library.GetPrompt(reference, callLanguage))];
-        PromptSpec[] specs = [.. libraryPrompts.Select(flows.SpecFor)];
-        PromptKey?[] keys = await prompts.ResolveAsync(specs, context.RequestAborted).ConfigureAwait(false);
-        return [.. libraryPrompts.Select((prompt, i) => new ReadyPrompt(keys[i], prompt.Text, prompt.Voice, prompt.Language))];
+        StringBuilder carried = new();
+        foreach (string name in flows.QueryValueNames(flow))
+        {
+            if (name is not (LanguageParameter or NoInputParameter or InvalidParameter) && query[name].FirstOrDefault() is { } value)
+            {
+                carried.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            }
+        }
+
+        return carried.ToString();
+    }
+
+    private async Task<IReadOnlyList<ReadyPrompt>> ResolveAsync(IReadOnlyList<PromptReference> references, string callLanguage, HttpContext context, TwilioVoiceRequest call)
+    {
+        List<InCallPrompts.InCallPrompt> work = [];
+        List<ReadyPrompt> ready = [];
+        foreach (PromptReference reference in references)
+        {
+            LibraryPrompt prompt = flows.Library.GetPrompt(reference, callLanguage);
+            if (reference.Values is not { } sources)
+            {
+                work.Add(prompts.For(flows.SpecFor(prompt)));
+                ready.Add(new ReadyPrompt(null, prompt.Text, prompt.Voice, prompt.Language));
+                continue;
+            }
+
+            PreparedAnnouncement? announcement = PrepareAnnouncement(prompt, sources, context, call);
+            if (announcement is not null)
+            {
+                work.Add(new InCallPrompts.InCallPrompt(announcement.Key, async wait =>
+                    (await announcements.ResolveAsync(announcement, RenderUrgency.InCall, wait).ConfigureAwait(false)).Prompt));
+                // Should the audio not be ready in time, <Say> speaks the same words.
+                ready.Add(new ReadyPrompt(null, announcement.Spoken, prompt.Voice, prompt.Language));
+            }
+            else if (reference.Fallback is { } fallbackId)
+            {
+                LibraryPrompt fallback = flows.Library.GetPrompt(new PromptReference(fallbackId, reference.Language), callLanguage);
+                work.Add(prompts.For(flows.SpecFor(fallback)));
+                ready.Add(new ReadyPrompt(null, fallback.Text, fallback.Voice, fallback.Language));
+            }
+        }
+
+        PromptKey?[] keys = await prompts.ResolveAsync(work, context.RequestAborted).ConfigureAwait(false);
+        return [.. ready.Select((prompt, i) => prompt with { Key = keys[i] })];
+    }
+
+    /// <summary>
+    /// A template with its values from the call (<c>From</c>, <c>Digits</c>, <c>SpeechResult</c>) and the webhook URL's query;
+    /// null when a value is missing or cannot be spoken, so the step plays its fallback prompt instead (or goes on without it).
+    /// </summary>
+    private PreparedAnnouncement? PrepareAnnouncement(LibraryPrompt prompt, IReadOnlyDictionary<string, CallValueSource> sources, HttpContext context, TwilioVoiceRequest call)
+    {
+        Dictionary<string, string> values = new(StringComparer.Ordinal);
+        foreach ((string name, CallValueSource source) in sources)
+        {
+            string? value = source.Resolve(
+                parameter => call.Parameters.TryGetValue(parameter, out string? given) ? given : null,
+                parameter => context.Request.Query[parameter].FirstOrDefault());
+            if (!string.IsNullOrEmpty(value))
+            {
+                values[name] = value;
+            }
+        }
+
+        try
+        {
+            return announcements.PrepareTemplate(prompt, values);
+        }
+        catch (TemplateValueException exception)
+        {
+            // The value's name and the reason, never the value: it may be a caller's number or a date of birth.
+            Log.BadValue(logger, call.CallSid ?? "-", prompt.Id, exception.ValueName, exception.Reason);
+        }
+        catch (PromptRequestException exception)
+        {
+            Log.Unspeakable(logger, call.CallSid ?? "-", prompt.Id, exception.Message);
+        }
+
+        return null;
     }
 
     private void AppendPrompts(HttpContext context, VoiceResponse response, IEnumerable<ReadyPrompt> ready)
@@ -228,6 +312,12 @@ internal sealed partial class CallFlowResponder(
 
         [LoggerMessage(EventId = 5504, Level = LogLevel.Warning, Message = "Call {CallSid} asked for flow {Flow}, which the library does not have; answering with an apology")]
         public static partial void UnknownFlow(ILogger logger, string callSid, string flow);
+
+        [LoggerMessage(EventId = 5506, Level = LogLevel.Warning, Message = "Call {CallSid}: value {ValueName} of template {PromptId} cannot be spoken ({Reason}); playing the fallback")]
+        public static partial void BadValue(ILogger logger, string callSid, string promptId, string valueName, string reason);
+
+        [LoggerMessage(EventId = 5507, Level = LogLevel.Warning, Message = "Call {CallSid}: template {PromptId} cannot be spoken ({Reason}); playing the fallback")]
+        public static partial void Unspeakable(ILogger logger, string callSid, string promptId, string reason);
 
         [LoggerMessage(EventId = 5505, Level = LogLevel.Warning, Message = "Call {CallSid} answered a menu that flow {Flow} no longer has; restarting the flow")]
         public static partial void UnknownMenu(ILogger logger, string callSid, string flow);

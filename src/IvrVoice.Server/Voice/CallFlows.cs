@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using IvrVoice.Library;
+using IvrVoice.Library.Flows;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
 using IvrVoice.Server.Hosting;
@@ -23,6 +24,8 @@ internal sealed class CallFlows
 
     // A library prompt's spec never changes while the process runs; webhooks ask for the same few again and again.
     private readonly ConcurrentDictionary<LibraryPrompt, PromptSpec> _specs = new();
+
+    private readonly ConcurrentDictionary<CallFlow, string[]> _queryNames = new();
 
     public CallFlows(IOptions<FlowOptions> options, IHostEnvironment environment, ITtsRouter router)
     {
@@ -56,6 +59,21 @@ internal sealed class CallFlows
     /// <c>Flows:FallbackModel</c> (and the temperature, which only Gemini 3.1 takes, dropped).
     /// </summary>
     public PromptSpec SpecFor(LibraryPrompt prompt) => _specs.GetOrAdd(prompt, CreateSpec);
+
+    /// <summary>The webhook query parameters a flow's templates take values from (<c>query:&lt;name&gt;</c>), distinct, sorted.</summary>
+    public IReadOnlyList<string> QueryValueNames(CallFlow flow) => _queryNames.GetOrAdd(flow, static flow =>
+    {
+        IEnumerable<PromptReference> references = flow.Menus.SelectMany(menu => menu.Play
+            .Concat(menu.Choices.SelectMany(choice => choice.Action.Announce))
+            .Concat(menu.NoInput.Play).Concat(menu.NoInput.Then.Announce)
+            .Concat(menu.Invalid.Play).Concat(menu.Invalid.Then.Announce));
+        return [.. references
+            .SelectMany(reference => reference.Values?.Values ?? [])
+            .Where(source => source.Kind == CallValueKind.Query)
+            .Select(source => source.Name!)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    });
 
     private PromptSpec CreateSpec(LibraryPrompt prompt)
     {

@@ -21,30 +21,39 @@ internal sealed partial class InCallPrompts(
     private readonly TimeSpan _wait = options.Value.InCallWait;
 
     /// <summary>The key of each spec's cached audio, or null where &lt;Say&gt; must stand in; in the order given.</summary>
-    public async Task<PromptKey?[]> ResolveAsync(IReadOnlyList<PromptSpec> specs, CancellationToken requestAborted)
+    public Task<PromptKey?[]> ResolveAsync(IReadOnlyList<PromptSpec> specs, CancellationToken requestAborted) =>
+        ResolveAsync([.. specs.Select(For)], requestAborted);
+
+    /// <summary>The work that gets a library prompt's audio in a call: from the cache, or rendered once however many calls ask.</summary>
+    public InCallPrompt For(PromptSpec spec) =>
+        new(PromptKeys.For(spec), wait => renderer.GetOrRenderAsync(spec, RenderUrgency.InCall, CacheMode.ReadWrite, wait));
+
+    /// <summary>The key of each prompt's audio, or null where &lt;Say&gt; must stand in; in the order given; one wait for all.</summary>
+    public async Task<PromptKey?[]> ResolveAsync(IReadOnlyList<InCallPrompt> prompts, CancellationToken requestAborted)
     {
-        if (specs.Count == 0)
+        if (prompts.Count == 0)
         {
             return [];
         }
 
         using CancellationTokenSource deadline = new(_wait, time);
         using CancellationTokenSource wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, requestAborted);
-        return await Task.WhenAll(specs.Select(spec => ResolveAsync(spec, wait.Token))).ConfigureAwait(false);
+        return await Task.WhenAll(prompts.Select(prompt => ResolveAsync(prompt, wait.Token))).ConfigureAwait(false);
     }
 
-    private async Task<PromptKey?> ResolveAsync(PromptSpec spec, CancellationToken wait)
+    private async Task<PromptKey?> ResolveAsync(InCallPrompt item, CancellationToken wait)
     {
+        PromptKey key = item.Key;
         try
         {
             // The token ends this wait only; PromptCache keeps the shared render going (up to Providers:InCallDeadline).
-            CachedPrompt prompt = await renderer.GetOrRenderAsync(spec, RenderUrgency.InCall, CacheMode.ReadWrite, wait).ConfigureAwait(false);
+            CachedPrompt prompt = await item.GetAsync(wait).ConfigureAwait(false);
             return prompt.Metadata.Key;
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested)
         {
             metrics.SayFallback("deadline");
-            Log.NotReadyInTime(logger, PromptKeys.For(spec).ToString(), _wait.TotalSeconds);
+            Log.NotReadyInTime(logger, key.ToString(), _wait.TotalSeconds);
         }
         catch (PromptRenderException exception)
         {
@@ -55,11 +64,14 @@ internal sealed partial class InCallPrompts(
         {
             // Whatever went wrong, the caller hears the text rather than silence or an error.
             metrics.SayFallback("error");
-            Log.Failed(logger, exception, PromptKeys.For(spec).ToString());
+            Log.Failed(logger, exception, key.ToString());
         }
 
         return null;
     }
+
+    /// <summary>One prompt of an answer: the key its logs name (for an announcement, its whole render's) and the work that gets its audio.</summary>
+    internal sealed record InCallPrompt(PromptKey Key, Func<CancellationToken, Task<CachedPrompt>> GetAsync);
 
     private static partial class Log
     {

@@ -1,5 +1,6 @@
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Prompts.Ssml;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Telephony;
@@ -32,20 +33,21 @@ internal static partial class VoiceEndpoints
     public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder endpoints)
     {
         string[] methods = [HttpMethods.Post, HttpMethods.Get];
+        ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceEndpoints).FullName!);
         RouteGroupBuilder twilio = endpoints.MapGroup("/twilio").RequireTwilioSignature();
         twilio.MapMethods("/voice/{flow}", methods, (string flow, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, () => responder.EnterAsync(context, flow, call)));
+            AnswerAsync(context, responder, logger, () => responder.EnterAsync(context, flow, call)));
         twilio.MapMethods("/voice/{flow}/menu/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, () => responder.EnterMenuAsync(context, flow, menu, call)));
+            AnswerAsync(context, responder, logger, () => responder.EnterMenuAsync(context, flow, menu, call)));
         twilio.MapMethods("/voice/{flow}/gather/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, () => responder.GatherAsync(context, flow, menu, call)));
+            AnswerAsync(context, responder, logger, () => responder.GatherAsync(context, flow, menu, call)));
         twilio.MapMethods("/announce", methods, (HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, () => AnnounceAsync(context)));
+            AnswerAsync(context, responder, logger, () => AnnounceAsync(context, logger)));
         return endpoints;
     }
 
     /// <summary>Twilio reads any HTTP error as "an application error has occurred" and may drop the call: answer with TwiML always.</summary>
-    private static async Task<IResult> AnswerAsync(HttpContext context, CallFlowResponder responder, Func<Task<VoiceResponse>> answer)
+    private static async Task<IResult> AnswerAsync(HttpContext context, CallFlowResponder responder, ILogger logger, Func<Task<VoiceResponse>> answer)
     {
         try
         {
@@ -53,26 +55,23 @@ internal static partial class VoiceEndpoints
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            Log.WebhookFailed(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceEndpoints).FullName!),
-                exception, RequestLoggingMiddleware.SafePath(context.Request));
+            Log.WebhookFailed(logger, exception, RequestLoggingMiddleware.SafePath(context.Request));
             return responder.Apology().ToResult();
         }
     }
 
     /// <summary>
     /// <c>/twilio/announce?text=…&amp;voice=…&amp;style=…&amp;language=…&amp;model=…&amp;next=…</c>: speaks text written by the TwiML
-    /// author in a Gemini voice, then redirects to <c>next</c> (or ends the call). The audio is played through a signed
-    /// announcement URL, which renders again should the cache have let the prompt go.
+    /// author in a Gemini voice, then redirects to <c>next</c> (or ends the call). The audio is played from
+    /// <c>/prompts/{key}.wav</c>, the immutable URL Twilio's caching proxies keep: the same text gets the same URL on every call.
     /// </summary>
-    private static async Task<VoiceResponse> AnnounceAsync(HttpContext context)
+    private static async Task<VoiceResponse> AnnounceAsync(HttpContext context, ILogger logger)
     {
         IServiceProvider services = context.RequestServices;
-        PromptRenderer renderer = services.GetRequiredService<PromptRenderer>();
+        AnnouncementResolver resolver = services.GetRequiredService<AnnouncementResolver>();
         InCallPrompts prompts = services.GetRequiredService<InCallPrompts>();
-        AnnouncementUrls announcements = services.GetRequiredService<AnnouncementUrls>();
         PublicUrls urls = services.GetRequiredService<PublicUrls>();
         SayVoiceFamily sayVoices = services.GetRequiredService<IOptions<ServiceOptions>>().Value.SayVoiceFamily;
-        ILogger logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceEndpoints).FullName!);
 
         IQueryCollection query = context.Request.Query;
         Announcement announcement = new(query["text"].FirstOrDefault() ?? "", query["voice"].FirstOrDefault(), query["style"].FirstOrDefault(),
@@ -80,34 +79,30 @@ internal static partial class VoiceEndpoints
         VoiceResponse response = new();
         try
         {
-            PromptSpec spec = renderer.CreateSpec(new PromptRequest
-            {
-                Text = announcement.Text,
-                Voice = announcement.Voice,
-                Style = announcement.Style,
-                Language = announcement.Language,
-                Model = announcement.Model,
-            });
+            PreparedAnnouncement prepared = resolver.Prepare(announcement);
+            PromptSpec spec = prepared.Spec;
             PromptKey?[] ready = await prompts.ResolveAsync([spec], context.RequestAborted).ConfigureAwait(false);
-            if (ready[0] is not null)
+            if (ready[0] is { } key)
             {
-                response.Play(urls.Absolute(context, announcements.CreatePathAndQuery(announcement)));
+                response.Play(urls.PromptAudio(context, key));
             }
             else
             {
-                response.SayFallback(spec.Text, spec.Voice, spec.Language, family: sayVoices);
+                response.SayFallback(prepared.Spoken, spec.Voice, spec.Language, family: sayVoices);
             }
         }
         catch (PromptRequestException exception)
         {
-            // The TwiML author's mistake: say so in the log, and still speak whatever text there is.
+            // The TwiML author's mistake: say so in the log, and still speak whatever words there are (markup left out, never read out).
             Log.BadAnnouncement(logger, exception.Message);
-            string spoken = SayFallback.StripAudioTags(announcement.Text);
+            string words = SpeechText.LooksLikeSsml(announcement.Text)
+                ? PromptKeys.NormalizeText(MarkupTag().Replace(announcement.Text, " "))
+                : announcement.Text;
 
             // The fallback obeys the prompt rules too: no 5,000-character <Say>, no control characters.
-            if (PromptText.Problem(spoken, renderer.MaxTextLength) is null)
+            if (PromptText.Problem(SayFallback.StripAudioTags(words), services.GetRequiredService<PromptRenderer>().MaxTextLength) is null)
             {
-                response.SayFallback(announcement.Text, announcement.Voice, announcement.Language, family: sayVoices);
+                response.SayFallback(words, announcement.Voice, announcement.Language, family: sayVoices);
             }
         }
 
@@ -130,6 +125,9 @@ internal static partial class VoiceEndpoints
 
         return response;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<[^<>]*>")]
+    private static partial System.Text.RegularExpressions.Regex MarkupTag();
 
     private static partial class Log
     {

@@ -45,6 +45,34 @@ public class Decimator3KernelsTests
         AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector128<float, FloatWriter>, 4);
     }
 
+    // The Vector256 kernel works in chunks of 513 blocks (4104 outputs) and cuts each into three stretches; the
+    // Vector512 kernel cuts the whole call into three: lengths around and past a chunk, uneven thirds included.
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(4104)]
+    [InlineData(4112)]
+    [InlineData(8216)]
+    [InlineData(12_347)]
+    public void ComputeEveryWidth_LongerThanAChunk_EqualsScalarOracle(int length)
+    {
+        int stride = length + Decimator3Kernels.PhaseTaps + 8;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector512<float, FloatWriter>, 16, stride);
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            AssertWidthEqualsOracle(length, Decimator3Kernels.ComputeVector256<float, FloatWriter>, 8, stride);
+        }
+
+        AssertWidthEqualsOracle(length, (phases, s, first, output) =>
+        {
+            Decimator3Kernels.Compute<float, FloatWriter>(phases, s, first, output);
+            return output.Length;
+        }, 1, stride);
+    }
+
     [Theory, MemberData(nameof(Lengths))]
     public void Compute_AnyLength_EqualsScalarOracle(int length)
     {
@@ -205,19 +233,19 @@ public class Decimator3KernelsTests
 
     private delegate int Kernel(ReadOnlySpan<float> phases, int stride, int first, Span<float> output);
 
-    private static void AssertWidthEqualsOracle(int length, Kernel kernel, int block)
+    private static void AssertWidthEqualsOracle(int length, Kernel kernel, int block, int stride = Stride)
     {
         // Random phase data; outputs start at an odd offset so the loads are unaligned.
         const int first = 5;
-        float[] phases = SignalGenerator.RandomFloats(3 * Stride, seed: length + 1);
+        float[] phases = SignalGenerator.RandomFloats(3 * stride, seed: length + 1);
         float[] expected = new float[length];
-        Decimator3Kernels.ComputeScalar(phases, Stride, first, expected);
+        Decimator3Kernels.ComputeScalar(phases, stride, first, expected);
 
         float[] actual = new float[length + 8];
         Array.Fill(actual, float.NaN);   // the 8 past `length` are a canary
-        int done = kernel(phases, Stride, first, actual.AsSpan(0, length));
+        int done = kernel(phases, stride, first, actual.AsSpan(0, length));
         Assert.Equal(length / block * block, done);
-        Decimator3Kernels.ComputeScalar(phases, Stride, first + done, actual.AsSpan(done, length - done));
+        Decimator3Kernels.ComputeScalar(phases, stride, first + done, actual.AsSpan(done, length - done));
 
         ResamplerStreamingTests.AssertBitsEqual(expected, actual[..length]);
         Assert.All(actual[length..], v => Assert.True(float.IsNaN(v)));

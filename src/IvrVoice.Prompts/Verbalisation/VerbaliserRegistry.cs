@@ -1,0 +1,44 @@
+namespace IvrVoice.Prompts.Verbalisation;
+
+/// <summary>
+/// Every <see cref="LanguageVerbaliser"/> in this assembly, found by reflection and keyed by BCP 47 tag, so adding a
+/// language is adding one class. Lookup takes the exact tag first, then the first language (in tag order) with the
+/// same primary language subtag: es-MX is spoken by es-US, en-GB by en-US.
+/// </summary>
+internal static class VerbaliserRegistry
+{
+    private static readonly Lazy<SortedDictionary<string, LanguageVerbaliser>> s_all = new(() =>
+    {
+        SortedDictionary<string, LanguageVerbaliser> all = new(StringComparer.Ordinal);
+        foreach (Type type in typeof(LanguageVerbaliser).Assembly.GetTypes())
+        {
+            if (!type.IsAbstract && type.IsSubclassOf(typeof(LanguageVerbaliser)))
+            {
+                LanguageVerbaliser verbaliser = (LanguageVerbaliser)Activator.CreateInstance(type, nonPublic: true)!;
+                all.Add(verbaliser.Language, verbaliser);
+            }
+        }
+        return all;
+    });
+
+    public static IReadOnlyCollection<string> Languages => s_all.Value.Keys;
+
+    public static LanguageVerbaliser? Find(string? language)
+    {
+        string tag = PromptKeys.NormalizeLanguage(language);
+        if (tag.Length == 0)
+        {
+            return null;
+        }
+        if (s_all.Value.TryGetValue(tag, out LanguageVerbaliser? exact))
+        {
+            return exact;
+        }
+        string primary = tag.Split('-')[0];
+        return s_all.Value.Values.FirstOrDefault(v => v.Language.Split('-')[0] == primary);
+    }
+
+    public static LanguageVerbaliser Get(string? language) =>
+        Find(language) ?? throw new PromptRequestException(
+            $"Templates cannot be spoken in language '{PromptKeys.NormalizeLanguage(language)}' (supported: {string.Join(", ", Languages)}).");
+}
