@@ -59,8 +59,12 @@ public static class CachingServiceCollectionExtensions
 /// Initialises the store when the host starts: the disk index (with crash leftovers removed) or the PostgreSQL schema.
 /// Full SHA-256 verification of a disk cache then runs in the background, since reads check each entry anyway.
 /// </summary>
+/// <remarks>
+/// Resolves the store in <see cref="StartAsync"/>, not in its constructor: the host builds hosted services before it
+/// validates options, and a store built then would throw for the Cache section alone, hiding every other bad setting.
+/// </remarks>
 internal sealed partial class PromptStoreStartup(
-    IPromptStore store,
+    IServiceProvider services,
     IOptions<CacheOptions> options,
     ILogger<PromptStoreStartup> logger) : IHostedService
 {
@@ -72,6 +76,7 @@ internal sealed partial class PromptStoreStartup(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        IPromptStore store = services.GetRequiredService<IPromptStore>();
         try
         {
             // A store that does not answer must not hold the node's start-up (and its health endpoints) hostage: the

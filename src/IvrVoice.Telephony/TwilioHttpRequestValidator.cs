@@ -222,7 +222,8 @@ internal sealed partial class TwilioHttpRequestValidator
         [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused request to {Path}: {Reason}")]
         public static partial void Refused(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        // Error, not Warning: it is logged only after the URL's signature held, so it is a misconfiguration, never a stranger.
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Error,
             Message = "A signed request to {Path} was refused: its body was read by model binding before bodySHA256 could be checked; add app.UseTwilioSignatureValidation() so the body is checked before binding")]
         public static partial void BodyAlreadyRead(ILogger logger, string path);
     }

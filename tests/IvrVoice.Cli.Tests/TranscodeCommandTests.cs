@@ -42,7 +42,6 @@ public sealed class TranscodeCommandTests
     [InlineData("out", null, "has no extension")]
     [InlineData("out.wav", "ulaw", "does not fit --to ulaw")]
     [InlineData("out.ulaw", "alaw-wav", "does not fit --to alaw-wav")]
-    [InlineData("missing/out.wav", null, "the folder 'missing' does not exist")]
     [InlineData("sub.wav", null, "'sub.wav' is a folder")]
     public async Task Transcode_OutputThatDoesNotFit_RefusedBeforeWritingAnything(string output, string? to, string message)
     {
@@ -58,6 +57,19 @@ public sealed class TranscodeCommandTests
         Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(".tmp", run.StandardError, StringComparison.Ordinal);
         Assert.Equal(["in.wav"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Transcode_MissingOutputFolder_CreatedAsSayDoes()
+    {
+        using TempDirectory folder = new();
+        File.WriteAllBytes(folder.File("in.wav"), IvrVoice.Audio.Wav.WavWriter.WritePcm16(new short[800], 8000));
+
+        TranscodeRun run = await TranscodeRun.StartAsync(folder.Path, null, "transcode", "in.wav", "new/deeper/out.wav", "--no-master");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.True(File.Exists(folder.File("new/deeper/out.wav")));
+        Assert.Empty(Directory.GetFiles(folder.File("new/deeper"), "*.tmp"));
     }
 
     [Fact]

@@ -58,7 +58,10 @@ internal static class OutputFiles
         return null;
     }
 
-    /// <summary>Null when <paramref name="path"/> can be written (its folder exists and it is not a folder), else why not.</summary>
+    /// <summary>
+    /// Null when <paramref name="path"/> can be written, else why not. A missing folder is created (by every command alike);
+    /// a path that is itself a folder, or whose folder cannot be made, is refused naming the path given, never a temporary file.
+    /// </summary>
     public static string? WriteProblem(string path)
     {
         if (path == "-")
@@ -73,9 +76,20 @@ internal static class OutputFiles
         }
 
         string? folder = Path.GetDirectoryName(full);
-        return folder is not null && !Directory.Exists(folder)
-            ? $"the folder '{Path.GetDirectoryName(path)}' does not exist; create it first."
-            : null;
+        if (folder is null || Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot create the folder of '{path}': {(exception is UnauthorizedAccessException ? "permission denied" : "a file is in the way or the disk refused")}.";
+        }
     }
 
     /// <summary>Null when <paramref name="path"/> is a readable file (or '-'), else why not.</summary>
@@ -91,6 +105,6 @@ internal static class OutputFiles
             return $"'{path}' is a folder; give an audio file.";
         }
 
-        return File.Exists(path) ? null : $"'{path}' does not exist.";
+        return File.Exists(path) ? null : $"cannot read '{path}': it does not exist.";
     }
 }

@@ -209,16 +209,16 @@ public sealed class TwilioValidationHostTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FormPost_OverFormLimits_Returns403NotServerError()
+    public async Task FormPost_OverFormLimits_Returns400NotServerError()
     {
-        // ASP.NET refuses a form key over 2,048 characters; such a forged form must be refused, not crash the request.
+        // The form reader refuses a key over its limit; such a form is the sender's fault (400), never a crash (500).
         const string target = "/twilio/voice/main";
         KeyValuePair<string, string>[] huge = [new(new string('k', 4096), "1")];
         string signature = TwilioSignature.Compute(Token, PublicBase + target, huge);
 
         RawHttp.Response response = await RawHttp.PostFormAsync(_host.Port, target, huge, signature);
 
-        Assert.Equal(403, response.StatusCode);
+        Assert.Equal(400, response.StatusCode);
         Assert.Equal("Refused request to /twilio/voice/main: form body could not be read", Assert.Single(Warnings));
     }
 
