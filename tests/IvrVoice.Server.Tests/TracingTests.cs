@@ -122,7 +122,14 @@ public sealed class TracingTests(EmulatorFixture fixture) : IClassFixture<Emulat
         using HttpResponseMessage audio = await host.Client.GetAsync(ServerHost.LocalPath(play));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, audio.StatusCode);
-        Activity fetch = Assert.Single(Snapshot(spans), s => s.Kind == ActivityKind.Server && s.GetTagItem("http.request.method") as string == "GET");
+        // The server span ends just after the client has the response: wait (bounded) for it to be exported.
+        static bool IsFetch(Activity s) => s.Kind == ActivityKind.Server && s.GetTagItem("http.request.method") as string == "GET";
+        for (int i = 0; i < 200 && !Snapshot(spans).Any(IsFetch); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Activity fetch = Assert.Single(Snapshot(spans), IsFetch);
         Assert.DoesNotContain(key, fetch.DisplayName, StringComparison.Ordinal);
         Assert.DoesNotContain(fetch.TagObjects, t => t.Value?.ToString()?.Contains(key, StringComparison.Ordinal) == true);
         Assert.Equal("/prompts/{key}.wav", fetch.GetTagItem("url.path"));

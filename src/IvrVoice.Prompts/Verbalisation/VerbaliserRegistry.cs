@@ -11,6 +11,7 @@ internal static class VerbaliserRegistry
     // scan finds the same verbalisers there as under the JIT.
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "IvrVoice.Prompts is a trimmer root assembly.")]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "IvrVoice.Prompts is a trimmer root assembly.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "IvrVoice.Prompts is a trimmer root assembly.")]
     private static SortedDictionary<string, LanguageVerbaliser> FindAll()
     {
         SortedDictionary<string, LanguageVerbaliser> all = new(StringComparer.Ordinal);
