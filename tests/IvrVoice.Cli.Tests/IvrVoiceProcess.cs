@@ -14,13 +14,13 @@ internal static class IvrVoiceProcess
 {
     private static string Program => Path.Combine(AppContext.BaseDirectory, "ivrvoice.dll");
 
-    /// <summary>Runs <c>ivrvoice</c> to the end (at most two minutes) with only <paramref name="environment"/> as provider settings.</summary>
+    /// <summary>Runs <c>ivrvoice</c> to the end (at most ten minutes: a hang guard, not a timing) with only <paramref name="environment"/> as provider settings.</summary>
     public static async Task<SayRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         using Process process = Start(workingDirectory, environment, arguments);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using CancellationTokenSource limit = new(TimeSpan.FromMinutes(2));
+        using CancellationTokenSource limit = new(TimeSpan.FromMinutes(10));
         try
         {
             await process.WaitForExitAsync(limit.Token);
