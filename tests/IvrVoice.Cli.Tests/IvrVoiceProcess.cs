@@ -12,7 +12,7 @@ public sealed record SayRun(int ExitCode, string StandardOutput, string Standard
 /// </summary>
 internal static class IvrVoiceProcess
 {
-    private static string Program => Path.Combine(AppContext.BaseDirectory, "ivrvoice.dll");
+    private static string Program => IvrVoice.Testing.BuiltCli.Program;
 
     /// <summary>Runs <c>ivrvoice</c> to the end (at most ten minutes: a hang guard, not a timing) with only <paramref name="environment"/> as provider settings.</summary>
     public static async Task<SayRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)

@@ -254,7 +254,7 @@ public sealed class TranscodeCommandTests
                 RedirectStandardInput = standardInput is not null,
                 UseShellExecute = false,
             };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ivrvoice.dll"));
+            start.ArgumentList.Add(IvrVoice.Testing.BuiltCli.Program);
             foreach (string argument in arguments)
             {
                 start.ArgumentList.Add(argument);

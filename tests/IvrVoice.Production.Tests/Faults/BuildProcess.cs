@@ -13,7 +13,7 @@ internal static class BuildProcess
 {
     public const int RenderFailed = 4;
 
-    private static string Program => Path.Combine(AppContext.BaseDirectory, "ivrvoice.dll");
+    private static string Program => IvrVoice.Testing.BuiltCli.Program;
 
     /// <summary>Writes a library of <paramref name="count"/> prompts in two languages, voices and styles varied, all for Gemini 3.1.</summary>
     public static IReadOnlyList<string> WriteLibrary(string folder, int count)

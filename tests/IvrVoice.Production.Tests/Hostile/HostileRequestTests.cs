@@ -294,7 +294,7 @@ public sealed class HostileRequestTests(HostileService live) : IClassFixture<Hos
     public async Task Announcement_SignedByTheDocumentedFormat_IsServed()
     {
         // Proves the independent signer below matches the service, so the refusals that follow are about expiry and tampering.
-        string path = AnnouncementSigner.PathAndQuery(ServiceSettings.SigningKey, DateTimeOffset.UtcNow.AddMinutes(5), ("text", "Your call is important to us."), ("voice", "Kore"));
+        string path = AnnouncementSigner.PathAndQuery(ServiceSettings.SigningKey, DateTimeOffset.UtcNow.AddMinutes(5), ("a", AnnouncementSigner.TextPayload("Your call is important to us.", "Kore")));
 
         using HttpResponseMessage response = await Client.GetAsync(path);
 
@@ -306,7 +306,7 @@ public sealed class HostileRequestTests(HostileService live) : IClassFixture<Hos
     public async Task Announcement_Expired_Answers403SayingSo()
     {
         int before = live.Emulator.Requests.Count;
-        string path = AnnouncementSigner.PathAndQuery(ServiceSettings.SigningKey, DateTimeOffset.UtcNow.AddSeconds(-1), ("text", "This offer has ended."), ("voice", "Kore"));
+        string path = AnnouncementSigner.PathAndQuery(ServiceSettings.SigningKey, DateTimeOffset.UtcNow.AddSeconds(-1), ("a", AnnouncementSigner.TextPayload("This offer has ended.", "Kore")));
 
         using HttpResponseMessage response = await Client.GetAsync(path);
 
@@ -327,12 +327,12 @@ public sealed class HostileRequestTests(HostileService live) : IClassFixture<Hos
     {
         int before = live.Emulator.Requests.Count;
         DateTimeOffset expires = DateTimeOffset.UtcNow.AddMinutes(5);
-        string path = AnnouncementSigner.PathAndQuery(ServiceSettings.SigningKey, expires, ("text", "Free speech for everyone."), ("voice", "Kore"));
+        string path = AnnouncementSigner.PathAndQuery(ServiceSettings.SigningKey, expires, ("a", AnnouncementSigner.TextPayload("Free speech for everyone.", "Kore")));
         path = tampering switch
         {
             "unsigned" => path[..path.IndexOf("&sig=", StringComparison.Ordinal)],
-            "other-key" => AnnouncementSigner.PathAndQuery("another-signing-key-0123456789abcdef0123", expires, ("text", "Free speech for everyone."), ("voice", "Kore")),
-            "text-changed" => path.Replace("Free%20speech", "Paid%20speech", StringComparison.Ordinal),
+            "other-key" => AnnouncementSigner.PathAndQuery("another-signing-key-0123456789abcdef0123", expires, ("a", AnnouncementSigner.TextPayload("Free speech for everyone.", "Kore"))),
+            "text-changed" => path.Replace(AnnouncementSigner.TextPayload("Free speech for everyone.", "Kore"), AnnouncementSigner.TextPayload("Paid speech for everyone.", "Kore"), StringComparison.Ordinal),
             "expiry-extended" => path.Replace($"exp={expires.ToUnixTimeSeconds()}", $"exp={expires.AddDays(30).ToUnixTimeSeconds()}", StringComparison.Ordinal),
             "parameter-repeated" => path.Replace("&sig=", "&voice=Puck&sig=", StringComparison.Ordinal),
             // The same bytes under another spelling: Base64url decoders accept a trailing '=', the service must not.
