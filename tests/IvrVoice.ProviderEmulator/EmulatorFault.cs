@@ -15,8 +15,16 @@ public enum FaultKind
     TruncatedWav,
     /// <summary>A WAV whose format chunk is nonsense.</summary>
     MalformedWav,
-    /// <summary>MP3 bytes where WAV or PCM was asked for.</summary>
+    /// <summary>The clip as a real MP3 (<see cref="SpeechClip.Encoded"/>) where WAV or PCM was asked for: a gateway ignoring its format field.</summary>
     Mp3,
+    /// <summary>An ID3 tag and MPEG frame headers with nothing decodable behind them.</summary>
+    MalformedMp3,
+    /// <summary>The clip as native FLAC where WAV or PCM was asked for.</summary>
+    Flac,
+    /// <summary>The clip as Opus in Ogg where WAV or PCM was asked for.</summary>
+    OggOpus,
+    /// <summary>The clip as AAC (ADTS) where WAV or PCM was asked for.</summary>
+    Aac,
     /// <summary>A valid WAV of digital silence.</summary>
     Silence,
     /// <summary>A body larger than <see cref="TtsEmulator.OversizeBytes"/>.</summary>
@@ -41,7 +49,7 @@ public enum FaultPhase
 }
 
 /// <summary>
-/// A fault to inject on one route. Audio faults (NoAudio, TruncatedWav, MalformedWav, Mp3, Silence, Oversize) strike wherever
+/// A fault to inject on one route. Audio faults (NoAudio, TruncatedWav, MalformedWav, the compressed formats, Silence, Oversize) strike wherever
 /// the route serves audio; job faults strike when a job ends; the rest strike at <see cref="Phase"/>.
 /// </summary>
 public sealed record EmulatorFault(FaultKind Kind)
@@ -64,7 +72,7 @@ public sealed record EmulatorFault(FaultKind Kind)
         new(FaultKind.Status) { Status = status, RetryAfter = retryAfter, Times = times };
 
     internal bool IsAudioFault => Kind is FaultKind.NoAudio or FaultKind.TruncatedWav or FaultKind.MalformedWav or FaultKind.Mp3
-        or FaultKind.Silence or FaultKind.Oversize;
+        or FaultKind.MalformedMp3 or FaultKind.Flac or FaultKind.OggOpus or FaultKind.Aac or FaultKind.Silence or FaultKind.Oversize;
 
     internal bool IsJobFault => Kind is FaultKind.JobFailed or FaultKind.JobError;
 }

@@ -47,13 +47,22 @@ public sealed partial class TtsEmulator
             return;
         }
 
-        // AIgateway reads "format" (its schema) or "response_format" (OpenAI's); OpenRouter reads "response_format". MP3 is the default.
+        // AIgateway reads "format" (its schema) or "response_format" (OpenAI's): mp3 (the default), wav, flac or opus.
+        // OpenRouter reads "response_format": mp3 (the default in its examples) or pcm. Anything else is a 400.
         string format = request?["response_format"]?.GetValue<string>() ?? (route == "aigateway" ? request?["format"]?.GetValue<string>() : null) ?? "mp3";
+        ClipFormat? compressed = format switch
+        {
+            "mp3" => ClipFormat.Mp3,
+            "flac" when route == "aigateway" => ClipFormat.Flac,
+            "opus" when route == "aigateway" => ClipFormat.OggOpus,
+            _ => null,
+        };
         bool pcm = route == "openrouter" && format == "pcm";
         bool wav = route == "aigateway" && format == "wav";
-        if (!pcm && !wav)
+        if (compressed is null && !pcm && !wav)
         {
-            fault = new EmulatorFault(FaultKind.Mp3);
+            await WriteErrorAsync(context, route, 400, $"Unsupported format '{format}'", null);
+            return;
         }
 
         if (route == "openrouter")
@@ -65,6 +74,6 @@ public sealed partial class TtsEmulator
             context.Response.Headers["x-request-id"] = "req_" + Guid.NewGuid().ToString("N")[..12];
         }
 
-        await WriteAudioAsync(context, fault, rawPcm: pcm);
+        await WriteAudioAsync(context, fault, rawPcm: pcm, compressed);
     }
 }

@@ -14,13 +14,19 @@ public sealed partial class TtsEmulator
             FaultKind.NoAudio => (SpeechClip.Wav([]), "audio/wav"),
             FaultKind.TruncatedWav => (Clip.Wav()[..30], "audio/wav"),
             FaultKind.MalformedWav => (MalformedWav(), "audio/wav"),
-            FaultKind.Mp3 => (FakeMp3(), "audio/mpeg"),
+            FaultKind.Mp3 => Compressed(ClipFormat.Mp3),
+            FaultKind.MalformedMp3 => (FakeMp3(), "audio/mpeg"),
+            FaultKind.Flac => Compressed(ClipFormat.Flac),
+            FaultKind.OggOpus => Compressed(ClipFormat.OggOpus),
+            FaultKind.Aac => Compressed(ClipFormat.Aac),
             FaultKind.Silence => (SpeechClip.Wav(new short[SpeechClip.SampleRate]), "audio/wav"),
             _ => rawPcm ? (Clip.Pcm16(), "audio/pcm;rate=24000;channels=1") : (Clip.Wav(), "audio/wav"),
         };
     }
 
-    private async Task WriteAudioAsync(HttpContext context, EmulatorFault? fault, bool rawPcm)
+    private (byte[] Bytes, string ContentType) Compressed(ClipFormat format) => (Clip.Encoded(format), SpeechClip.ContentType(format));
+
+    private async Task WriteAudioAsync(HttpContext context, EmulatorFault? fault, bool rawPcm, ClipFormat? format = null)
     {
         if (fault?.Kind == FaultKind.Oversize)
         {
@@ -28,7 +34,7 @@ public sealed partial class TtsEmulator
             return;
         }
 
-        (byte[] bytes, string contentType) = AudioFor(fault, rawPcm);
+        (byte[] bytes, string contentType) = fault is null && format is { } asked ? Compressed(asked) : AudioFor(fault, rawPcm);
         await WriteBytesAsync(context, bytes, contentType).ConfigureAwait(false);
     }
 

@@ -7,7 +7,7 @@ namespace IvrVoice.ProviderEmulator;
 /// The speech every route serves: espeak-ng's voice resampled to 24 kHz by sox when both are installed, otherwise a
 /// synthetic voiced signal (a gliding pitch with harmonics and syllable-rate envelope). Mono signed 16-bit.
 /// </summary>
-public sealed class SpeechClip
+public sealed partial class SpeechClip
 {
     public const int SampleRate = 24_000;
     private const string Sentence = "Thank you for calling. Please hold.";
@@ -107,7 +107,7 @@ public sealed class SpeechClip
         }
     }
 
-    private static byte[] Run(string program, string[] arguments, byte[]? input)
+    internal static byte[] Run(string program, string[] arguments, byte[]? input)
     {
         ProcessStartInfo start = new(program, arguments)
         {

@@ -105,14 +105,34 @@ public sealed class FailureClassificationTests : IClassFixture<EmulatorFixture>
     [InlineData("openrouter")]
     [InlineData("segmind")]
     [InlineData("pixazo")]
-    public async Task SynthesizeAsync_Mp3WhereWavWasAsked_RejectedNamingMp3(string route)
+    public async Task SynthesizeAsync_UndecodableMp3_RejectedNamingMp3(string route)
     {
-        _emulator.Inject(route, new EmulatorFault(FaultKind.Mp3));
+        _emulator.Inject(route, new EmulatorFault(FaultKind.MalformedMp3));
 
         TtsFailure failure = await SingleFailureAsync(route);
 
         Assert.Equal(TtsFailureKind.MalformedAudio, failure.Kind);
         Assert.Contains("MP3", failure.Message, StringComparison.Ordinal);
+    }
+
+    // Real files from ffmpeg's encoders: recognised by their bytes, refused, and named (only MP3 is decoded).
+    [SkippableTheory]
+    [InlineData("aigateway", FaultKind.Flac, "FLAC")]
+    [InlineData("aigateway", FaultKind.OggOpus, "Ogg")]
+    [InlineData("openrouter", FaultKind.OggOpus, "Ogg")]
+    [InlineData("segmind", FaultKind.Aac, "AAC")]
+    [InlineData("pixazo", FaultKind.Flac, "FLAC")]
+    [InlineData("gemini", FaultKind.Aac, "AAC")]
+    public async Task SynthesizeAsync_OtherCompressedFormat_RejectedNamingIt(string route, FaultKind fault, string named)
+    {
+        IvrVoice.Testing.ExternalTools.Require(IvrVoice.Testing.ExternalTools.Ffmpeg);
+        _emulator.Inject(route, new EmulatorFault(fault));
+
+        TtsFailure failure = await SingleFailureAsync(route);
+
+        Assert.Equal(TtsFailureKind.MalformedAudio, failure.Kind);
+        Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MP3", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -29,7 +29,7 @@ public sealed class SecretHygieneTests : IClassFixture<EmulatorFixture>
             _emulator.Inject(route, EmulatorFault.Http(429, TimeSpan.FromMilliseconds(10)));
             _emulator.Inject(route, EmulatorFault.Http(500));
             failures.AddRange((await harness.Router.SynthesizeAsync(RouterHarness.Request(), RenderUrgency.Batch, route, CancellationToken.None)).Failures);
-            _emulator.Inject(route, new EmulatorFault(FaultKind.Mp3));
+            _emulator.Inject(route, new EmulatorFault(FaultKind.MalformedMp3));
             _emulator.Inject(route, EmulatorFault.Http(402, times: 3));
             failures.AddRange((await harness.Router.SynthesizeAsync(RouterHarness.Request(), RenderUrgency.Batch, route, CancellationToken.None)).Failures);
         }
