@@ -12,11 +12,13 @@ namespace IvrVoice.Providers.Tests;
 /// </summary>
 public sealed class EmulatorMp3Tests : IClassFixture<EmulatorFixture>
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
     private const double MaxAbsoluteDifference = 1e-3;   // of full scale
     private readonly TtsEmulator _emulator;
 
-    public EmulatorMp3Tests(EmulatorFixture fixture)
+    public EmulatorMp3Tests(EmulatorFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
     {
+        _output = output;
         _emulator = fixture.Emulator;
         _emulator.ClearFaults();
         _emulator.ClearRecords();
@@ -71,6 +73,7 @@ public sealed class EmulatorMp3Tests : IClassFixture<EmulatorFixture>
             maxDiff = Math.Max(maxDiff, Math.Abs((pcm.Samples[i] / 32768.0) - reference[i]));
         }
 
+        _output.WriteLine($"{route}: {pcm.Samples.Length} samples, largest difference from ffmpeg's decode {maxDiff:E2} of full scale");
         Assert.True(maxDiff <= MaxAbsoluteDifference, $"largest difference {maxDiff:E2} of full scale");
     }
 
