@@ -19,6 +19,9 @@ internal sealed class PrometheusExporter : IDisposable
     internal static readonly IReadOnlyList<string> MeterNames = [PromptCacheMetrics.MeterName, "IvrVoice.Providers", ServerMetrics.MeterName];
 
     // Seconds: from a cache hit (well under a millisecond) to a slow render.
+    // Formatted label sets kept per instrument; past this (a tag with unbounded values) label sets are formatted per measurement.
+    private const int MaxCachedLabelSets = 4096;
+
     private static readonly double[] DefaultBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
     private readonly object _scope;
@@ -87,10 +90,9 @@ internal sealed class PrometheusExporter : IDisposable
     {
         if (state is InstrumentSeries series)
         {
-            string labels = Labels(tags);
             lock (_gate)
             {
-                series.Record(labels, value);
+                series.Record(tags, value);
             }
         }
     }
@@ -165,8 +167,10 @@ internal sealed class PrometheusExporter : IDisposable
         private readonly bool _reportsCurrentValue;
         private readonly double[] _buckets;
         private readonly string _help;
-        private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ValueCell> _values = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Histogram> _histograms = new(StringComparer.Ordinal);
+        private readonly Dictionary<int, LabelSet> _labelSets = [];
+        private int _labelSetCount;
 
         public InstrumentSeries(Instrument instrument)
         {
@@ -195,8 +199,45 @@ internal sealed class PrometheusExporter : IDisposable
 
         private string FamilyName { get; }
 
-        public void Record(string labels, double value)
+        /// <summary>
+        /// Adds <paramref name="value"/> to the series of <paramref name="tags"/>. Label sets are cached by the tags as given
+        /// (each call site passes its tags in one order) together with their series, so a measurement with a label set seen
+        /// before formats nothing, allocates nothing and looks nothing up by string. Call under the gate.
+        /// </summary>
+        public void Record(ReadOnlySpan<KeyValuePair<string, object?>> tags, double value)
         {
+            object cell = CellFor(tags);
+            if (cell is Histogram histogram)
+            {
+                histogram.Record(_buckets, value);
+                return;
+            }
+
+            ValueCell current = (ValueCell)cell;
+            current.Value = _reportsCurrentValue ? value : current.Value + value;
+        }
+
+        private object CellFor(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            HashCode hash = default;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                hash.Add(tag.Key, StringComparer.Ordinal);
+                hash.Add(tag.Value);
+            }
+
+            int key = hash.ToHashCode();
+            _labelSets.TryGetValue(key, out LabelSet? first);
+            for (LabelSet? set = first; set is not null; set = set.Next)
+            {
+                if (set.Matches(tags))
+                {
+                    return set.Cell;
+                }
+            }
+
+            string labels = Labels(tags);
+            object cell;
             if (_kind == Kind.Histogram)
             {
                 if (!_histograms.TryGetValue(labels, out Histogram? histogram))
@@ -204,11 +245,25 @@ internal sealed class PrometheusExporter : IDisposable
                     _histograms[labels] = histogram = new Histogram(_buckets.Length);
                 }
 
-                histogram.Record(_buckets, value);
-                return;
+                cell = histogram;
+            }
+            else if (!_values.TryGetValue(labels, out ValueCell? valueCell))
+            {
+                _values[labels] = valueCell = new ValueCell();
+                cell = valueCell;
+            }
+            else
+            {
+                cell = valueCell;
             }
 
-            _values[labels] = _reportsCurrentValue ? value : _values.GetValueOrDefault(labels) + value;
+            if (_labelSetCount < MaxCachedLabelSets)
+            {
+                _labelSets[key] = new LabelSet(tags.ToArray(), cell, first);
+                _labelSetCount++;
+            }
+
+            return cell;
         }
 
         public void Write(StringBuilder text)
@@ -222,9 +277,9 @@ internal sealed class PrometheusExporter : IDisposable
             string family = _kind == Kind.Counter ? Name : FamilyName;
             text.Append("# HELP ").Append(family).Append(' ').Append(_help).Append('\n');
             text.Append("# TYPE ").Append(family).Append(' ').Append(type).Append('\n');
-            foreach ((string labels, double value) in _values.OrderBy(v => v.Key, StringComparer.Ordinal))
+            foreach ((string labels, ValueCell cell) in _values.OrderBy(v => v.Key, StringComparer.Ordinal))
             {
-                text.Append(Name).Append(labels).Append(' ').Append(Number(value)).Append('\n');
+                text.Append(Name).Append(labels).Append(' ').Append(Number(cell.Value)).Append('\n');
             }
 
             foreach ((string labels, Histogram histogram) in _histograms.OrderBy(h => h.Key, StringComparer.Ordinal))
@@ -244,6 +299,38 @@ internal sealed class PrometheusExporter : IDisposable
 
         private static string WithLabel(string labels, string name, string value) =>
             labels.Length == 0 ? $"{{{name}=\"{value}\"}}" : $"{labels[..^1]},{name}=\"{value}\"}}";
+    }
+
+    /// <summary>Tags as a call site passed them, their series (a <see cref="ValueCell"/> or a <see cref="Histogram"/>), and the next set with the same hash.</summary>
+    private sealed class LabelSet(KeyValuePair<string, object?>[] tags, object cell, LabelSet? next)
+    {
+        public object Cell { get; } = cell;
+
+        public LabelSet? Next { get; } = next;
+
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> other)
+        {
+            if (other.Length != tags.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(tags[i].Key, other[i].Key, StringComparison.Ordinal) || !Equals(tags[i].Value, other[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The value of a counter or gauge series.</summary>
+    private sealed class ValueCell
+    {
+        public double Value { get; set; }
     }
 
     private sealed class Histogram(int bucketCount)
