@@ -265,9 +265,11 @@ public sealed class ResilienceTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task SynthesizeAsync_AttemptTimeout_TimesOutAndRetries()
     {
-        _emulator.Inject("openrouter", new EmulatorFault(FaultKind.Slow) { Delay = TimeSpan.FromSeconds(5) });
+        // The stalled attempt outlasts the timeout by far, and the timeout leaves the retry ample room on a loaded
+        // machine: the assertion is about which failure was recorded, not about how long anything took.
+        _emulator.Inject("openrouter", new EmulatorFault(FaultKind.Slow) { Delay = TimeSpan.FromSeconds(60) });
         Dictionary<string, string?> settings = _emulator.Settings("openrouter");
-        settings["Providers:OpenRouter:AttemptTimeout"] = "00:00:01.500";
+        settings["Providers:OpenRouter:AttemptTimeout"] = "00:00:05";
         using RouterHarness harness = new(settings);
 
         RoutedTts result = await harness.Router.SynthesizeAsync(RouterHarness.Request(), RenderUrgency.Batch, null, CancellationToken.None);
