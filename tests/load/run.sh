@@ -94,7 +94,7 @@ for commit in $baselines; do
     echo "== publishing baseline $sha ($(git log -1 --format=%s "$sha" | cut -c1-70))"
     rm -rf "$dir/src" && mkdir -p "$dir/src"
     git archive "$sha" | tar -x -C "$dir/src"
-    (cd "$dir/src" && dotnet publish src/IvrVoice.Server/IvrVoice.Server.csproj -c Release -p:UseAppHost=false -o "$dir/app" -nologo -v q >/dev/null)
+    (cd "$dir/src" && dotnet publish src/IvrVoice.Server/IvrVoice.Server.csproj -c Release -p:UseAppHost=false -p:UseSharedCompilation=false -o "$dir/app" -nologo -v q >/dev/null)
   fi
   app_of[base-$sha]="$dir/app"
 done
