@@ -151,7 +151,8 @@ if [ -n "${LOAD_WATCHED:-}" ]; then
   services+=(watched)
 fi
 for sha in "${base_shas[@]}"; do
-  start_service "base-$sha" "${app_of[base-$sha]}"
+  # A baseline reads the sample flows of its own commit (the flow format moves with the code).
+  start_service "base-$sha" "${app_of[base-$sha]}" Flows__Folder="/tmp/ivrvoice-load-baseline/$sha/src/prompts"
   services+=("base-$sha")
 done
 
