@@ -14,6 +14,10 @@ if [ -z "${Twilio__AuthToken:-}" ] && [ -z "${Twilio__RequestValidation:-}" ]; t
 fi
 # Another port or address: bash scripts/run.sh --urls http://127.0.0.1:8080 (or Urls=http://0.0.0.0:8080 in the environment).
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The content root is the checkout, where the disk cache (.ivrvoice/) and any log file redirected into it are written.
+# With reload on change, the host watches that whole tree for appsettings changes and wakes on every such write (issue 12
+# measured 0.70x the throughput with the log file there): settings are read at start-up, so restart to change them.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 if [ -f src/IvrVoice.Server/bin/Release/net10.0/IvrVoice.Server.dll ]; then
   echo "run: building the service (only what changed; a few seconds)" >&2
 else

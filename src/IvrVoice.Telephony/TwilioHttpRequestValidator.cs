@@ -15,6 +15,7 @@ internal sealed partial class TwilioHttpRequestValidator
 
     // Marks a request already checked, so the middleware and the filter on the same endpoint do not read the body twice.
     private static readonly object CheckedKey = new();
+    private static readonly object Checked = true;
 
     private readonly TwilioRequestValidator? _validator;
     private readonly string? _publicBaseUrl;
@@ -61,7 +62,7 @@ internal sealed partial class TwilioHttpRequestValidator
 
         if (_validator is null)
         {
-            context.Items[CheckedKey] = true;
+            context.Items[CheckedKey] = Checked;
             return null;
         }
 
@@ -81,7 +82,7 @@ internal sealed partial class TwilioHttpRequestValidator
 
         if (result == TwilioSignatureCheck.Valid)
         {
-            context.Items[CheckedKey] = true;
+            context.Items[CheckedKey] = Checked;
             return null;
         }
 
@@ -124,10 +125,12 @@ internal sealed partial class TwilioHttpRequestValidator
         if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
         if (!TwilioSignature.TryParseSettings(request.Headers[TwilioSignature.SettingsHeaderName], out TwilioSignatureAlgorithm algorithm))
             return TwilioSignatureCheck.UnknownSignatureAlgorithm;
-        string url = RequestUrl(context);
+        (string origin, string target) = RequestUrl(context);
 
-        if (TwilioRequestValidator.HasBodyHash(url))
+        // A target without a query cannot carry bodySHA256 (the origin has neither query nor fragment): no URL is built then.
+        if (target.Contains('?', StringComparison.Ordinal) && TwilioRequestValidator.HasBodyHash(origin + target))
         {
+            string url = origin + target;
             // The signature covers the URL (with its bodySHA256): check it first, so an unauthenticated body is never read.
             if (validator.Validate(url, signature) != TwilioSignatureCheck.Valid) return TwilioSignatureCheck.SignatureMismatch;
             byte[]? body = await ReadBodyAsync(request, _maxBodyBytes).ConfigureAwait(false);
@@ -156,14 +159,17 @@ internal sealed partial class TwilioHttpRequestValidator
                 // Malformed or over the form limits: Twilio never sends such a form, so refuse it rather than fail with a 500.
                 return TwilioSignatureCheck.MalformedBody;
             }
-            return validator.Validate(url, signature, form, algorithm);
+            return validator.Validate(origin, target, signature, form, algorithm);
         }
         if (HasBody(request)) return TwilioSignatureCheck.UnsignedBody;
-        return validator.Validate(url, signature, null, algorithm);
+        return validator.Validate(origin, target, signature, null, algorithm);
     }
 
-    /// <summary>The URL Twilio requested: the public base (or the request's own scheme and host) plus the raw request target.</summary>
-    internal string RequestUrl(HttpContext context)
+    /// <summary>
+    /// The URL Twilio requested, as its origin (the public base, or the request's own scheme and host) and the raw request
+    /// target; the signature covers the two joined.
+    /// </summary>
+    internal (string Origin, string Target) RequestUrl(HttpContext context)
     {
         HttpRequest request = context.Request;
         // RawTarget keeps the path and query exactly as sent; Path/QueryString are decoded or re-encoded forms of it.
@@ -178,12 +184,19 @@ internal sealed partial class TwilioHttpRequestValidator
             target = pathStart < 0 ? "/" : target[pathStart] == '?' ? "/" + target[pathStart..] : target[pathStart..];
         }
         string origin = _publicBaseUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
-        return origin + target;
+        return (origin, target);
     }
 
-    private static bool IsUrlEncodedForm(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? type)
-        && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+    private static bool IsUrlEncodedForm(HttpRequest request)
+    {
+        // Twilio's exact header needs no parsing; anything else (parameters, odd spacing) goes through the full parser.
+        string? contentType = request.ContentType;
+        if (string.Equals(contentType, UrlEncodedForm, StringComparison.OrdinalIgnoreCase)) return true;
+        return MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? type)
+            && type.MediaType.Equals(UrlEncodedForm, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private const string UrlEncodedForm = "application/x-www-form-urlencoded";
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);

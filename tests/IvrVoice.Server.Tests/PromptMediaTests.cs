@@ -117,6 +117,45 @@ public sealed class PromptMediaTests(EmulatorFixture fixture) : IClassFixture<Em
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    public async Task Fetch_Plain_SendsTheHeadersAndBytesOfAspNetsFileResult(string method)
+    {
+        // A plain fetch is answered from headers prepared once per prompt; a conditional one that does not match goes
+        // through ASP.NET's file result. Both must send the same answer, header for header and byte for byte.
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = await RenderAsync(host, "Your prescription is ready.");
+
+        (HttpStatusCode Status, string[] Headers, byte[] Body) prepared = await FetchAsync(host, method, path, ifNoneMatch: null);
+        (HttpStatusCode Status, string[] Headers, byte[] Body) framework = await FetchAsync(host, method, path, ifNoneMatch: "\"0000\"");
+        (HttpStatusCode Status, string[] Headers, byte[] Body) again = await FetchAsync(host, method, path, ifNoneMatch: null);
+
+        Assert.Equal(HttpStatusCode.OK, prepared.Status);
+        Assert.Equal(framework.Status, prepared.Status);
+        Assert.Equal(framework.Headers, prepared.Headers);
+        Assert.Equal(framework.Body, prepared.Body);
+        Assert.Equal(prepared.Headers, again.Headers);
+        Assert.Equal(prepared.Body, again.Body);
+        Assert.Contains("Content-Length: " + (method == "HEAD" ? (await host.Client.GetByteArrayAsync(path)).Length : prepared.Body.Length), prepared.Headers);
+        Assert.Equal(method == "HEAD", prepared.Body.Length == 0);
+    }
+
+    [Fact]
+    public async Task Get_IfModifiedSinceRenderTime_Answers304()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string path = await RenderAsync(host, "Your order has shipped.");
+        using HttpResponseMessage first = await host.Client.GetAsync(path);
+
+        using HttpRequestMessage conditional = new(HttpMethod.Get, path);
+        conditional.Headers.IfModifiedSince = first.Content.Headers.LastModified;
+        using HttpResponseMessage response = await host.Client.SendAsync(conditional);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(first.Headers.ETag, response.Headers.ETag);
+    }
+
     [Fact]
     public async Task Get_UnknownKey_Answers404AndRendersNothing()
     {
@@ -157,6 +196,23 @@ public sealed class PromptMediaTests(EmulatorFixture fixture) : IClassFixture<Em
 
         Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+    }
+
+    /// <summary>Status, every header but Date as "Name: value" in order of name, and the body.</summary>
+    private static async Task<(HttpStatusCode Status, string[] Headers, byte[] Body)> FetchAsync(ServerHost host, string method, string path, string? ifNoneMatch)
+    {
+        using HttpRequestMessage request = new(new HttpMethod(method), path);
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(ifNoneMatch));
+        }
+
+        using HttpResponseMessage response = await host.Client.SendAsync(request);
+        string[] headers = [.. response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key != "Date")
+            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}")
+            .Order(StringComparer.Ordinal)];
+        return (response.StatusCode, headers, await response.Content.ReadAsByteArrayAsync());
     }
 
     /// <summary>Renders through the API and returns the local path of the prompt's URL.</summary>

@@ -1,35 +1,43 @@
 #!/usr/bin/env bash
-# Load figures for IvrVoice, measured in one run on loopback:
-#   1. cached prompt fetches per second, p50/p99 latency: the service (as Twilio fetches, signed; and unsigned) vs nginx
-#      serving the same file from disk; the ratio is the headline figure;
-#   2. Twilio voice webhooks per second with signature validation on (one fixed signed request, so one fixed signature);
-#   3. the render path's own time beyond the provider's: distinct prompts rendered through /api/prompts, minus the time
-#      of the same provider request sent straight to the provider (the emulator answering a 10-second prompt, zero latency); and a 10-second prompt
-#      from the offline engine, minus the engine's own time as the service logs it.
-# Usage: bash tests/load/run.sh            (LOAD_DURATION=10s LOAD_CONNECTIONS=32 LOAD_THREADS=2 LOAD_RENDERS=20)
-# Needs the .NET SDK, wrk, nginx, python3, curl, espeak-ng (bash scripts/setup.sh test installs them). Set
-# LOAD_KEEP=1 to keep the work folder (logs, configs), LOAD_LOG_LEVEL=Warning to measure without the per-request log line
-# (the default, Information, logs every request as production does). Results go to standard output; docs/performance.md
-# quotes them.
+# Load figures for IvrVoice, measured in one run on loopback, in interleaved rounds (every row once per round, the order
+# rotated each round), reported as medians with their min and max:
+#   1. cached prompt fetches per second (signed, as Twilio fetches): the service vs nginx serving the same file with
+#      sendfile; the ratio is taken within each round;
+#   2. Twilio voice webhooks per second with signature validation on;
+#   3. the same two with the request log written by a synchronous console sink (Serilog:WriteTo set to Console) against
+#      the default asynchronous one (Serilog.Sinks.Async), to show what taking the log off the request thread is worth;
+#   4. the same two for each commit in LOAD_BASELINES, built from git in a folder of their own and run side by side, so a
+#      change is measured against what it replaced in the same run (default: 2e81e30, the commit issue 12 measured);
+#   5. optionally (LOAD_ANNOUNCE=1) the fetch of the audio URL that /twilio/announce plays;
+#      optionally (LOAD_WATCHED=1) the service with its log file in its content root, where the configuration reload
+#      watcher looks (as a run from a checkout with output redirected into it would);
+#   6. optionally (LOAD_RENDERS=N) the render path's own time beyond the provider's (tests/load/render_overhead.py).
+# Usage: bash tests/load/run.sh   (LOAD_DURATION=5s LOAD_ROUNDS=3 LOAD_CONNECTIONS=32 LOAD_THREADS=1 LOAD_BASELINES=2e81e30)
+# Needs the .NET SDK, git, wrk, nginx, python3, curl (bash scripts/setup.sh test installs them). LOAD_KEEP=1 keeps the
+# work folder; LOAD_LOG_LEVEL=Warning measures without the per-request log line; LOAD_SYNC_SINK=0 skips rows 3.
+# Results go to standard output; docs/performance.md quotes them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 
-duration=${LOAD_DURATION:-10s}
+duration=${LOAD_DURATION:-5s}
+rounds=${LOAD_ROUNDS:-3}
 connections=${LOAD_CONNECTIONS:-32}
-threads=${LOAD_THREADS:-2}
-renders=${LOAD_RENDERS:-20}
+threads=${LOAD_THREADS:-1}
+renders=${LOAD_RENDERS:-0}
+baselines=${LOAD_BASELINES-2e81e30}
 token="load-test-auth-token-0d1e2f3a4b5c6d7e"
 api_key="load-test-api-key-9f8e7d6c5b4a"
 signing_key="load-test-url-signing-key-00112233445566778899"
 emulator_key="gemini-emulator-key-c0ffee"
 
-for tool in dotnet wrk nginx python3 curl espeak-ng; do
+for tool in dotnet git wrk nginx python3 curl; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (bash scripts/setup.sh test installs it)" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/ivrvoice-load.XXXXXX)
 chmod 755 "$work"
+mkdir -p "$work/logs"
 pids=()
 stop() { # pid: SIGTERM, then SIGKILL if it is still there after five seconds
   kill "$1" 2>/dev/null || return 0
@@ -45,7 +53,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { # url, what
-  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 1 600); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "run.sh: $2 did not come up at $1" >&2; exit 1
 }
 
@@ -66,94 +74,142 @@ print(f"{rps:.0f} {p50:.3f} {p99:.3f}")
 PY
 }
 
-echo "== machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name:\s*//p')), shared by the service, nginx and wrk"
+echo "== machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name:\s*//p'); $(grep -o -m1 -w avx512f /proc/cpuinfo >/dev/null && echo AVX-512 || echo no AVX-512)), shared by the services, nginx and wrk; load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== $(dotnet --version | sed 's/^/.NET SDK /'), $(nginx -v 2>&1), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
-echo "== wrk -t$threads -c$connections -d$duration per run"
+echo "== wrk -t$threads -c$connections -d$duration per measurement, $rounds interleaved rounds"
 
 echo "== publishing the service and the provider emulator (Release)"
 artifacts=/tmp/ivrvoice-load-artifacts   # kept between runs: a second run only rebuilds what changed
 dotnet publish src/IvrVoice.Server/IvrVoice.Server.csproj -c Release -p:UseAppHost=false -o "$work/app" --artifacts-path "$artifacts" -nologo -v q >/dev/null
 dotnet publish tests/IvrVoice.ProviderEmulator/IvrVoice.ProviderEmulator.csproj -c Release -p:UseAppHost=false -o "$work/emulator" --artifacts-path "$artifacts" -nologo -v q >/dev/null
 
+# Each baseline commit is exported from git and published once into /tmp/ivrvoice-load-baseline/<commit>/app.
+declare -A app_of=([current]="$work/app")
+base_shas=()
+for commit in $baselines; do
+  sha=$(git rev-parse --short=7 "$commit^{commit}")
+  base_shas+=("$sha")
+  dir=/tmp/ivrvoice-load-baseline/$sha
+  if [ ! -f "$dir/app/IvrVoice.Server.dll" ]; then
+    echo "== publishing baseline $sha ($(git log -1 --format=%s "$sha" | cut -c1-70))"
+    rm -rf "$dir/src" && mkdir -p "$dir/src"
+    git archive "$sha" | tar -x -C "$dir/src"
+    (cd "$dir/src" && dotnet publish src/IvrVoice.Server/IvrVoice.Server.csproj -c Release -p:UseAppHost=false -p:UseSharedCompilation=false -o "$dir/app" -nologo -v q >/dev/null)
+  fi
+  app_of[base-$sha]="$dir/app"
+done
+
 emulator_port=$(free_port)
-dotnet "$work/emulator/IvrVoice.ProviderEmulator.dll" --port "$emulator_port" --clip-seconds 10 >"$work/emulator.log" 2>&1 &
+dotnet "$work/emulator/IvrVoice.ProviderEmulator.dll" --port "$emulator_port" --clip-seconds 10 >"$work/logs/emulator.log" 2>&1 &
 pids+=($!)
 emulator="http://127.0.0.1:$emulator_port"
 wait_for "$emulator/" "the provider emulator"
 
-service_pid=""
-start_service() { # signed media: true|false
-  service_port=$(free_port)
-  service="http://127.0.0.1:$service_port"
-  log="$work/service-media-$1.log"
-  (cd "$work" && exec env \
-    Urls="$service" \
+declare -A url_of
+start_service() { # name, app folder, extra env assignments...
+  local name=$1 app=$2; shift 2
+  local port; port=$(free_port)
+  local url="http://127.0.0.1:$port"
+  # The content root (the working folder) holds nothing that changes: logs and cache live elsewhere, so the configuration
+  # reload watcher sees no writes; the "watched" service puts its log there on purpose.
+  local root="$work/root-$name" log="$work/logs/$name.log"
+  mkdir -p "$root"
+  [ "$name" = watched ] && log="$root/service.log"
+  (cd "$root" && exec env \
+    Urls="$url" \
     Service__LogFormat=Json \
     Serilog__MinimumLevel__Default="${LOAD_LOG_LEVEL:-Information}" \
     Service__ApiKeys__0="$api_key" \
     Service__UrlSigningKey="$signing_key" \
-    Service__RequireTwilioSignatureForMedia="$1" \
     Service__RateLimit__PermitsPerMinute=1000000 \
     Service__RateLimit__Burst=100000 \
     Twilio__AuthToken="$token" \
-    Twilio__PublicBaseUrl="$service" \
-    Cache__Disk__Path="$work/cache" \
+    Twilio__PublicBaseUrl="$url" \
+    Cache__Disk__Path="$work/cache-$name" \
     Flows__Folder="$repo/prompts" \
     Providers__Order=gemini,espeak \
     Providers__Gemini__BaseUrl="$emulator/gemini" \
     Providers__Gemini__ApiKey="$emulator_key" \
-    dotnet "$work/app/IvrVoice.Server.dll" >"$log" 2>&1) &
-  service_pid=$!
-  pids+=("$service_pid")
-  wait_for "$service/readyz" "the service"
+    "$@" \
+    dotnet "$app/IvrVoice.Server.dll" >"$log" 2>&1) &
+  pids+=($!)
+  url_of[$name]=$url
+  wait_for "$url/readyz" "the service ($name)"
 }
-stop_service() { stop "$service_pid"; }
 
-start_service true
-
-echo "== render overhead: $renders distinct prompts from the emulator (gemini route, zero latency)"
-emulator_overhead=$(python3 tests/load/render_overhead.py "$service" "$api_key" "$log" "$renders" --emulator "$emulator" "$emulator_key")
-echo "$emulator_overhead"
-long_text="Thank you for calling Northwind Dental. Our office is open Monday through Thursday from seven in the morning until six in the evening, and on Friday until two. Message {i}."
-echo "== render overhead: a 10-second prompt from the offline engine (espeak-ng), 5 renders"
-espeak_overhead=$(python3 tests/load/render_overhead.py "$service" "$api_key" "$log" 5 --model espeak-ng --text "$long_text")
-echo "$espeak_overhead"
-
-# One cached prompt, served by both: render it, save the service's bytes into nginx's folder.
-key=$(curl -fsS -X POST "$service/api/prompts" -H "X-Api-Key: $api_key" -H 'Content-Type: application/json' \
-  -d '{"text":"Thank you for calling Northwind Dental. Please hold.","voice":"Kore"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-media_path="/prompts/$key.wav"
-media_signature=$(python3 tests/load/twilio_sign.py "$token" "$service$media_path")
-mkdir -p "$work/www/prompts"
-curl -fsS -H "X-Twilio-Signature: $media_signature" "$service$media_path" -o "$work/www$media_path"
-chmod -R a+rX "$work/www"
-echo "== the prompt: $(stat -c %s "$work/www$media_path") bytes"
-
-echo "== webhook: warming the flow's prompts"
-form="AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01&CallSid=CA0123456789abcdef0123456789abcdef&CallStatus=ringing&Called=%2B15035550100&Caller=%2B15555550123&Direction=inbound&From=%2B15555550123&To=%2B15035550100"
-webhook_signature=$(python3 tests/load/twilio_sign.py "$token" "$service/twilio/voice/main" $(echo "$form" | tr '&' '\n' | python3 -c 'import sys, urllib.parse; print(" ".join(f"{k}={v}" for k, v in urllib.parse.parse_qsl(sys.stdin.read().replace(chr(10), "&"))))'))
-for _ in $(seq 1 60); do
-  answer=$(curl -fsS -X POST "$service/twilio/voice/main" -H "X-Twilio-Signature: $webhook_signature" -H 'Content-Type: application/x-www-form-urlencoded' --data "$form")
-  [ "$(grep -o '<Play>' <<<"$answer" | wc -l)" -ge 2 ] && break
-  sleep 0.5
+services=(current)
+start_service current "$work/app"
+if [ "${LOAD_SYNC_SINK:-1}" != 0 ]; then
+  # Serilog:WriteTo replaces the default asynchronous console sink: the same JSON lines, written on the request thread.
+  start_service sync "$work/app" Serilog__WriteTo__0__Name=Console \
+    "Serilog__WriteTo__0__Args__formatter__type=Serilog.Formatting.Json.JsonFormatter, Serilog" \
+    Serilog__WriteTo__0__Args__formatter__renderMessage=true
+  services+=(sync)
+fi
+if [ -n "${LOAD_WATCHED:-}" ]; then
+  start_service watched "$work/app"
+  services+=(watched)
+fi
+for sha in "${base_shas[@]}"; do
+  # A baseline reads the sample flows of its own commit (the flow format moves with the code).
+  start_service "base-$sha" "${app_of[base-$sha]}" Flows__Folder="/tmp/ivrvoice-load-baseline/$sha/src/prompts"
+  services+=("base-$sha")
 done
-grep -q '<Play>' <<<"$answer" || { echo "run.sh: the webhook never played its prompts: $answer" >&2; exit 1; }
 
-echo "== wrk: webhook with signature validation"
-WEBHOOK_BODY="$form" WEBHOOK_SIGNATURE="$webhook_signature" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s tests/load/webhook.lua "$service/twilio/voice/main" >"$work/wrk-webhook.txt"
-webhook=$(wrk_figures webhook "$work/wrk-webhook.txt")
+if [ "$renders" -gt 0 ]; then
+  echo "== render overhead: $renders distinct prompts from the emulator (gemini route, zero latency)"
+  python3 tests/load/render_overhead.py "${url_of[current]}" "$api_key" "$work/logs/current.log" "$renders" --emulator "$emulator" "$emulator_key"
+  long_text="Thank you for calling Northwind Dental. Our office is open Monday through Thursday from seven in the morning until six in the evening, and on Friday until two. Message {i}."
+  echo "== render overhead: a 10-second prompt from the offline engine (espeak-ng), 5 renders"
+  python3 tests/load/render_overhead.py "${url_of[current]}" "$api_key" "$work/logs/current.log" 5 --model espeak-ng --text "$long_text"
+fi
 
-echo "== wrk: cached prompt from the service (signed, as Twilio fetches it)"
-wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "X-Twilio-Signature: $media_signature" "$service$media_path" >"$work/wrk-service-signed.txt"
-service_signed=$(wrk_figures "service signed" "$work/wrk-service-signed.txt")
-stop_service
+sign() { python3 tests/load/twilio_sign.py "$token" "$@"; }
+form="AccountSid=AC0123456789abcdef0123456789abcdef&ApiVersion=2010-04-01&CallSid=CA0123456789abcdef0123456789abcdef&CallStatus=ringing&Called=%2B15035550100&Caller=%2B15555550123&Direction=inbound&From=%2B15555550123&To=%2B15035550100"
+form_pairs=$(echo "$form" | python3 -c 'import sys, urllib.parse; print(" ".join(f"{k}={v}" for k, v in urllib.parse.parse_qsl(sys.stdin.read().strip())))')
+# Long enough that the emulator's 10-second clip passes the audio checks' length plausibility.
+announce_query="text=Your%20table%20at%20Northwind%20Bistro%20is%20ready.%20Please%20come%20to%20the%20host%20stand%20by%20the%20front%20door%2C%20where%20our%20staff%20will%20show%20you%20to%20your%20seat.&voice=Kore"
+declare -A prompt_path prompt_sig webhook_sig announce_path announce_sig
+mkdir -p "$work/www/prompts"
+for name in "${services[@]}"; do
+  service=${url_of[$name]}
+  # One cached prompt per service (same text, same voice: the same file), into its memory tier.
+  key=$(curl -fsS -X POST "$service/api/prompts" -H "X-Api-Key: $api_key" -H 'Content-Type: application/json' \
+    -d '{"text":"Thank you for calling Northwind Dental. Please hold.","voice":"Kore"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  prompt_path[$name]="/prompts/$key.wav"
+  prompt_sig[$name]=$(sign "$service${prompt_path[$name]}")
+  curl -fsS -H "X-Twilio-Signature: ${prompt_sig[$name]}" "$service${prompt_path[$name]}" -o "$work/prompt-$name.wav"
+  if [ "$name" = current ]; then
+    cp "$work/prompt-current.wav" "$work/www${prompt_path[current]}"
+  fi
+  cmp -s "$work/prompt-$name.wav" "$work/prompt-current.wav" || echo "== note: $name serves other bytes for the prompt ($(stat -c %s "$work/prompt-$name.wav") bytes)"
 
-start_service false
-echo "== wrk: cached prompt from the service (Service:RequireTwilioSignatureForMedia=false)"
-curl -fsS -o /dev/null "$service$media_path"   # into the memory tier
-wrk -t"$threads" -c"$connections" -d"$duration" --latency "$service$media_path" >"$work/wrk-service-open.txt"
-service_open=$(wrk_figures "service open" "$work/wrk-service-open.txt")
-stop_service
+  # The webhook's prompts rendered and cached before it is measured, so its answer is <Play> inside <Gather>.
+  webhook_sig[$name]=$(sign "$service/twilio/voice/main" $form_pairs)
+  for _ in $(seq 1 60); do
+    answer=$(curl -fsS -X POST "$service/twilio/voice/main" -H "X-Twilio-Signature: ${webhook_sig[$name]}" -H 'Content-Type: application/x-www-form-urlencoded' --data "$form")
+    [ "$(grep -o '<Play>' <<<"$answer" | wc -l)" -ge 2 ] && break
+    sleep 0.5
+  done
+  grep -q '<Play>' <<<"$answer" || { echo "run.sh: $name's webhook never played its prompts: $answer" >&2; exit 1; }
+
+  if [ -n "${LOAD_ANNOUNCE:-}" ]; then
+    # The URL /twilio/announce plays, fetched as Twilio's media fetcher would (signed; a self-signed URL ignores it).
+    for _ in $(seq 1 60); do
+      answer=$(curl -fsS -X POST "$service/twilio/announce?$announce_query" -H "X-Twilio-Signature: $(sign "$service/twilio/announce?$announce_query" $form_pairs)" \
+        -H 'Content-Type: application/x-www-form-urlencoded' --data "$form")
+      grep -q '<Play>' <<<"$answer" && break
+      sleep 0.5
+    done
+    played=$(python3 -c 'import html, re, sys; m = re.search(r"<Play>([^<]+)</Play>", sys.stdin.read()); print(html.unescape(m.group(1)) if m else "")' <<<"$answer")
+    [ -n "$played" ] || { echo "run.sh: $name's announcement never played: $answer" >&2; exit 1; }
+    announce_path[$name]=${played#"$service"}
+    announce_sig[$name]=$(sign "$played")
+    curl -fsS -o /dev/null -H "X-Twilio-Signature: ${announce_sig[$name]}" "$played"
+  fi
+done
+chmod -R a+rX "$work/www"
+echo "== the prompt: $(stat -c %s "$work/www${prompt_path[current]}") bytes"
 
 nginx_port=$(free_port)
 mkdir -p "$work/nginx"
@@ -183,31 +239,86 @@ http {
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' 2>"$work/nginx/stderr.log" &
 pids+=($!)
-wait_for "http://127.0.0.1:$nginx_port$media_path" "nginx"
-echo "== wrk: the same file from nginx"
-wrk -t"$threads" -c"$connections" -d"$duration" --latency "http://127.0.0.1:$nginx_port$media_path" >"$work/wrk-nginx.txt"
-nginx_figures=$(wrk_figures nginx "$work/wrk-nginx.txt")
+nginx_url="http://127.0.0.1:$nginx_port"
+wait_for "$nginx_url${prompt_path[current]}" "nginx"
 
-python3 - "$service_signed" "$service_open" "$nginx_figures" "$webhook" "$emulator_overhead" "$espeak_overhead" <<'PY'
-import json, sys
-signed, open_, nginx, webhook = (list(map(float, a.split())) for a in sys.argv[1:5])
-emulator, espeak = json.loads(sys.argv[5]), json.loads(sys.argv[6])
+# Every measurement of a round, as "row service": rotated by one each round so none always runs first or last.
+plan=("prompt nginx")
+for name in "${services[@]}"; do
+  [ "$name" = watched ] || plan+=("prompt $name")
+  plan+=("webhook $name")
+  [ -n "${LOAD_ANNOUNCE:-}" ] && [ "$name" != sync ] && [ "$name" != watched ] && plan+=("announce $name")
+done
+results="$work/results.tsv"
+: >"$results"
+measure() { # row service round
+  local row=$1 name=$2 out="$work/wrk-$1-$2-$3.txt"
+  case "$row/$name" in
+    prompt/nginx) wrk -t"$threads" -c"$connections" -d"$duration" --latency "$nginx_url${prompt_path[current]}" >"$out" ;;
+    prompt/*) wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "X-Twilio-Signature: ${prompt_sig[$name]}" "${url_of[$name]}${prompt_path[$name]}" >"$out" ;;
+    announce/*) wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "X-Twilio-Signature: ${announce_sig[$name]}" "${url_of[$name]}${announce_path[$name]}" >"$out" ;;
+    webhook/*) WEBHOOK_BODY="$form" WEBHOOK_SIGNATURE="${webhook_sig[$name]}" wrk -t"$threads" -c"$connections" -d"$duration" --latency \
+                 -s tests/load/webhook.lua "${url_of[$name]}/twilio/voice/main" >"$out" ;;
+  esac
+  printf '%s\t%s\t%s\t%s\n' "$3" "$row" "$name" "$(wrk_figures "$row $name" "$out")" >>"$results"
+}
+# Every row once before the rounds, discarded: each process's hot paths reach their optimised (tier-1) code first.
+warmup=${LOAD_WARMUP:-3s}
+echo "== warm-up: every row for $warmup, not counted"
+for entry in "${plan[@]}"; do
+  read -r row name <<<"$entry"
+  duration=$warmup measure "$row" "$name" 0
+done
+: >"$results"
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round of $rounds (load average $(cut -d' ' -f1 /proc/loadavg))"
+  n=${#plan[@]}
+  for i in $(seq 0 $((n - 1))); do
+    read -r row name <<<"${plan[$(((i + round - 1) % n))]}"
+    measure "$row" "$name" "$round"
+  done
+done
+echo "== load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$results" "${base_shas[*]}" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(dict)   # (row, service) -> {round: (rps, p50, p99)}
+for line in open(sys.argv[1]):
+    rnd, row, name, figures = line.rstrip("\n").split("\t")
+    rows[(row, name)][int(rnd)] = tuple(map(float, figures.split()))
+names = {"nginx": "nginx (sendfile)", "current": "service", "sync": "service, synchronous log sink",
+         "watched": "service, log file in its content root"}
+def label(name): return names.get(name, f"service at {name[5:]}" if name.startswith("base-") else name)
+def spread(values, fmt): return f"{fmt(statistics.median(values))} ({fmt(min(values))}–{fmt(max(values))})"
+count = lambda v: f"{v:,.0f}"
+ms = lambda v: f"{v:.2f}"
+ratio = lambda v: f"{v:.2f}x"
 print()
-print("| Load (loopback) | requests/s | p50 ms | p99 ms | vs nginx |")
-print("|---|---|---|---|---|")
-for name, f in (("cached prompt, nginx (static file)", nginx), ("cached prompt, service, signed fetch (default)", signed),
-                ("cached prompt, service, unsigned fetch", open_), ("voice webhook, signature validated", webhook)):
-    ratio = f"{f[0] / nginx[0]:.2f}x" if "prompt" in name else ""
-    print(f"| {name} | {f[0]:,.0f} | {f[1]:.2f} | {f[2]:.2f} | {ratio} |")
+print("| Load (loopback) | requests/s, median (min–max) | p99 ms, median (min–max) |")
+print("|---|---|---|")
+for (row, name), by_round in sorted(rows.items(), key=lambda kv: (kv[0][0] != "prompt", kv[0][0], kv[0][1] != "nginx", kv[0][1] != "current", kv[0][1])):
+    what = {"prompt": "cached prompt", "webhook": "voice webhook, signed", "announce": "announcement audio as /twilio/announce plays it"}[row]
+    print(f"| {what}, {label(name)} | {spread([f[0] for f in by_round.values()], count)} | {spread([f[2] for f in by_round.values()], ms)} |")
+def paired(a, b):
+    """Per-round ratios of row a to row b (same round, so the same moment's load)."""
+    if a not in rows or b not in rows: return None
+    return [rows[a][r][0] / rows[b][r][0] for r in rows[a] if r in rows[b]]
 print()
-print("| Render path | audio s | client ms (median) | provider ms (median) | service's own ms (median) |")
-print("|---|---|---|---|---|")
-print(f"| emulator (gemini route), {emulator['renders']} renders | {emulator['audio_seconds']:.2f} | {emulator['client_ms_median']:.1f} | "
-      f"{emulator['provider_direct_ms_median']:.1f} (sent straight to the emulator) | {emulator['overhead_ms_median']:.1f} |")
-if espeak.get("logged_provider_ms_median") is None:
-    # Below Information the service does not log its renders, so the engine's own time is unknown.
-    print(f"| espeak-ng (offline), {espeak['renders']} renders | {espeak['audio_seconds']:.2f} | {espeak['client_ms_median']:.1f} | n/a at this log level | n/a |")
-else:
-    print(f"| espeak-ng (offline), {espeak['renders']} renders | {espeak['audio_seconds']:.2f} | {espeak['client_ms_median']:.1f} | "
-          f"{espeak['logged_provider_ms_median']:.1f} (as the service logs it) | {espeak['overhead_ms_median']:.1f} |")
+print("| Ratio, taken within each round | median (min–max) |")
+print("|---|---|")
+pairs = [(("prompt", "current"), ("prompt", "nginx"), "cached prompt: service / nginx (goal ≥ 1.0)"),
+         (("prompt", "current"), ("prompt", "sync"), "cached prompt: async log sink / synchronous sink"),
+         (("webhook", "current"), ("webhook", "sync"), "webhook: async log sink / synchronous sink"),
+         (("webhook", "watched"), ("webhook", "current"), "webhook: log file in the content root / elsewhere")]
+bases = ["base-" + sha for sha in sys.argv[2].split()]
+for base in bases:
+    pairs += [(("prompt", "current"), ("prompt", base), f"cached prompt: service / {base[5:]}"),
+              (("webhook", "current"), ("webhook", base), f"webhook: service / {base[5:]} (issue 12 goal ≥ 1.5 against the commit it measured)"),
+              (("announce", "current"), ("announce", base), f"announcement audio fetch: service / {base[5:]}"),
+              (("prompt", base), ("prompt", "nginx"), f"cached prompt: {base[5:]} / nginx")]
+for earlier, later in zip(bases, bases[1:]):
+    pairs += [((row, later), (row, earlier), f"{row}: {later[5:]} / {earlier[5:]}") for row in ("prompt", "webhook", "announce")]
+for a, b, what in pairs:
+    r = paired(a, b)
+    if r: print(f"| {what} | {spread(r, ratio)} |")
 PY

@@ -10,6 +10,10 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
 {
     private const int MaxLoggedPathLength = 200;
 
+    // Exactly the characters char.IsControl reports: U+0000–U+001F and U+007F–U+009F.
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c)]);
+
     public async Task InvokeAsync(HttpContext context)
     {
         long started = Stopwatch.GetTimestamp();
@@ -30,7 +34,11 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
             int status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
             string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             metrics.RequestCompleted(route, status, elapsed);
-            Log.Request(logger, context.Request.Method, SafePath(context.Request), status, elapsed.TotalMilliseconds);
+            // The path is made safe only when the line is written: with the request log off, a request costs no string here.
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                Log.Request(logger, context.Request.Method, SafePath(context.Request), status, elapsed.TotalMilliseconds);
+            }
         }
     }
 
@@ -41,6 +49,11 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
         if (path.Length > MaxLoggedPathLength)
         {
             path = string.Concat(path.AsSpan(0, MaxLoggedPathLength), "…");
+        }
+
+        if (!path.AsSpan().ContainsAny(ControlCharacters))
+        {
+            return path;   // nearly every path: nothing to replace, nothing to copy
         }
 
         return string.Create(path.Length, path, static (span, source) =>

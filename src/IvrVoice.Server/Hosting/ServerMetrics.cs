@@ -20,10 +20,14 @@ internal sealed class ServerMetrics
         _sayFallbacks = meter.CreateCounter<long>("ivrvoice.server.say_fallbacks", "{prompt}", "Prompts spoken with Twilio's <Say> instead of their audio, by reason.");
     }
 
+    // HTTP status codes boxed once, so tagging a request with its status allocates nothing.
+    private static readonly object[] BoxedStatusCodes = [.. Enumerable.Range(0, 600).Select(code => (object)code)];
+
     internal void RequestCompleted(string route, int statusCode, TimeSpan elapsed)
     {
         KeyValuePair<string, object?> routeTag = new("route", route);
-        _requests.Add(1, routeTag, new KeyValuePair<string, object?>("status", statusCode));
+        object status = (uint)statusCode < (uint)BoxedStatusCodes.Length ? BoxedStatusCodes[statusCode] : statusCode;
+        _requests.Add(1, routeTag, new KeyValuePair<string, object?>("status", status));
         _duration.Record(elapsed.TotalSeconds, routeTag);
     }
 

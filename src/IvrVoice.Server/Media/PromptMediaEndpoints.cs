@@ -53,37 +53,59 @@ internal static partial class PromptMediaEndpoints
         });
     }
 
-    private static async Task<IResult> GetPromptAsync(string key, HttpContext context, PromptCache cache, ILogger logger, CancellationToken cancellationToken)
+    private static ValueTask<IResult> GetPromptAsync(string key, HttpContext context, PromptCache cache, ILogger logger, CancellationToken cancellationToken)
     {
         if (!PromptKey.TryParse(key, out PromptKey promptKey))
         {
-            return Results.Problem(
+            return ValueTask.FromResult(Results.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Malformed prompt key",
-                detail: $"A prompt key is exactly {PromptKey.Length} lowercase hexadecimal characters.");
+                detail: $"A prompt key is exactly {PromptKey.Length} lowercase hexadecimal characters."));
         }
 
-        CachedPrompt? prompt;
+        // A memory hit completes synchronously and is answered without an async state machine.
+        ValueTask<CachedPrompt?> lookup;
         try
         {
-            prompt = await cache.TryGetAsync(promptKey, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+            lookup = cache.TryGetAsync(promptKey, CacheMode.ReadWrite, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log.StoreUnavailable(logger, exception, promptKey.ToString());
-            context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Prompt store unavailable",
-                detail: "The prompt store cannot be read right now; retry shortly.");
+            return ValueTask.FromResult(StoreUnavailable(context, logger, exception, promptKey));
         }
 
-        if (prompt is null)
+        return lookup.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Answer(context, promptKey, lookup.Result))
+            : AwaitLookupAsync(lookup, context, promptKey, logger);
+    }
+
+    private static async ValueTask<IResult> AwaitLookupAsync(ValueTask<CachedPrompt?> lookup, HttpContext context, PromptKey promptKey, ILogger logger)
+    {
+        CachedPrompt? prompt;
+        try
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown prompt", detail: $"No prompt {promptKey} is cached.");
+            prompt = await lookup.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return StoreUnavailable(context, logger, exception, promptKey);
         }
 
-        return AudioResults.Wav(context, prompt, AudioResults.ImmutableMaxAgeSeconds, immutable: true);
+        return Answer(context, promptKey, prompt);
+    }
+
+    private static IResult Answer(HttpContext context, PromptKey promptKey, CachedPrompt? prompt) => prompt is null
+        ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown prompt", detail: $"No prompt {promptKey} is cached.")
+        : AudioResults.Wav(context, prompt, AudioResults.ImmutableMaxAgeSeconds, immutable: true);
+
+    private static IResult StoreUnavailable(HttpContext context, ILogger logger, Exception exception, PromptKey promptKey)
+    {
+        Log.StoreUnavailable(logger, exception, promptKey.ToString());
+        context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Prompt store unavailable",
+            detail: "The prompt store cannot be read right now; retry shortly.");
     }
 
     private static partial class Log

@@ -13,7 +13,7 @@ public sealed class TwilioRequestValidator
     /// <summary>Largest non-form body the ASP.NET integration reads to verify <c>bodySHA256</c>: 1 MiB.</summary>
     public const int MaxBodyBytes = 1 << 20;
 
-    private readonly byte[][] _keys;
+    private readonly TwilioSignatureHasher[] _keys;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="authToken">The primary auth token (or webhook signing key).</param>
@@ -21,7 +21,8 @@ public sealed class TwilioRequestValidator
     public TwilioRequestValidator(string authToken, IEnumerable<string>? secondaryAuthTokens = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(authToken);
-        _keys = [.. new[] { authToken }.Concat(secondaryAuthTokens?.Where(t => !string.IsNullOrEmpty(t)) ?? []).Distinct(StringComparer.Ordinal).Select(Encoding.UTF8.GetBytes)];
+        _keys = [.. new[] { authToken }.Concat(secondaryAuthTokens?.Where(t => !string.IsNullOrEmpty(t)) ?? []).Distinct(StringComparer.Ordinal)
+            .Select(token => new TwilioSignatureHasher(Encoding.UTF8.GetBytes(token)))];
     }
 
     /// <summary>
@@ -39,8 +40,20 @@ public sealed class TwilioRequestValidator
     {
         ArgumentNullException.ThrowIfNull(url);
         if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
-        KeyValuePair<string, StringValues>[] fields = form?.ToArray() ?? [];
-        return Matches(url, signature, fields, algorithm) ? TwilioSignatureCheck.Valid : TwilioSignatureCheck.SignatureMismatch;
+        using SortedFields fields = SortedFields.From(form);
+        return Matches(null, url, signature, fields, algorithm) ? TwilioSignatureCheck.Valid : TwilioSignatureCheck.SignatureMismatch;
+    }
+
+    /// <summary>
+    /// As <see cref="Validate(string, string?, IEnumerable{KeyValuePair{string, StringValues}}?, TwilioSignatureAlgorithm)"/> for a URL
+    /// given as its origin and request target, which are hashed one after the other: the URL as received is tried without
+    /// being built, and is put together only when its other forms must be tried.
+    /// </summary>
+    internal TwilioSignatureCheck Validate(string origin, string target, string? signature, IEnumerable<KeyValuePair<string, StringValues>>? form, TwilioSignatureAlgorithm algorithm)
+    {
+        if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
+        using SortedFields fields = SortedFields.From(form);
+        return Matches(origin, target, signature, fields, algorithm) ? TwilioSignatureCheck.Valid : TwilioSignatureCheck.SignatureMismatch;
     }
 
     /// <summary>
@@ -55,7 +68,7 @@ public sealed class TwilioRequestValidator
     {
         ArgumentNullException.ThrowIfNull(url);
         if (string.IsNullOrEmpty(signature)) return TwilioSignatureCheck.MissingSignature;
-        if (!Matches(url, signature, [], algorithm)) return TwilioSignatureCheck.SignatureMismatch;
+        if (!Matches(null, url, signature, default, algorithm)) return TwilioSignatureCheck.SignatureMismatch;
         string? claimed = QueryValue(url, TwilioSignature.BodyHashParameter);
         if (claimed is null) return TwilioSignatureCheck.BodyHashMismatch;
         byte[] expected = Encoding.ASCII.GetBytes(TwilioSignature.ComputeBodySha256(body));
@@ -67,22 +80,30 @@ public sealed class TwilioRequestValidator
     /// <summary>True when the URL's query string has a <c>bodySHA256</c> parameter, i.e. Twilio signed a non-form body.</summary>
     public static bool HasBodyHash(string url) => QueryValue(url, TwilioSignature.BodyHashParameter) is not null;
 
-    private bool Matches(string url, string signature, KeyValuePair<string, StringValues>[] form, TwilioSignatureAlgorithm algorithm)
+    /// <summary>
+    /// Tries the URL as received first (<paramref name="origin"/> + <paramref name="target"/>, hashed without building it), with
+    /// each token; only when none matches are the other forms tried: without and with the default port, then the escaped
+    /// forms the Node library also accepts. Every form the URL has is tried before a request is refused, so the set of
+    /// accepted signatures is the same whichever order the forms are tried in.
+    /// </summary>
+    private bool Matches(string? origin, string target, string signature, SortedFields fields, TwilioSignatureAlgorithm algorithm)
     {
-        // Compare the Base64 text, as the official libraries do, so a header differing only in unused Base64 bits is refused too.
-        byte[] received = Encoding.UTF8.GetBytes(signature);
-        bool matched = false;
-        // The URL as received (without and with the default port) first; then the escaped forms the Node library also tries.
+        if (MatchesAnyKey(origin, target, signature, fields, algorithm)) return true;
+        string url = origin is null ? target : origin + target;
         foreach (string candidate in TwilioUrlVariants.For(url).Concat(TwilioUrlNormalizer.FallbackForms(url)).Distinct(StringComparer.Ordinal))
         {
-            string data = TwilioSignature.SignedData(candidate, form.Length == 0 ? null : form);
-            foreach (byte[] key in _keys)
-            {
-                byte[] expected = Encoding.ASCII.GetBytes(Convert.ToBase64String(TwilioSignature.Hash(key, data, algorithm)));
-                matched |= CryptographicOperations.FixedTimeEquals(expected, received);
-            }
+            if (candidate != url && MatchesAnyKey(null, candidate, signature, fields, algorithm)) return true;
         }
-        return matched;
+        return false;
+    }
+
+    private bool MatchesAnyKey(string? origin, string target, string signature, SortedFields fields, TwilioSignatureAlgorithm algorithm)
+    {
+        foreach (TwilioSignatureHasher key in _keys)
+        {
+            if (key.Matches(origin, target, fields, signature, algorithm)) return true;
+        }
+        return false;
     }
 
     /// <summary>The first value of a query parameter, decoded as URLSearchParams decodes it; null when absent.</summary>

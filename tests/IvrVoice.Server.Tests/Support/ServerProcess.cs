@@ -34,6 +34,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The folder the server runs in and uses as its content root.</summary>
+    public string ContentRoot => _contentRoot.Path;
+
     /// <summary>The root URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Url { get; private set; } = null!;
 
