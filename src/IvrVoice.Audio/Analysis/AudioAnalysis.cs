@@ -52,22 +52,13 @@ public static class AudioAnalysis
     /// <summary>First sample of the first frame with sound and the end (exclusive) of the last; (0, 0) when there is none.</summary>
     internal static (int Start, int End) FindSound(ReadOnlySpan<float> x, int sampleRate, double activeLevelDb)
     {
-        int frame = Math.Max(1, sampleRate / 100);
-        double thresholdDb = Math.Max(activeLevelDb - SoundBelowActiveLevelDb, SilenceFloorDbfs);
-        double threshold = 32768 * Math.Pow(10, thresholdDb / 20);
-        double thresholdEnergy = threshold * threshold;
-
+        int frame = FrameLength(sampleRate);
+        double thresholdEnergy = SoundThresholdEnergy(activeLevelDb);
         int start = -1, end = 0;
         for (int begin = 0; begin < x.Length; begin += frame)
         {
             ReadOnlySpan<float> chunk = x.Slice(begin, Math.Min(frame, x.Length - begin));
-            double sum = 0;
-            foreach (float v in chunk)
-            {
-                sum += (double)v * v;
-            }
-
-            if (sum >= thresholdEnergy * chunk.Length)
+            if (FrameEnergy(chunk) >= thresholdEnergy * chunk.Length)
             {
                 start = start < 0 ? begin : start;
                 end = begin + chunk.Length;
@@ -75,6 +66,29 @@ public static class AudioAnalysis
         }
 
         return start < 0 ? (0, 0) : (start, end);
+    }
+
+    /// <summary>Samples per 10 ms frame.</summary>
+    internal static int FrameLength(int sampleRate) => Math.Max(1, sampleRate / 100);
+
+    /// <summary>A frame is sound when its energy reaches this per sample.</summary>
+    internal static double SoundThresholdEnergy(double activeLevelDb)
+    {
+        double thresholdDb = Math.Max(activeLevelDb - SoundBelowActiveLevelDb, SilenceFloorDbfs);
+        double threshold = 32768 * Math.Pow(10, thresholdDb / 20);
+        return threshold * threshold;
+    }
+
+    /// <summary>Σ x² of one frame, in order.</summary>
+    internal static double FrameEnergy(ReadOnlySpan<float> frame)
+    {
+        double sum = 0;
+        foreach (float v in frame)
+        {
+            sum += (double)v * v;
+        }
+
+        return sum;
     }
 
     internal static double Dbfs(double amplitude) => amplitude <= 0 ? double.NegativeInfinity : 20 * Math.Log10(amplitude / 32768);
