@@ -91,7 +91,7 @@ public static class StreamingTranscoder
         }
 
         AudioContainer container = rawFormat is null ? AudioSniffer.Identify(head) : AudioSniffer.IdentifyBySignature(head);
-        if (container == AudioContainer.Unknown && rawFormat is { } raw)
+        if (container == AudioContainer.Unknown && rawFormat is { } raw && !head.AsSpan().StartsWith("ID3"u8))
         {
             PcmLayout whole = RawPcmReader.ReadLayout(head, raw, limits);   // the format checks; the length follows
             return WholeFrames(whole with { Length = (int)Math.Min(int.MaxValue, total) }, limits);
