@@ -110,7 +110,7 @@ internal static class MasteredTranscode
         // Pass 3.
         writer = new ChunkWriter(output, format, last - first);
         trimmed = new Trimmed(spool, first, last, count, fade, start - pad > 0, end + pad < count);
-        float[] limited = new float[Block + StreamingLimiter.LookAhead];
+        float[] limited = new float[resampled.Length + StreamingLimiter.LookAhead];
         for (int n; (n = trimmed.Read(resampled)) > 0;)
         {
             Scale(resampled.AsSpan(0, n), gain);
