@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace IvrVoice.Audio;
 
 /// <summary>
@@ -79,13 +82,28 @@ public static class AudioAnalysis
         return threshold * threshold;
     }
 
-    /// <summary>Σ x² of one frame, in order.</summary>
+    /// <summary>
+    /// Σ x² of one frame: eight running sums (two vectors of doubles) over whole groups of eight, added pairwise, then
+    /// the rest in order. Written with Vector256 whether or not the CPU has it (software otherwise), so the sum, and the
+    /// sound bounds, are the same bits on every machine.
+    /// </summary>
     internal static double FrameEnergy(ReadOnlySpan<float> frame)
     {
-        double sum = 0;
-        foreach (float v in frame)
+        ref float x = ref MemoryMarshal.GetReference(frame);
+        Vector256<double> low = Vector256<double>.Zero, high = low;
+        int i = 0;
+        for (; i + 8 <= frame.Length; i += 8)
         {
-            sum += (double)v * v;
+            (Vector256<double> a, Vector256<double> b) = Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)i));
+            low += a * a;
+            high += b * b;
+        }
+
+        Vector256<double> both = low + high;
+        double sum = (both.GetElement(0) + both.GetElement(1)) + (both.GetElement(2) + both.GetElement(3));
+        for (; i < frame.Length; i++)
+        {
+            sum += (double)frame[i] * frame[i];
         }
 
         return sum;
