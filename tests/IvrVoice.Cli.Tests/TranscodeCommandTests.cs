@@ -240,7 +240,7 @@ public sealed class TranscodeCommandTests
     }
 
     /// <summary>One run of the built <c>ivrvoice</c> program, with optional standard input.</summary>
-    private sealed record TranscodeRun(int ExitCode, byte[] StandardOutputBytes, string StandardError)
+    internal sealed record TranscodeRun(int ExitCode, byte[] StandardOutputBytes, string StandardError)
     {
         public string StandardOutput => System.Text.Encoding.UTF8.GetString(StandardOutputBytes);
 

@@ -41,7 +41,7 @@ internal static class PcmConverter
     }
 
     // The average in double: many loud channels neither overflow nor lose the low bits of 24-bit sources.
-    private static void Downmix(ReadOnlySpan<float> interleaved, int channels, Span<float> mono)
+    internal static void Downmix(ReadOnlySpan<float> interleaved, int channels, Span<float> mono)
     {
         for (int i = 0; i < mono.Length; i++)
         {

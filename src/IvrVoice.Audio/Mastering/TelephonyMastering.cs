@@ -67,7 +67,7 @@ public static class TelephonyMastering
         int fade = Math.Min((int)(FadeSeconds * rate), pad);
         for (int i = 0; i < fade; i++)
         {
-            float ramp = (float)(0.5 - (0.5 * Math.Cos(Math.PI * i / fade)));
+            float ramp = Ramp(i, fade);
             if (start - pad > 0)
             {
                 samples[i] *= ramp;
@@ -82,11 +82,9 @@ public static class TelephonyMastering
         // The untrimmed level gives the gain; trimming (which shortens the hangover at the ends) and P.56's absolute
         // thresholds move the result a little, so the trimmed, scaled signal is measured (without applying the gain)
         // and the gain corrected once, which lands within 0.02 dB of the target.
-        double gainDb = Math.Min(options.MaxGainDb, options.TargetLevelDbfs - untrimmedLevel);
-        double corrected = gainDb + options.TargetLevelDbfs - SpeechLevel.Measure(samples, rate, Math.Pow(10, gainDb / 20)).LevelDb;
-        gainDb = Math.Min(options.MaxGainDb, corrected);
-
-        float ceiling = (float)(32768 * Math.Pow(10, options.PeakCeilingDbfs / 20));
+        double gainDb = FirstGainDb(options, untrimmedLevel);
+        gainDb = CorrectedGainDb(options, gainDb, SpeechLevel.Measure(samples, rate, MeterGain(gainDb)).LevelDb);
+        float ceiling = Ceiling(options);
         if (Scale(samples, gainDb) > ceiling)
         {
             Limit(samples, rate, ceiling);
@@ -95,11 +93,31 @@ public static class TelephonyMastering
         return new Range(first, last);
     }
 
+    /// <summary>The gain the untrimmed level asks for, in dB.</summary>
+    internal static double FirstGainDb(MasteringOptions options, double untrimmedLevel) =>
+        Math.Min(options.MaxGainDb, options.TargetLevelDbfs - untrimmedLevel);
+
+    /// <summary>The gain corrected by the trimmed signal's level measured at <paramref name="gainDb"/>.</summary>
+    internal static double CorrectedGainDb(MasteringOptions options, double gainDb, double measuredDb) =>
+        Math.Min(options.MaxGainDb, gainDb + options.TargetLevelDbfs - measuredDb);
+
+    /// <summary>The gain the meter applies to measure a gain's result.</summary>
+    internal static double MeterGain(double gainDb) => Math.Pow(10, gainDb / 20);
+
+    /// <summary>The gain each sample is multiplied by (one rounding per sample).</summary>
+    internal static float SampleGain(double gainDb) => (float)Math.Pow(10, gainDb / 20);
+
+    /// <summary>The peak ceiling on the 16-bit scale.</summary>
+    internal static float Ceiling(MasteringOptions options) => (float)(32768 * Math.Pow(10, options.PeakCeilingDbfs / 20));
+
+    /// <summary>The fade's factor for the sample <paramref name="i"/> samples from the cut (0 at the cut).</summary>
+    internal static float Ramp(int i, int fade) => (float)(0.5 - (0.5 * Math.Cos(Math.PI * i / fade)));
+
     // Scales in place and returns the largest magnitude (NaN if any sample is NaN, as Math.Max gives). Each product is
     // rounded once, as in the scalar loop, so every width gives the same samples.
     private static float Scale(Span<float> samples, double gainDb)
     {
-        float gain = (float)Math.Pow(10, gainDb / 20);
+        float gain = SampleGain(gainDb);
         ref float x = ref MemoryMarshal.GetReference(samples);
         nuint i = 0;
         float peak = 0;

@@ -72,7 +72,6 @@ internal static partial class Decimator3Kernels
     // in vector (3l + r) / lanes at lane (3l + r) % lanes: one shuffle of each source by that lane index, then two
     // selects by source. Each returns the number of input samples consumed (a multiple of 3 x lanes).
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DeinterleaveVector512(ReadOnlySpan<float> input, Span<float> phases, int stride, int at)
     {
         int groups = Math.Min(input.Length / 48, (stride - at) / 16);
@@ -90,7 +89,6 @@ internal static partial class Decimator3Kernels
         return groups * 48;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DeinterleaveVector512(ReadOnlySpan<short> input, Span<float> phases, int stride, int at)
     {
         int groups = Math.Min(input.Length / 48, (stride - at) / 16);
@@ -131,7 +129,6 @@ internal static partial class Decimator3Kernels
             Vector512.ConditionalSelect(fromB2, Vector512.Shuffle(b, index2), Vector512.Shuffle(c, index2))).StoreUnsafe(ref Unsafe.Add(ref p, 2 * stride), offset);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DeinterleaveVector256(ReadOnlySpan<float> input, Span<float> phases, int stride, int at)
     {
         int groups = Math.Min(input.Length / 24, (stride - at) / 8);
@@ -149,7 +146,6 @@ internal static partial class Decimator3Kernels
         return groups * 24;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DeinterleaveVector256(ReadOnlySpan<short> input, Span<float> phases, int stride, int at)
     {
         int groups = Math.Min(input.Length / 24, (stride - at) / 8);
@@ -189,7 +185,6 @@ internal static partial class Decimator3Kernels
             Vector256.ConditionalSelect(fromB2, Vector256.Shuffle(b, index2), Vector256.Shuffle(c, index2))).StoreUnsafe(ref Unsafe.Add(ref p, 2 * stride), offset);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DeinterleaveVector128(ReadOnlySpan<float> input, Span<float> phases, int stride, int at)
     {
         int groups = Math.Min(input.Length / 12, (stride - at) / 4);
@@ -207,7 +202,6 @@ internal static partial class Decimator3Kernels
         return groups * 12;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int DeinterleaveVector128(ReadOnlySpan<short> input, Span<float> phases, int stride, int at)
     {
         int groups = Math.Min(input.Length / 12, (stride - at) / 4);

@@ -27,7 +27,6 @@ internal static partial class Decimator3Kernels
     /// order k = 0..191 from zero, as the oracle. Uses 16 vector registers: 12 accumulators, 3 phase vectors and a tap.
     /// Returns the number of outputs written (a multiple of 8).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     internal static int ComputeVector256<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
         where TOutput : unmanaged
@@ -86,7 +85,6 @@ internal static partial class Decimator3Kernels
     /// m * 8 + o for o = 0..38 from <paramref name="p0"/>; it starts from zero or, with <paramref name="carry"/>, from
     /// <c>partial[8m ..]</c>, and its sum goes to <c>sums[8m ..]</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HalfPass256(ref float p0, nuint stride, ref float rolling, ref float partial, int blocks, bool carry, ref float sums)
     {
         int length = (blocks + 2) / 3;

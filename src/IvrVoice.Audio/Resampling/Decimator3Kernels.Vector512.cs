@@ -24,7 +24,6 @@ internal static partial class Decimator3Kernels
     /// stretch, which are discarded; they read no phase sample the stored blocks do not also read. Fewer than three
     /// blocks go one stretch. Returns the number of outputs written (a multiple of 16).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int ComputeVector512<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
         where TOutput : unmanaged
         where TWriter : IBlockWriter<TOutput>

@@ -77,7 +77,6 @@ internal static partial class Decimator3Kernels
     /// phase samples the four outputs need. Four blocks run together to hide the FMA latency. Returns the number of
     /// outputs written (a multiple of 4); the caller finishes the rest with <see cref="ComputeScalar"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int ComputeVector128<TOutput, TWriter>(ReadOnlySpan<float> phases, int stride, int first, Span<TOutput> output)
         where TOutput : unmanaged
         where TWriter : IBlockWriter<TOutput>

@@ -62,7 +62,6 @@ internal static class PolyphaseKernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ComputeVector512(PolyphaseFilterBank bank, ReadOnlySpan<float> input, ref int offset, ref int phase, Span<float> output)
     {
         nuint tapsPerPhase = (nuint)bank.TapsPerPhase;
@@ -84,7 +83,6 @@ internal static class PolyphaseKernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ComputeVector256(PolyphaseFilterBank bank, ReadOnlySpan<float> input, ref int offset, ref int phase, Span<float> output)
     {
         nuint tapsPerPhase = (nuint)bank.TapsPerPhase;
@@ -107,7 +105,6 @@ internal static class PolyphaseKernels
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ComputeVector128(PolyphaseFilterBank bank, ReadOnlySpan<float> input, ref int offset, ref int phase, Span<float> output)
     {
         nuint tapsPerPhase = (nuint)bank.TapsPerPhase;

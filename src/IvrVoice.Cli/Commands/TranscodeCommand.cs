@@ -7,23 +7,25 @@ namespace IvrVoice.Cli.Commands;
 
 /// <summary>
 /// <c>ivrvoice transcode IN OUT [--to FORMAT] [--in-rate HZ --in-format s16le] [--no-master]</c>: any supported audio
-/// to an 8 kHz telephone file, mastered unless told otherwise.
+/// to an 8 kHz telephone file, mastered unless told otherwise. With <c>--out-dir DIR</c> every argument is an input (a
+/// file, or a folder whose audio files are taken), so a whole library pays the start-up once.
 /// </summary>
 internal static class TranscodeCommand
 {
-    // A local tool converts long recordings too: larger caps than a provider response gets.
-    private static readonly AudioDecodeLimits Limits = new() { MaxInputBytes = 1024 * 1024 * 1024, MaxDuration = TimeSpan.FromHours(3) };
+    private static readonly string[] AudioExtensions = [".wav", ".wave", ".mp3"];
+    private static readonly string[] RawExtensions = [".pcm", ".raw", ".s16", ".sln", ".ulaw", ".ul", ".alaw", ".al", ".f32"];
 
     public static Command Create()
     {
-        Argument<string> input = new("input")
+        Argument<string[]> paths = new("paths")
         {
-            Description = "Audio to convert: WAV (PCM 8/16/24/32-bit, float, μ-law, A-law, extensible, any channels), MP3, or headerless PCM with --in-rate. '-' reads standard input.",
+            Description = "IN OUT: the audio to convert (WAV of any common layout, MP3, or headerless PCM with --in-rate; '-' reads standard input) and the file to write ('-' writes standard output). With --out-dir: any number of audio files and folders.",
+            Arity = ArgumentArity.OneOrMore,
         };
-        Argument<string> output = new("output") { Description = "The file to write. '-' writes standard output." };
+        Option<string?> outDir = new("--out-dir") { Description = "Convert every input (files, and the audio files in folders) into this folder, named after each input." };
         Option<string?> to = new("--to")
         {
-            Description = $"Output format: {string.Join(", ", OutputFormats.Names)}. Default: from the output's extension (.wav μ-law WAV, .ulaw, .alaw, .sln); an extension that does not fit is refused.",
+            Description = $"Output format: {string.Join(", ", OutputFormats.Names)}. Default: from the output's extension (.wav μ-law WAV, .ulaw, .alaw, .sln); an extension that does not fit is refused. With --out-dir the extension follows the format.",
         };
         Option<int?> inRate = new("--in-rate") { Description = "Sample rate of headerless input, in Hz (the input is then read as raw PCM)." };
         Option<string?> inFormat = new("--in-format") { Description = "Sample format of headerless input: s16le (default), s16be, f32le, mulaw, alaw." };
@@ -31,157 +33,183 @@ internal static class TranscodeCommand
         Option<bool> noMaster = new("--no-master") { Description = "Skip telephony mastering (silence trim, level normalisation, peak limiting)." };
         Command command = new("transcode", "Convert audio to 8 kHz telephone audio: μ-law or A-law WAV, 16-bit WAV, or Asterisk's raw .ulaw/.alaw/.sln.")
         {
-            input, output, to, inRate, inFormat, inChannels, noMaster,
+            paths, outDir, to, inRate, inFormat, inChannels, noMaster,
         };
         command.SetAction(parse => Run(new Arguments(
-            parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(to), parse.GetValue(inRate), parse.GetValue(inFormat),
+            parse.GetValue(paths)!, parse.GetValue(outDir), parse.GetValue(to), parse.GetValue(inRate), parse.GetValue(inFormat),
             parse.GetValue(inChannels), parse.GetValue(noMaster))));
         return command;
     }
 
-    private sealed record Arguments(string Input, string Output, string? To, int? InRate, string? InFormat, int InChannels, bool NoMaster);
+    private sealed record Arguments(string[] Paths, string? OutDir, string? To, int? InRate, string? InFormat, int InChannels, bool NoMaster);
 
     private static int Run(Arguments args)
     {
-        Stopwatch clock = Stopwatch.StartNew();
-        if (!TryChooseFormat(args, out OutputFormat format, out string? formatError))
+        DateTime started = DateTime.UtcNow;
+        OutputFormat? requested = null;
+        if (args.To is not null)
+        {
+            if (!OutputFormats.TryParse(args.To, out OutputFormat parsed))
+            {
+                return Fail(ExitCodes.Usage, $"unknown --to '{args.To}'; use one of {string.Join(", ", OutputFormats.Names)}.");
+            }
+
+            requested = parsed;
+        }
+
+        if (!TryRawFormat(args, out RawPcmFormat? raw, out string? rawError))
+        {
+            return Fail(ExitCodes.Usage, rawError);
+        }
+
+        MasteringOptions mastering = args.NoMaster ? MasteringOptions.Disabled : MasteringOptions.Default;
+        if (args.OutDir is null)
+        {
+            return Single(args, requested, raw, mastering, started);
+        }
+
+        return Batch(args, requested ?? OutputFormat.MuLawWav, raw, mastering);
+    }
+
+    private static int Single(Arguments args, OutputFormat? requested, RawPcmFormat? raw, MasteringOptions mastering, DateTime started)
+    {
+        if (args.Paths.Length != 2)
+        {
+            return Fail(ExitCodes.Usage, args.Paths.Length < 2
+                ? "give an input and an output (ivrvoice transcode IN OUT), or inputs and --out-dir DIR."
+                : "more than one input needs --out-dir DIR (ivrvoice transcode a.wav b.wav --out-dir out/).");
+        }
+
+        (string input, string output) = (args.Paths[0], args.Paths[1]);
+        // The extension and the format must agree: out.mp3 holding μ-law would fool whatever opens it next.
+        if (OutputFiles.Choose(output, requested, out string? formatError) is not { } format)
         {
             return Fail(ExitCodes.Usage, formatError);
         }
 
-        if (OutputFiles.ReadProblem(args.Input) is { } inputProblem)
+        if (OutputFiles.ReadProblem(input) is { } inputProblem)
         {
             return Fail(ExitCodes.InvalidInput, inputProblem);
         }
 
-        if (OutputFiles.WriteProblem(args.Output) is { } outputProblem)
+        if (OutputFiles.WriteProblem(output) is { } outputProblem)
         {
             return Fail(ExitCodes.Usage, outputProblem);
         }
 
-        RawPcmFormat? raw = null;
+        TranscodeFile.Outcome outcome = TranscodeFile.Run(input, output, format, raw, mastering, started);
+        if (!outcome.Ok)
+        {
+            return Fail(outcome.ExitCode, outcome.Message);
+        }
+
+        // The summary goes to stderr when the audio itself goes to stdout.
+        (output == "-" ? Console.Error : Console.Out).WriteLine(outcome.Message);
+        return ExitCodes.Success;
+    }
+
+    private static int Batch(Arguments args, OutputFormat format, RawPcmFormat? raw, MasteringOptions mastering)
+    {
+        Stopwatch clock = Stopwatch.StartNew();
+        string folder = args.OutDir!;
+        if (Directory.Exists(folder) is false && (File.Exists(folder) || OutputFiles.WriteProblem(Path.Combine(folder, "x.wav")) is not null))
+        {
+            return Fail(ExitCodes.Usage, $"cannot write into '{folder}': it is a file or cannot be created.");
+        }
+
+        Directory.CreateDirectory(folder);
+        List<string> failed = [];
+        List<string> inputs = [];
+        foreach (string path in args.Paths)
+        {
+            if (Directory.Exists(path))
+            {
+                string[] extensions = raw is null ? AudioExtensions : [.. AudioExtensions, .. RawExtensions];
+                inputs.AddRange(Directory.EnumerateFiles(path)
+                    .Where(file => extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                inputs.Add(path);
+            }
+        }
+
+        string extension = format switch
+        {
+            OutputFormat.RawMuLaw => ".ulaw",
+            OutputFormat.RawALaw => ".alaw",
+            OutputFormat.RawSln => ".sln",
+            _ => ".wav",
+        };
+        HashSet<string> written = new(StringComparer.Ordinal);
+        int done = 0;
+        long bytes = 0;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            string input = inputs[i];
+            string output = Path.Combine(folder, Path.GetFileNameWithoutExtension(input) + extension);
+            string progress = string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{inputs.Count}]");
+            if (input == "-")
+            {
+                failed.Add(input);
+                Console.Error.WriteLine($"{progress} ivrvoice transcode: '-' (standard input) cannot be used with --out-dir; give files.");
+                continue;
+            }
+
+            if (!written.Add(Path.GetFullPath(output)))
+            {
+                failed.Add(input);
+                Console.Error.WriteLine($"{progress} ivrvoice transcode: '{input}' would overwrite '{output}', written from another input; rename one of them.");
+                continue;
+            }
+
+            TranscodeFile.Outcome outcome = TranscodeFile.Run(input, output, format, raw, mastering, DateTime.UtcNow);
+            if (outcome.Ok)
+            {
+                done++;
+                bytes += new FileInfo(output).Length;
+                Console.Out.WriteLine($"{progress} {outcome.Message}");
+            }
+            else
+            {
+                failed.Add(input);
+                Console.Error.WriteLine($"{progress} ivrvoice transcode: {outcome.Message}");
+            }
+        }
+
+        string failures = failed.Count == 0 ? "" : $"; {failed.Count} failed: {string.Join(", ", failed.Select(f => $"'{f}'"))}";
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Transcoded {done} of {inputs.Count} files into {folder} as 8 kHz {format.Name()} ({bytes} bytes){failures}, in {clock.Elapsed.TotalSeconds:0.000} s"));
+        return failed.Count == 0 && inputs.Count > 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
+    }
+
+    private static bool TryRawFormat(Arguments args, out RawPcmFormat? raw, out string? error)
+    {
+        (raw, error) = (null, null);
         if (args.InRate is { } rate)
         {
             if (rate <= 0 || args.InChannels <= 0)
             {
-                return Fail(ExitCodes.Usage, "--in-rate and --in-channels must be positive.");
+                error = "--in-rate and --in-channels must be positive.";
+                return false;
             }
 
             if (!RawPcmFormat.TryParseEncoding(args.InFormat ?? "s16le", out RawSampleEncoding encoding))
             {
-                return Fail(ExitCodes.Usage, $"unknown --in-format '{args.InFormat}'; use s16le, s16be, f32le, mulaw or alaw.");
+                error = $"unknown --in-format '{args.InFormat}'; use s16le, s16be, f32le, mulaw or alaw.";
+                return false;
             }
 
             raw = new RawPcmFormat(rate, args.InChannels, encoding);
         }
         else if (args.InFormat is not null)
         {
-            return Fail(ExitCodes.Usage, "--in-format needs --in-rate (it describes headerless input).");
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = args.Input == "-" ? ReadStandardInput() : File.ReadAllBytes(args.Input);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Fail(ExitCodes.InvalidInput, $"cannot read '{args.Input}': {ex.Message}");
-        }
-
-        MasteringOptions mastering = args.NoMaster ? MasteringOptions.Disabled : MasteringOptions.Default;
-        byte[] result;
-        TimeSpan inputDuration;
-        int inputRate;
-        try
-        {
-            if (!Providers.ProviderAudioDecoder.IsMp3(bytes, raw) && AudioDecoder.TryLocatePcm16Mono(bytes, raw, out Range samples, out inputRate, Limits))
-            {
-                // 16-bit mono: resampled straight from the file's bytes.
-                result = Transcoder.ToTelephony(bytes, format, mastering, raw, Limits);
-                inputDuration = TimeSpan.FromSeconds(samples.GetOffsetAndLength(bytes.Length).Length / 2.0 / inputRate);
-            }
-            else
-            {
-                // MP3 is decoded by the Providers layer (NLayer, gapless); everything else by IvrVoice.Audio.
-                PcmAudio audio = Providers.ProviderAudioDecoder.Decode(bytes, raw, Limits);
-                result = Transcoder.ToTelephony(audio, format, mastering);
-                (inputDuration, inputRate) = (audio.Duration, audio.SampleRate);
-            }
-        }
-        catch (AudioFormatException ex)
-        {
-            return Fail(ExitCodes.InvalidInput, $"'{args.Input}' is not audio this tool reads: {ex.Message}");
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            return Fail(ExitCodes.InvalidInput, $"'{args.Input}': {ex.Message.Split(Environment.NewLine)[0]}");
-        }
-
-        try
-        {
-            Write(args.Output, result);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Fail(ExitCodes.InvalidInput, $"cannot write '{args.Output}': {ex.Message}");
-        }
-
-        // The summary goes to stderr when the audio itself goes to stdout.
-        TextWriter summary = args.Output == "-" ? Console.Error : Console.Out;
-        summary.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {args.Output}: {inputDuration.TotalSeconds:0.00} s of {inputRate} Hz audio as 8 kHz {format.Name()} ({result.Length} bytes), {(args.NoMaster ? "not mastered" : $"mastered to {mastering.TargetLevelDbfs} dBov")}, in {clock.Elapsed.TotalSeconds:0.000} s"));
-        return ExitCodes.Success;
-    }
-
-    private static bool TryChooseFormat(Arguments args, out OutputFormat format, out string? error)
-    {
-        error = null;
-        format = default;
-        OutputFormat? requested = null;
-        if (args.To is not null)
-        {
-            if (!OutputFormats.TryParse(args.To, out OutputFormat parsed))
-            {
-                error = $"unknown --to '{args.To}'; use one of {string.Join(", ", OutputFormats.Names)}.";
-                return false;
-            }
-
-            requested = parsed;
-        }
-
-        // The extension and the format must agree: out.mp3 holding μ-law would fool whatever opens it next.
-        if (OutputFiles.Choose(args.Output, requested, out error) is not { } chosen)
-        {
+            error = "--in-format needs --in-rate (it describes headerless input).";
             return false;
         }
 
-        format = chosen;
         return true;
-    }
-
-    private static byte[] ReadStandardInput()
-    {
-        using Stream stdin = Console.OpenStandardInput();
-        using MemoryStream buffer = new();
-        stdin.CopyTo(buffer);
-        return buffer.ToArray();
-    }
-
-    private static void Write(string path, byte[] contents)
-    {
-        if (path == "-")
-        {
-            using Stream stdout = Console.OpenStandardOutput();
-            stdout.Write(contents);
-            return;
-        }
-
-        // Write beside the target and rename, so a reader never sees half a file.
-        string full = Path.GetFullPath(path);
-        string temporary = $"{full}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, contents);
-        File.Move(temporary, full, overwrite: true);
     }
 
     private static int Fail(int code, string? message)

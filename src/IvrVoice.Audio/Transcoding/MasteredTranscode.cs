@@ -1,0 +1,219 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using IvrVoice.Audio.Resampling;
+
+namespace IvrVoice.Audio;
+
+/// <summary>
+/// <see cref="TelephonyMastering.ApplyInPlace"/> and the encoder over a stream, in three passes that give the in-memory
+/// result bit for bit: (1) resample, measure the P.56 level and each 10 ms frame's energy, spool the 8 kHz samples;
+/// (2) read back the trimmed, faded signal and measure it at the first gain; (3) read it again, scale, limit, encode.
+/// </summary>
+internal static class MasteredTranscode
+{
+    private const int Rate = Resampler.TelephonyRate;
+    private const int Block = 16 * 1024;
+
+    public static long Run(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format,
+        MasteringOptions options, Func<Stream> createSpool)
+    {
+        int count = checked((int)outputs);
+        using Stream spool = createSpool();
+        SpeechLevelMeter meter = new(Rate);
+        int frame = AudioAnalysis.FrameLength(Rate);
+        double[] energies = new double[(count + frame - 1) / frame];
+        int framesDone = 0;
+        float[] pending = new float[frame];
+        int pendingCount = 0;
+        float[] resampled = new float[Block];
+
+        void Consume(ReadOnlySpan<float> y)
+        {
+            meter.Add(y);
+            spool.Write(MemoryMarshal.AsBytes(y));
+            while (!y.IsEmpty)
+            {
+                int take = Math.Min(frame - pendingCount, y.Length);
+                y[..take].CopyTo(pending.AsSpan(pendingCount));
+                pendingCount += take;
+                y = y[take..];
+                if (pendingCount == frame)
+                {
+                    energies[framesDone++] = AudioAnalysis.FrameEnergy(pending);
+                    pendingCount = 0;
+                }
+            }
+        }
+
+        // Pass 1.
+        while (source.TryNext(out ChunkedPcm.Chunk chunk))
+        {
+            int needed = resampler.GetOutputLength(chunk.IsInt16 ? chunk.Int16.Length : chunk.Float.Length);
+            if (needed > resampled.Length)
+            {
+                resampled = new float[needed];
+            }
+
+            Consume(resampled.AsSpan(0, chunk.IsInt16 ? resampler.Process(chunk.Int16, resampled) : resampler.Process(chunk.Float, resampled)));
+        }
+
+        if (resampler.GetFlushLength() > resampled.Length)
+        {
+            resampled = new float[resampler.GetFlushLength()];
+        }
+
+        Consume(resampled.AsSpan(0, resampler.Flush(resampled)));
+        if (pendingCount > 0)
+        {
+            energies[framesDone++] = AudioAnalysis.FrameEnergy(pending.AsSpan(0, pendingCount));
+        }
+
+        double untrimmedLevel = meter.Finish().LevelDb;
+        (int start, int end) = SoundBounds(energies, frame, count, untrimmedLevel);
+        ChunkWriter writer;
+        if (end <= start)
+        {
+            // No sound: the signal as it is, unscaled.
+            writer = new ChunkWriter(output, format, count);
+            Trimmed plain = new(spool, 0, count, count, 0, false, false);
+            for (int n; (n = plain.Read(resampled)) > 0;)
+            {
+                writer.Write(resampled.AsSpan(0, n));
+            }
+
+            return writer.Finish();
+        }
+
+        int pad = TelephonyMastering.PadSamples(Rate, options);
+        int first = start - pad, last = end + pad;
+        int fade = Math.Min((int)(TelephonyMastering.FadeSeconds * Rate), pad);
+
+        // Pass 2: the trimmed signal's level at the first gain, and its largest magnitude.
+        double gainDb = TelephonyMastering.FirstGainDb(options, untrimmedLevel);
+        SpeechLevelMeter trimmedMeter = new(Rate, TelephonyMastering.MeterGain(gainDb));
+        Trimmed trimmed = new(spool, first, last, count, fade, start - pad > 0, end + pad < count);
+        float largest = 0;
+        for (int n; (n = trimmed.Read(resampled)) > 0;)
+        {
+            trimmedMeter.Add(resampled.AsSpan(0, n));
+            foreach (float v in resampled.AsSpan(0, n))
+            {
+                largest = Math.Max(largest, Math.Abs(v));
+            }
+        }
+
+        gainDb = TelephonyMastering.CorrectedGainDb(options, gainDb, trimmedMeter.Finish().LevelDb);
+        float gain = TelephonyMastering.SampleGain(gainDb), ceiling = TelephonyMastering.Ceiling(options);
+        // Rounding is monotonic, so the largest scaled magnitude is the largest magnitude scaled.
+        StreamingLimiter? limiter = largest * gain > ceiling ? new StreamingLimiter(Rate, ceiling) : null;
+
+        // Pass 3.
+        writer = new ChunkWriter(output, format, last - first);
+        trimmed = new Trimmed(spool, first, last, count, fade, start - pad > 0, end + pad < count);
+        float[] limited = new float[resampled.Length + StreamingLimiter.LookAhead];
+        for (int n; (n = trimmed.Read(resampled)) > 0;)
+        {
+            Scale(resampled.AsSpan(0, n), gain);
+            if (limiter is null)
+            {
+                writer.Write(resampled.AsSpan(0, n));
+            }
+            else
+            {
+                writer.Write(limited.AsSpan(0, limiter.Process(resampled.AsSpan(0, n), limited)));
+            }
+        }
+
+        if (limiter is not null)
+        {
+            writer.Write(limited.AsSpan(0, limiter.Finish(limited)));
+        }
+
+        return writer.Finish();
+    }
+
+    // As AudioAnalysis.FindSound, from the frames' energies.
+    private static (int Start, int End) SoundBounds(ReadOnlySpan<double> energies, int frame, int count, double level)
+    {
+        double threshold = AudioAnalysis.SoundThresholdEnergy(level);
+        int start = -1, end = 0;
+        for (int f = 0; f < energies.Length; f++)
+        {
+            int begin = f * frame, length = Math.Min(frame, count - begin);
+            if (energies[f] >= threshold * length)
+            {
+                start = start < 0 ? begin : start;
+                end = begin + length;
+            }
+        }
+
+        return start < 0 ? (0, 0) : (start, end);
+    }
+
+    // One rounding per sample, as TelephonyMastering.Scale.
+    private static void Scale(Span<float> samples, float gain)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float x = ref MemoryMarshal.GetReference(samples);
+            for (; i + 8 <= samples.Length; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref x, (nuint)i) * gain).StoreUnsafe(ref x, (nuint)i);
+            }
+        }
+
+        for (; i < samples.Length; i++)
+        {
+            samples[i] *= gain;
+        }
+    }
+
+    /// <summary>Signal positions [first, last) from the spool: zeros outside the signal, the fades where the cut is inside it.</summary>
+    private sealed class Trimmed(Stream spool, int first, int last, int count, int fade, bool fadeIn, bool fadeOut)
+    {
+        private int _done;
+
+        public int Read(Span<float> destination)
+        {
+            int position = first + _done;
+            int n = Math.Min(destination.Length, last - position);
+            if (n <= 0)
+            {
+                return 0;
+            }
+
+            Span<float> target = destination[..n];
+            target.Clear();
+            int from = Math.Max(position, 0), to = Math.Min(position + n, count);
+            if (to > from)
+            {
+                spool.Position = (long)from * sizeof(float);
+                spool.ReadExactly(MemoryMarshal.AsBytes(target.Slice(from - position, to - from)));
+            }
+
+            int length = last - first;
+            for (int j = 0; j < n; j++)
+            {
+                int i = _done + j;
+                if (fadeIn && i < fade)
+                {
+                    target[j] *= TelephonyMastering.Ramp(i, fade);
+                }
+
+                if (fadeOut && length - 1 - i < fade)
+                {
+                    target[j] *= TelephonyMastering.Ramp(length - 1 - i, fade);
+                }
+
+                if (i >= fade && length - 1 - i >= fade)
+                {
+                    j = Math.Min(n, length - fade - _done) - 1;   // nothing to fade until the end's fade
+                }
+            }
+
+            _done += n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,318 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using IvrVoice.Audio.Codecs;
+using IvrVoice.Audio.Resampling;
+using IvrVoice.Audio.Wav;
+
+namespace IvrVoice.Audio;
+
+/// <summary>What a transcode read and wrote.</summary>
+/// <param name="InputRate">The input's sample rate.</param>
+/// <param name="InputDuration">The input's length.</param>
+/// <param name="OutputBytes">Bytes written, header included.</param>
+public sealed record TranscodeSummary(int InputRate, TimeSpan InputDuration, long OutputBytes);
+
+/// <summary>
+/// <see cref="Transcoder.ToTelephony(ReadOnlySpan{byte}, OutputFormat, MasteringOptions?, RawPcmFormat?, AudioDecodeLimits?)"/>
+/// from a seekable stream to a stream with bounded memory, for long recordings: the same bytes out, bit for bit.
+/// </summary>
+/// <remarks>
+/// The input is read once, in chunks of <see cref="ChunkBytes"/>. Without mastering each chunk is resampled and encoded
+/// as it comes. Mastering needs the whole signal's measurements before the first sample can be scaled (the P.56 level
+/// sets the gain and the sound bounds, and the trimmed, scaled signal is measured once more to correct the gain), so the
+/// 8 kHz signal (4 bytes a sample, 1.9 MB a minute) goes to a spool stream (a temporary file that deletes itself) while
+/// it is measured, and is read back twice: to measure the trimmed signal, then to scale, limit and encode it. Memory
+/// stays near a few hundred kilobytes whatever the length, plus 8 bytes per 10 ms frame for the sound bounds.
+/// </remarks>
+public static class StreamingTranscoder
+{
+    /// <summary>Input bytes read at a time.</summary>
+    public const int ChunkBytes = 64 * 1024;
+    private const int Rate = Resampler.TelephonyRate;
+    private const int HeaderBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads a WAV (RIFF) or headerless PCM (<paramref name="rawFormat"/>) from <paramref name="input"/>, which must be
+    /// seekable (its length decides where the data ends, as it does for a body in memory), and writes the telephone file.
+    /// </summary>
+    /// <returns>Null when the input is not one the streaming reader handles (RF64, a 'data' chunk before 'fmt ', MP3 or
+    /// another container, a header longer than 64 KiB); the caller then decodes it in memory. Nothing has been written then.</returns>
+    /// <exception cref="AudioFormatException">The input is WAV or raw PCM this decoder rejects (as the in-memory path would).</exception>
+    public static TranscodeSummary? TryTranscode(Stream input, Stream output, OutputFormat format = OutputFormat.MuLawWav,
+        MasteringOptions? mastering = null, RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null, Func<Stream>? createSpool = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        limits ??= AudioDecodeLimits.Default;
+        mastering ??= MasteringOptions.Default;
+        mastering.Validate();
+        if (!input.CanSeek)
+        {
+            return null;
+        }
+
+        long start = input.Position;
+        long total = input.Length - start;
+        if (Locate(input, total, rawFormat, limits) is not { } layout)
+        {
+            input.Position = start;
+            return null;
+        }
+
+        if (!Resampler.IsSupported(layout.SampleRate, Rate))
+        {
+            throw new AudioFormatException(AudioErrorKind.UnsupportedSampleRate,
+                $"Audio at {layout.SampleRate} Hz cannot be converted to {Rate} Hz: supported rates are 1–384 kHz with a simple ratio to 8 kHz (e.g. 11.025, 16, 22.05, 24, 32, 44.1, 48 kHz).");
+        }
+
+        input.Position = start + layout.Offset;
+        ChunkedPcm source = new(input, layout);
+        long frames = layout.Length / (layout.Sample.BytesPerSample() * layout.Channels);
+        long outputs = Resampler.GetTotalOutputLength(frames, layout.SampleRate, Rate);
+        long written = mastering.Enabled
+            ? MasteredTranscode.Run(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering, createSpool ?? TemporarySpool)
+            : Unmastered(source, Resampler.Create(layout.SampleRate), outputs, output, format);
+        return new TranscodeSummary(layout.SampleRate, TimeSpan.FromSeconds((double)frames / layout.SampleRate), written);
+    }
+
+    /// <summary>A temporary file that deletes itself when closed.</summary>
+    public static Stream TemporarySpool() => new FileStream(
+        Path.Combine(Path.GetTempPath(), $"ivrvoice-spool-{Environment.ProcessId}-{Guid.NewGuid():N}.f32"),
+        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+
+    // Where the samples are, exactly as the in-memory decoder finds them in the whole body; null for what only it reads.
+    private static PcmLayout? Locate(Stream input, long total, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
+    {
+        byte[] head = new byte[(int)Math.Min(HeaderBytes, total)];
+        input.ReadExactly(head);
+        if (total > limits.MaxInputBytes || total <= head.Length)
+        {
+            return null;   // the in-memory path reports the size, or reads a small file whole
+        }
+
+        AudioContainer container = rawFormat is null ? AudioSniffer.Identify(head) : AudioSniffer.IdentifyBySignature(head);
+        if (container == AudioContainer.Unknown && rawFormat is { } raw && !head.AsSpan().StartsWith("ID3"u8))
+        {
+            PcmLayout whole = RawPcmReader.ReadLayout(head, raw, limits);   // the format checks; the length follows
+            return WholeFrames(whole with { Length = (int)Math.Min(int.MaxValue, total) }, limits);
+        }
+
+        if (container != AudioContainer.Wav || !head.AsSpan().StartsWith("RIFF"u8))
+        {
+            return null;
+        }
+
+        PcmLayout layout;
+        try
+        {
+            layout = WavReader.ReadLayout(head, limits);
+        }
+        catch (AudioFormatException)
+        {
+            return null;   // e.g. 'fmt ' after a long 'data' chunk: the in-memory reader decides
+        }
+
+        // The data chunk's size as the in-memory reader judges it against the whole body.
+        uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(4));
+        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(layout.Offset - 4));
+        bool riffSizeKnown = riffSize != 0 && riffSize != uint.MaxValue && (long)riffSize + 8 <= total;
+        long available = total - layout.Offset;
+        bool toEnd = declared == uint.MaxValue || (declared == 0 && !riffSizeKnown) || declared > available;
+        return WholeFrames(layout with { Length = (int)Math.Min(int.MaxValue, toEnd ? available : declared) }, limits);
+    }
+
+    private static PcmLayout? WholeFrames(PcmLayout layout, AudioDecodeLimits limits)
+    {
+        int frameBytes = layout.Sample.BytesPerSample() * layout.Channels;
+        int frames = layout.Length / frameBytes;
+        if (frames == 0)
+        {
+            return null;   // the in-memory reader names the problem
+        }
+
+        AudioLimits.CheckDuration(frames, layout.SampleRate, limits);
+        return layout with { Length = frames * frameBytes };
+    }
+
+    private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)
+    {
+        ChunkWriter writer = new(output, format, outputs);
+        float[] resampled = new float[ChunkBytes];
+        byte[] codes = new byte[ChunkBytes];
+        bool fused = format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw;
+        while (source.TryNext(out ChunkedPcm.Chunk chunk))
+        {
+            if (fused)
+            {
+                int n = chunk.IsInt16 ? resampler.ProcessToMuLaw(chunk.Int16, codes) : resampler.ProcessToMuLaw(chunk.Float, codes);
+                writer.WriteCodes(codes.AsSpan(0, n));
+            }
+            else
+            {
+                int n = chunk.IsInt16 ? resampler.Process(chunk.Int16, resampled) : resampler.Process(chunk.Float, resampled);
+                writer.Write(resampled.AsSpan(0, n));
+            }
+        }
+
+        if (fused)
+        {
+            writer.WriteCodes(codes.AsSpan(0, resampler.FlushToMuLaw(codes)));
+        }
+        else
+        {
+            writer.Write(resampled.AsSpan(0, resampler.Flush(resampled)));
+        }
+
+        return writer.Finish();
+    }
+}
+
+/// <summary>Whole frames of the data, a chunk at a time, as int16 (16-bit mono, no conversion) or mono floats.</summary>
+internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
+{
+    private readonly int _frameBytes = layout.Sample.BytesPerSample() * layout.Channels;
+    private readonly byte[] _bytes = new byte[StreamingTranscoder.ChunkBytes];
+    private readonly float[] _interleaved = new float[StreamingTranscoder.ChunkBytes];
+    private readonly float[] _mono = new float[StreamingTranscoder.ChunkBytes];
+    private readonly bool _int16 = layout.Sample == SampleFormat.S16LE && layout.Channels == 1 && BitConverter.IsLittleEndian;
+    private long _left = layout.Length;
+
+    public readonly ref struct Chunk(bool isInt16, ReadOnlySpan<short> int16, ReadOnlySpan<float> samples)
+    {
+        public bool IsInt16 { get; } = isInt16;
+        public ReadOnlySpan<short> Int16 { get; } = int16;
+        public ReadOnlySpan<float> Float { get; } = samples;
+    }
+
+    /// <summary>The next chunk; false at the end of the data.</summary>
+    public bool TryNext(out Chunk chunk)
+    {
+        chunk = default;
+        int want = (int)Math.Min(_left, _bytes.Length / _frameBytes * _frameBytes);
+        if (want == 0)
+        {
+            return false;
+        }
+
+        int read = input.ReadAtLeast(_bytes.AsSpan(0, want), want, throwOnEndOfStream: false);
+        read -= read % _frameBytes;
+        if (read == 0)
+        {
+            throw new AudioFormatException(AudioErrorKind.Truncated, "The audio ended while it was being read.");
+        }
+
+        _left -= read;
+        ReadOnlySpan<byte> data = _bytes.AsSpan(0, read);
+        if (_int16)
+        {
+            chunk = new Chunk(true, MemoryMarshal.Cast<byte, short>(data), default);
+            return true;
+        }
+
+        int samples = read / layout.Sample.BytesPerSample();
+        int frames = samples / layout.Channels;
+        if (layout.Channels == 1)
+        {
+            PcmConverter.Convert(data, layout.Sample, _mono.AsSpan(0, frames));
+        }
+        else
+        {
+            PcmConverter.Convert(data, layout.Sample, _interleaved.AsSpan(0, samples));
+            PcmConverter.Downmix(_interleaved.AsSpan(0, samples), layout.Channels, _mono.AsSpan(0, frames));
+        }
+
+        chunk = new Chunk(false, default, _mono.AsSpan(0, frames));
+        return true;
+    }
+}
+
+/// <summary>Writes the telephone file a chunk at a time: the header for a known sample count, then the encoded samples.</summary>
+internal sealed class ChunkWriter
+{
+    private readonly Stream _output;
+    private readonly OutputFormat _format;
+    private readonly long _count;
+    private readonly byte[] _bytes = new byte[2 * StreamingTranscoder.ChunkBytes];
+    private long _written;
+    private long _samples;
+
+    public ChunkWriter(Stream output, OutputFormat format, long count)
+    {
+        (_output, _format, _count) = (output, format, count);
+        int n = checked((int)count);
+        int header = format switch
+        {
+            OutputFormat.MuLawWav => Header(static (b, n) => WavWriter.WriteMuLawHeader(b, n, 8000), WavWriter.G711HeaderSize, n),
+            OutputFormat.ALawWav => Header(static (b, n) => WavWriter.WriteALawHeader(b, n, 8000), WavWriter.G711HeaderSize, n),
+            OutputFormat.Pcm16Wav => Header(static (b, n) => WavWriter.WritePcm16Header(b, n, 8000), WavWriter.Pcm16HeaderSize, n),
+            OutputFormat.RawMuLaw or OutputFormat.RawALaw or OutputFormat.RawSln => 0,
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format."),
+        };
+        _output.Write(_bytes, 0, header);
+        _written = header;
+    }
+
+    private delegate void HeaderWriter(Span<byte> destination, int count);
+
+    private int Header(HeaderWriter write, int size, int count)
+    {
+        write(_bytes.AsSpan(0, size), count);
+        return size;
+    }
+
+    /// <summary>Encodes and writes samples (at most <see cref="StreamingTranscoder.ChunkBytes"/>).</summary>
+    public void Write(ReadOnlySpan<float> samples)
+    {
+        Span<byte> target = _bytes;
+        int bytes;
+        switch (_format)
+        {
+            case OutputFormat.MuLawWav or OutputFormat.RawMuLaw:
+                G711.EncodeMuLaw(samples, target);
+                bytes = samples.Length;
+                break;
+            case OutputFormat.ALawWav or OutputFormat.RawALaw:
+                G711.EncodeALaw(samples, target);
+                bytes = samples.Length;
+                break;
+            default:
+                for (int i = 0; i < samples.Length; i++)
+                {
+                    BinaryPrimitives.WriteInt16LittleEndian(target[(2 * i)..], AudioEncoder.ToPcm16(samples[i]));
+                }
+
+                bytes = 2 * samples.Length;
+                break;
+        }
+
+        _output.Write(target[..bytes]);
+        _written += bytes;
+        _samples += samples.Length;
+    }
+
+    /// <summary>Writes μ-law codes made elsewhere (the resampler's fused path).</summary>
+    public void WriteCodes(ReadOnlySpan<byte> codes)
+    {
+        _output.Write(codes);
+        _written += codes.Length;
+        _samples += codes.Length;
+    }
+
+    /// <summary>Pads a G.711 WAV's odd data chunk and returns the bytes written.</summary>
+    public long Finish()
+    {
+        if (_samples != _count)
+        {
+            throw new InvalidOperationException($"The writer was promised {_count} samples and got {_samples}.");
+        }
+
+        if (_format is OutputFormat.MuLawWav or OutputFormat.ALawWav && (_count & 1) == 1)
+        {
+            _output.WriteByte(0);
+            _written++;
+        }
+
+        _output.Flush();
+        return _written;
+    }
+}

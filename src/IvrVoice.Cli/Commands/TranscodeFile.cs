@@ -1,0 +1,135 @@
+using System.Globalization;
+using IvrVoice.Audio;
+
+namespace IvrVoice.Cli.Commands;
+
+/// <summary>
+/// One file through <c>ivrvoice transcode</c>. Files over <see cref="StreamingThreshold"/> that are WAV or headerless PCM
+/// stream through bounded buffers (<see cref="StreamingTranscoder"/>); smaller files, MP3 and standard input are read whole
+/// (standard input cannot be read twice, and a prompt-sized file is fastest in one piece). Both give the same bytes.
+/// </summary>
+internal static class TranscodeFile
+{
+    /// <summary>Inputs larger than this stream (about 87 s of 24 kHz 16-bit mono).</summary>
+    public const long StreamingThreshold = 4 * 1024 * 1024;
+
+    // A local tool converts long recordings too: larger caps than a provider response gets.
+    public static readonly AudioDecodeLimits Limits = new() { MaxInputBytes = 1024 * 1024 * 1024, MaxDuration = TimeSpan.FromHours(3) };
+
+    public sealed record Outcome(bool Ok, string Message, int ExitCode = 0);
+
+    /// <summary>Transcodes <paramref name="input"/> to <paramref name="output"/>; never throws for bad input or I/O.</summary>
+    public static Outcome Run(string input, string output, OutputFormat format, RawPcmFormat? raw, MasteringOptions mastering, DateTime started)
+    {
+        if (OutputFiles.ReadProblem(input) is { } inputProblem)
+        {
+            return new Outcome(false, inputProblem, ExitCodes.InvalidInput);
+        }
+
+        try
+        {
+            TranscodeSummary? summary = null;
+            if (input != "-" && new FileInfo(input).Length > StreamingThreshold)
+            {
+                summary = Streamed(input, output, format, raw, mastering);
+            }
+
+            summary ??= InMemory(input, output, format, raw, mastering);
+            double seconds = (DateTime.UtcNow - started).TotalSeconds;
+            return new Outcome(true, string.Create(CultureInfo.InvariantCulture,
+                $"Wrote {output}: {summary.InputDuration.TotalSeconds:0.00} s of {summary.InputRate} Hz audio as 8 kHz {format.Name()} ({summary.OutputBytes} bytes), {(mastering.Enabled ? $"mastered to {mastering.TargetLevelDbfs} dBov" : "not mastered")}, in {seconds:0.000} s"));
+        }
+        catch (AudioFormatException ex)
+        {
+            return new Outcome(false, $"'{input}' is not audio this tool reads: {ex.Message}", ExitCodes.InvalidInput);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return new Outcome(false, $"'{input}': {ex.Message.Split(Environment.NewLine)[0]}", ExitCodes.InvalidInput);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new Outcome(false, $"cannot transcode '{input}' to '{output}': {ex.Message}", ExitCodes.InvalidInput);
+        }
+    }
+
+    private static TranscodeSummary? Streamed(string input, string output, OutputFormat format, RawPcmFormat? raw, MasteringOptions mastering)
+    {
+        using FileStream source = new(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        return WriteAtomically(output, stream => StreamingTranscoder.TryTranscode(source, stream, format, mastering, raw, Limits));
+    }
+
+    private static TranscodeSummary InMemory(string input, string output, OutputFormat format, RawPcmFormat? raw, MasteringOptions mastering)
+    {
+        byte[] bytes = input == "-" ? ReadStandardInput() : File.ReadAllBytes(input);
+        byte[] result;
+        TimeSpan duration;
+        int rate;
+        if (!Providers.ProviderAudioDecoder.IsMp3(bytes, raw) && AudioDecoder.TryLocatePcm16Mono(bytes, raw, out Range samples, out rate, Limits))
+        {
+            // 16-bit mono: resampled straight from the file's bytes.
+            result = Transcoder.ToTelephony(bytes, format, mastering, raw, Limits);
+            duration = TimeSpan.FromSeconds(samples.GetOffsetAndLength(bytes.Length).Length / 2.0 / rate);
+        }
+        else
+        {
+            // MP3 is decoded by the Providers layer (NLayer, gapless); everything else by IvrVoice.Audio.
+            PcmAudio audio = Providers.ProviderAudioDecoder.Decode(bytes, raw, Limits);
+            result = Transcoder.ToTelephony(audio, format, mastering);
+            (duration, rate) = (audio.Duration, audio.SampleRate);
+        }
+
+        TranscodeSummary summary = new(rate, duration, result.Length);
+        return WriteAtomically(output, stream =>
+        {
+            stream.Write(result);
+            return summary;
+        })!;
+    }
+
+    // Standard output as it is; a file beside the target, renamed when complete, so a reader never sees half a file.
+    private static T? WriteAtomically<T>(string path, Func<Stream, T?> write)
+        where T : class
+    {
+        if (path == "-")
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            return write(stdout);
+        }
+
+        string full = Path.GetFullPath(path);
+        string temporary = $"{full}.{Environment.ProcessId}.tmp";
+        bool keep = false;
+        try
+        {
+            T? result;
+            using (FileStream file = new(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                result = write(file);
+            }
+
+            keep = result is not null;   // null: nothing was written, the caller tries another way
+            if (keep)
+            {
+                File.Move(temporary, full, overwrite: true);
+            }
+
+            return result;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private static byte[] ReadStandardInput()
+    {
+        using Stream stdin = Console.OpenStandardInput();
+        using MemoryStream buffer = new();
+        stdin.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+}
