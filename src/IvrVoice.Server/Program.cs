@@ -7,6 +7,7 @@ using IvrVoice.Server.Hosting;
 using IvrVoice.Server.Media;
 using IvrVoice.Server.Metrics;
 using IvrVoice.Server.Telemetry;
+using IvrVoice.Server.Streaming;
 using IvrVoice.Server.Voice;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
@@ -29,12 +30,14 @@ app.UseMediaSignatureCheck();
 // Every endpoint marked RequireTwilioSignature() is checked here, before model binding: bodies are capped before they are
 // read, and bodySHA256 is computed over the raw body.
 app.UseTwilioSignatureValidation();
+app.UseWebSockets();
 
 app.MapHealth();
 app.MapMetrics();
 app.MapPromptMedia();
 app.MapAnnouncements();
 app.MapTwilioWebhooks();
+app.MapMediaStreams();
 app.MapPromptApi();
 app.MapAudition();
 
