@@ -27,10 +27,12 @@ app.UseRequestLogging();
 app.UseRateLimiter();
 app.UseMediaSignatureCheck();
 
+// Before the signature check: it tells a WebSocket upgrade (signed over its wss:// URL) from a plain request.
+app.UseWebSockets();
+
 // Every endpoint marked RequireTwilioSignature() is checked here, before model binding: bodies are capped before they are
 // read, and bodySHA256 is computed over the raw body.
 app.UseTwilioSignatureValidation();
-app.UseWebSockets();
 
 app.MapHealth();
 app.MapMetrics();

@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 
-// `dotnet run -c Release --project tests/IvrVoice.Benchmarks -- --filter '*'` runs every suite.
+// `dotnet run -c Release --project tests/IvrVoice.Benchmarks -- --filter '*'` runs every suite;
+// `… -- streams` runs the Media Streams playout measurement (docs/service.md, "Streaming playout").
+if (args.Length > 0 && args[0] == "streams")
+{
+    return await IvrVoice.Benchmarks.Streaming.StreamBench.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
