@@ -65,6 +65,23 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task Menu_PlaybackStreamInTheLibrary_StreamsWithStreamingOffAndEvenWhenCached()
+    {
+        string flows = Path.Combine(_library.Folder, "flows.yaml");
+        File.WriteAllText(flows, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(flows), @"\n( +)play: \[billing\]\n", "\n$1play: [billing]\n$1playback: stream\n"));
+        await using ServerHost host = Start(playback: "Off");
+        await host.Service<PromptRenderer>().GetOrRenderAsync(SpecOfBilling(host), Providers.RenderUrgency.Batch, CacheMode.ReadWrite, CancellationToken.None);
+
+        (TwiML twiml, string url, _, _) = await AnswerAsync(host);
+
+        Assert.Equal(["Connect"], twiml.Verbs);
+        Assert.Equal(ServerHost.PublicWssStreamUrl, url);
+        // The welcome menu says nothing of playback and streaming is off: it keeps <Gather>.
+        TwiML welcome = await host.PostWebhookAsync($"/twilio/voice/{TestLibrary.Flow}");
+        Assert.Equal("Gather", welcome.Verbs[0]);
+    }
+
+    [Fact]
     public async Task Stream_Miss_StreamsTheRenderBitForBitThenCachesItAndTheActionWaitsForInput()
     {
         _emulator.StreamPace = 0.05;

@@ -69,10 +69,11 @@ internal sealed class StreamingAnswers(
     /// <summary>
     /// The signed parameters when these prompts should stream for this call: always (<see cref="StreamPlayback.Always"/>), or
     /// when one is not cached and its model streams (<see cref="StreamPlayback.Auto"/>); null to answer with &lt;Play&gt;/&lt;Say&gt;.
+    /// <paramref name="always"/> (the menu's <c>playback: stream</c>) streams whatever the setting says.
     /// </summary>
-    public async Task<List<KeyValuePair<string, string>>?> TryPrepareAsync(IReadOnlyList<StreamItem> items, string? callSid, CancellationToken cancellationToken)
+    public async Task<List<KeyValuePair<string, string>>?> TryPrepareAsync(IReadOnlyList<StreamItem> items, string? callSid, bool always, CancellationToken cancellationToken)
     {
-        StreamPlayback mode = options.Value.Playback;
+        StreamPlayback mode = always ? StreamPlayback.Always : options.Value.Playback;
         if (mode == StreamPlayback.Off || string.IsNullOrEmpty(callSid) || items.Count == 0 || items.Any(i => i.Spec.OutputFormat != "mulaw-wav"))
         {
             return null;

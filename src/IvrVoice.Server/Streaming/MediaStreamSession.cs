@@ -30,6 +30,7 @@ internal sealed partial class MediaStreamSession(
     private static readonly byte[] s_mediaEnd = "\"}}"u8.ToArray();
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Lock _outcomeLock = new();
     private readonly CancellationTokenSource _playoutStop = new();
     private readonly StreamPlayout.Clock _clock = new();
     private byte[] _mediaPrefix = [];
@@ -40,6 +41,7 @@ internal sealed partial class MediaStreamSession(
     private Task? _playout;
     private PlayoutResult? _result;
     private bool _closing;
+    private bool _outcomeSet;
     private long _startedAt;
 
     public async Task RunAsync(CancellationToken aborted)
@@ -111,7 +113,11 @@ internal sealed partial class MediaStreamSession(
             outcome = _digit is not null ? "barge_in" : _result is PlayoutResult.Completed ? "completed" : _result is not null ? "fallback" : outcome;
             if (_callSid is not null)
             {
-                outcomes.Set(_callSid, _digit, _result is not null and not PlayoutResult.Completed && _digit is null);
+                if (!_outcomeSet)
+                {
+                    outcomes.Set(_callSid, _digit, _result is not PlayoutResult.Completed && _digit is null);
+                }
+
                 outcomes.End(_callSid);
             }
 
@@ -293,6 +299,9 @@ internal sealed partial class MediaStreamSession(
                 metrics.Fallback(_result switch { PlayoutResult.Stalled => "stall", PlayoutResult.Cut => "cut", _ => "render_failed" });
             }
 
+            // Known before the socket closes, so the <Connect action> request that follows the close finds it.
+            RecordOutcome(null, _result != PlayoutResult.Completed);
+
             // The end mark comes back once everything sent has played; then the socket closes and the call goes on.
             await SendControlAsync($"{{\"event\":\"mark\",\"streamSid\":\"{_streamSid}\",\"mark\":{{\"name\":\"{EndMark}\"}}}}", stop).ConfigureAwait(false);
         }
@@ -304,9 +313,22 @@ internal sealed partial class MediaStreamSession(
         }
     }
 
+    private void RecordOutcome(string? digit, bool failed)
+    {
+        lock (_outcomeLock)
+        {
+            if (_callSid is not null && (!_outcomeSet || digit is not null))
+            {
+                outcomes.Set(_callSid, digit, failed);
+                _outcomeSet = true;
+            }
+        }
+    }
+
     private async Task BargeInAsync(string digit)
     {
         _digit = digit;
+        RecordOutcome(digit, false);
         await _playoutStop.CancelAsync().ConfigureAwait(false);
         if (_playout is not null)
         {

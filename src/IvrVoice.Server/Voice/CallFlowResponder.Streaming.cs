@@ -45,8 +45,10 @@ internal sealed partial class CallFlowResponder
     /// <summary>A &lt;Connect&gt;&lt;Stream&gt; answer for the menu, or null when it should not (or cannot) stream.</summary>
     private async Task<VoiceResponse?> TryStreamAsync(HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, IReadOnlyList<PromptReference> before)
     {
-        // A stream hears one digit (barge-in), not speech or a multi-digit entry: those menus keep <Gather>.
-        if (!streaming.Enabled || menu.Input != MenuInput.Dtmf || menu.NumDigits > 1)
+        // A stream hears one digit (barge-in), not speech or a multi-digit entry: those menus keep <Gather>. The library's
+        // 'playback: stream' or 'play' overrides Streaming:Playback for its menu.
+        bool forced = menu.Playback == MenuPlayback.Stream;
+        if ((!streaming.Enabled && !forced) || menu.Playback == MenuPlayback.Play || menu.Input != MenuInput.Dtmf || menu.NumDigits > 1)
         {
             return null;
         }
@@ -70,7 +72,7 @@ internal sealed partial class CallFlowResponder
             }
         }
 
-        if (await streaming.TryPrepareAsync(items, call.CallSid, context.RequestAborted).ConfigureAwait(false) is not { } parameters)
+        if (await streaming.TryPrepareAsync(items, call.CallSid, forced, context.RequestAborted).ConfigureAwait(false) is not { } parameters)
         {
             return null;
         }
