@@ -129,17 +129,7 @@ public sealed partial class PromptRenderer
         activity?.SetTag("ivrvoice.prompt.voice", spec.Voice);
         activity?.SetTag("ivrvoice.prompt.language", spec.Language);
         activity?.SetTag("ivrvoice.prompt.urgency", urgency.ToString());
-        TtsRequest request = new()
-        {
-            Text = spec.Text,
-            Voice = spec.Voice,
-            Style = spec.Style,
-            Language = spec.Language,
-            Model = spec.Model,
-            Temperature = spec.Temperature,
-            Speakers = spec.Speakers,
-            IdempotencyKey = key.ToString(),
-        };
+        TtsRequest request = CreateTtsRequest(spec);
         RoutedTts routed = await _router.SynthesizeAsync(request, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
         if (routed.Audio is not { } audio)
         {
@@ -148,13 +138,19 @@ public sealed partial class PromptRenderer
             throw new PromptRenderException(key, routed.Failures);
         }
 
+        return (Finish(spec, key, audio, routed.Failures, activity, started), audio);
+    }
+
+    /// <summary>Checks, transcodes (mastering in full) and describes a render; the cached prompt it makes is not stored yet.</summary>
+    private CachedPrompt Finish(PromptSpec spec, PromptKey key, TtsAudio audio, IReadOnlyList<TtsFailure> failures, Activity? activity, long started)
+    {
         IReadOnlyList<string> problems = AudioQa.Check(audio.Pcm, spec.Text);
         activity?.SetTag("ivrvoice.tts.served_by", audio.Provider);
         if (problems.Count > 0)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "audio failed quality checks");
             Log.QualityRejected(_logger, key.ToString(), audio.Provider, string.Join("; ", problems));
-            throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, "audio failed quality checks: " + string.Join("; ", problems))]);
+            throw new PromptRenderException(key, [.. failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, "audio failed quality checks: " + string.Join("; ", problems))]);
         }
 
         byte[] wav;
@@ -172,7 +168,7 @@ public sealed partial class PromptRenderer
             {
                 transcode?.SetStatus(ActivityStatusCode.Error, e.Kind.ToString());
                 activity?.SetStatus(ActivityStatusCode.Error, "audio could not be transcoded");
-                throw new PromptRenderException(key, [.. routed.Failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, e.Message)]);
+                throw new PromptRenderException(key, [.. failures, new TtsFailure(audio.Provider, TtsFailureKind.MalformedAudio, e.Message)]);
             }
         }
 
@@ -190,7 +186,7 @@ public sealed partial class PromptRenderer
             RenderedAt = _time.GetUtcNow(),
         };
         Log.Rendered(_logger, key.ToString(), audio.Provider, (long)audio.Latency.TotalMilliseconds, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, wav.Length);
-        return (CachedPrompt.Create(metadata, wav), audio);
+        return CachedPrompt.Create(metadata, wav);
     }
 
     /// <summary>Duration of the μ-law WAV we just wrote: one byte per sample at 8 kHz after the header.</summary>

@@ -66,6 +66,7 @@ public static class ProvidersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, EspeakTtsProvider>());
         services.TryAddSingleton<TtsMetrics>();
         services.TryAddSingleton<ITtsRouter, TtsRouter>();
+        services.TryAddSingleton<ITtsStreamRouter, Streaming.TtsStreamRouter>();
         return services;
     }
 }

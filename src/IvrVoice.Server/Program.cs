@@ -7,6 +7,7 @@ using IvrVoice.Server.Hosting;
 using IvrVoice.Server.Media;
 using IvrVoice.Server.Metrics;
 using IvrVoice.Server.Telemetry;
+using IvrVoice.Server.Streaming;
 using IvrVoice.Server.Voice;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,9 @@ app.UseRequestLogging();
 app.UseRateLimiter();
 app.UseMediaSignatureCheck();
 
+// Before the signature check: it tells a WebSocket upgrade (signed over its wss:// URL) from a plain request.
+app.UseWebSockets();
+
 // Every endpoint marked RequireTwilioSignature() is checked here, before model binding: bodies are capped before they are
 // read, and bodySHA256 is computed over the raw body.
 app.UseTwilioSignatureValidation();
@@ -35,6 +39,7 @@ app.MapMetrics();
 app.MapPromptMedia();
 app.MapAnnouncements();
 app.MapTwilioWebhooks();
+app.MapMediaStreams();
 app.MapPromptApi();
 app.MapAudition();
 

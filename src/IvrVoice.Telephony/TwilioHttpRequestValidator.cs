@@ -184,6 +184,8 @@ internal sealed partial class TwilioHttpRequestValidator
             target = pathStart < 0 ? "/" : target[pathStart] == '?' ? "/" + target[pathStart..] : target[pathStart..];
         }
         string origin = _publicBaseUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
+        // Twilio signs a Media Streams upgrade over the wss:// URL it was given, the same address with the WebSocket scheme.
+        if (context.WebSockets.IsWebSocketRequest) origin = TwilioUrls.WebSocketOrigin(origin);
         return (origin, target);
     }
 

@@ -35,6 +35,16 @@ public enum FaultKind
     JobFailed,
     /// <summary>An asynchronous job ends in a system error (Pixazo ERROR, not charged).</summary>
     JobError,
+    /// <summary>A stream's first event comes only after <see cref="EmulatorFault.Delay"/>.</summary>
+    SlowFirstChunk,
+    /// <summary>A stream stops sending after <see cref="EmulatorFault.AfterChunks"/> events for <see cref="EmulatorFault.Delay"/>, then goes on.</summary>
+    StallMidStream,
+    /// <summary>A stream's connection is cut after <see cref="EmulatorFault.AfterChunks"/> events.</summary>
+    CutMidStream,
+    /// <summary>A stream's events come slower than real time (<see cref="EmulatorFault.Pace"/> seconds of work per second of audio).</summary>
+    SlowChunks,
+    /// <summary>Google's truncation: after <see cref="EmulatorFault.AfterChunks"/> events, one with <c>finishReason: OTHER</c> and no audio ends the stream.</summary>
+    TruncatedStream,
 }
 
 /// <summary>Where in a route's protocol a fault strikes.</summary>
@@ -67,6 +77,12 @@ public sealed record EmulatorFault(FaultKind Kind)
     public int? Times { get; init; } = 1;
 
     public string? Message { get; init; }
+
+    /// <summary>Stream faults: how many audio events go out before the fault strikes.</summary>
+    public int AfterChunks { get; init; } = 3;
+
+    /// <summary><see cref="FaultKind.SlowChunks"/>: seconds spent per second of audio (above 1 is slower than real time).</summary>
+    public double Pace { get; init; } = 2.0;
 
     public static EmulatorFault Http(int status, TimeSpan? retryAfter = null, int? times = 1) =>
         new(FaultKind.Status) { Status = status, RetryAfter = retryAfter, Times = times };

@@ -74,6 +74,12 @@ public sealed partial class TtsEmulator
             context.Response.Headers["x-request-id"] = "req_" + Guid.NewGuid().ToString("N")[..12];
         }
 
+        if (pcm && fault is null && compressed is null && (StreamPace > 0 || StreamFirstChunkDelay > TimeSpan.Zero))
+        {
+            await WritePacedPcmAsync(context);
+            return;
+        }
+
         await WriteAudioAsync(context, fault, rawPcm: pcm, compressed);
     }
 }

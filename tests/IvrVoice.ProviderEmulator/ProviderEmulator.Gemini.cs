@@ -33,7 +33,7 @@ public sealed partial class TtsEmulator
             }
 
             string[] parts = modelAction.Split(':');
-            if (parts.Length != 2 || parts[1] != "generateContent" || !s_geminiModels.Contains(parts[0]))
+            if (parts.Length != 2 || parts[1] is not ("generateContent" or "streamGenerateContent") || !s_geminiModels.Contains(parts[0]))
             {
                 await WriteErrorAsync(context, "gemini", 404, $"models/{parts[0]} is not found for API version v1beta", null);
                 return;
@@ -49,6 +49,12 @@ public sealed partial class TtsEmulator
             if (fault?.Kind == FaultKind.Oversize)
             {
                 await WriteOversizeAsync(context);
+                return;
+            }
+
+            if (parts[1] == "streamGenerateContent")
+            {
+                await StreamGeminiAsync(context, fault, parts[0], is38, body.Length);
                 return;
             }
 

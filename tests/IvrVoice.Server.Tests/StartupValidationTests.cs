@@ -13,6 +13,33 @@ public sealed class StartupValidationTests : IDisposable
     public void Dispose() => _library.Dispose();
 
     [Fact]
+    public void Validate_BadStreamingSettings_ReportsEverySettingByNameAndNoValue()
+    {
+        IvrVoice.Server.Streaming.StreamingOptions options = new()
+        {
+            MaxStallSilence = TimeSpan.FromSeconds(37),
+            IdleTimeout = TimeSpan.FromMilliseconds(10),
+            MaxDuration = TimeSpan.FromHours(5),
+            TicketLifetime = TimeSpan.FromDays(2),
+            MaxMessageBytes = 13,
+            TypicalLevelDbfs = 7.25,
+            Playback = (IvrVoice.Server.Streaming.StreamPlayback)42,
+        };
+
+        ValidateOptionsResult result = new IvrVoice.Server.Streaming.StreamingOptionsValidator().Validate(null, options);
+
+        string[] failures = [.. result.Failures!];
+        Assert.Equal(7, failures.Length);
+        foreach (string setting in (string[])["MaxStallSilence", "IdleTimeout", "MaxDuration", "TicketLifetime", "MaxMessageBytes", "TypicalLevelDbfs", "Playback"])
+        {
+            Assert.Contains(failures, f => f.StartsWith($"Streaming:{setting} must be", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(failures, f => f.Contains("37", StringComparison.Ordinal) || f.Contains("42", StringComparison.Ordinal)
+            || f.Contains("13", StringComparison.Ordinal) || f.Contains("7.25", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_BadServiceSettings_ReportsEverySettingByNameAndNoValue()
     {
         ServiceOptions options = new()

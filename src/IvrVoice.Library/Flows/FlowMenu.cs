@@ -20,8 +20,10 @@ public sealed class FlowMenu
         MenuRetry noInput,
         MenuRetry invalid,
         string? notes,
-        SourceLocation location)
+        SourceLocation location,
+        MenuPlayback playback = MenuPlayback.Default)
     {
+        Playback = playback;
         Id = id;
         Play = play;
         Input = input;
@@ -54,6 +56,9 @@ public sealed class FlowMenu
     public MenuRetry Invalid { get; }
 
     public string? Notes { get; }
+
+    /// <summary>Whether the menu's prompts stream over a Media Stream (<c>playback: stream</c>), never do (<c>play</c>), or the service decides.</summary>
+    public MenuPlayback Playback { get; }
 
     public SourceLocation Location { get; }
 

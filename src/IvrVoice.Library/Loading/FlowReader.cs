@@ -9,7 +9,7 @@ internal sealed partial class FlowReader(DiagnosticBag diagnostics, FieldReader 
 {
     private const int MaxPhraseLength = 100;
     private static readonly string[] FlowKeys = ["languages", "entry", "menus", "notes"];
-    private static readonly string[] MenuKeys = ["play", "input", "timeout", "numDigits", "choices", "noInput", "invalid", "notes"];
+    private static readonly string[] MenuKeys = ["play", "input", "timeout", "numDigits", "choices", "noInput", "invalid", "notes", "playback"];
     private static readonly string[] ChoiceKeys = ["digits", "speech", "announce", "goto", "language", "dial", "redirect", "hangup", "return"];
 
     private readonly DiagnosticBag _diagnostics = diagnostics;
@@ -179,8 +179,32 @@ internal sealed partial class FlowReader(DiagnosticBag diagnostics, FieldReader 
         }
 
         string? notes = map["notes"] is YamlScalar { IsNull: false } notesNode ? notesNode.Value.Trim() : null;
+        MenuPlayback playback = ReadPlayback(map["playback"], id, input, effectiveDigits);
         return new FlowMenu(
-            id, play, input, timeout, Math.Max(1, effectiveDigits), choices.Select(choice => choice.Choice!).ToArray(), noInput, invalid, notes, map.Location);
+            id, play, input, timeout, Math.Max(1, effectiveDigits), choices.Select(choice => choice.Choice!).ToArray(), noInput, invalid, notes, map.Location, playback);
+    }
+
+    // 'playback: stream' plays the menu over a Media Stream, which hears one digit (barge-in) and no speech.
+    private MenuPlayback ReadPlayback(YamlNode? node, string id, MenuInput input, int digits)
+    {
+        if (node is null || _fields.RequiredText(node, "'playback'") is not { } text)
+        {
+            return MenuPlayback.Default;
+        }
+
+        switch (text)
+        {
+            case "play":
+                return MenuPlayback.Play;
+            case "stream" when input == MenuInput.Dtmf && digits <= 1:
+                return MenuPlayback.Stream;
+            case "stream":
+                _diagnostics.Error(node.Location, $"menu '{id}' cannot stream: a streamed menu takes one key press (input: dtmf, one digit)");
+                return MenuPlayback.Default;
+            default:
+                _diagnostics.Error(node.Location, $"playback must be 'stream' or 'play', not {Show.Text(text)}");
+                return MenuPlayback.Default;
+        }
     }
 
     private MenuInput? ReadInput(YamlNode node)

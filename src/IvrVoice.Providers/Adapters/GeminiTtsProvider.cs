@@ -11,7 +11,7 @@ namespace IvrVoice.Providers.Adapters;
 /// Google's Gemini API: <c>POST /v1beta/models/{model}:generateContent</c> with the AUDIO modality; the audio comes back as
 /// base64 inline data (raw 24 kHz PCM for 3.1, WAV for 3.8). A 200 without audio is a retryable failure.
 /// </summary>
-internal sealed class GeminiTtsProvider(
+internal sealed partial class GeminiTtsProvider(
     IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<GeminiTtsProvider> logger)
     : HttpTtsProvider(RouteNames.Gemini, httpClientFactory, options, timeProvider, logger)
 {

@@ -10,7 +10,7 @@ namespace IvrVoice.Providers.Adapters;
 /// OpenRouter's <c>POST /api/v1/audio/speech</c>, asking for raw PCM (<c>audio/pcm;rate=24000;channels=1</c>).
 /// The <c>X-Generation-Id</c> header is kept as the request id. The style goes in <c>instructions</c>.
 /// </summary>
-internal sealed class OpenRouterTtsProvider(
+internal sealed partial class OpenRouterTtsProvider(
     IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<OpenRouterTtsProvider> logger)
     : HttpTtsProvider(RouteNames.OpenRouter, httpClientFactory, options, timeProvider, logger)
 {

@@ -138,7 +138,7 @@ internal sealed partial class TtsRouter : ITtsRouter
     }
 
     /// <summary>Checks what can be checked before spending money, and puts model and voices in canonical form.</summary>
-    private static TtsRequest? Prepare(TtsRequest request, List<TtsFailure> failures)
+    internal static TtsRequest? Prepare(TtsRequest request, List<TtsFailure> failures)
     {
         string? model = ModelCatalog.Normalize(request.Model);
         string? problem = null;

@@ -8,6 +8,7 @@ using IvrVoice.Prompts;
 using IvrVoice.Prompts.Templates;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
+using IvrVoice.Server.Streaming;
 using IvrVoice.Telephony;
 using IvrVoice.Telephony.TwiML;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal sealed partial class CallFlowResponder(
     AnnouncementResolver announcements,
     PublicUrls urls,
     IOptions<ServiceOptions> options,
+    StreamingAnswers streaming,
     ILogger<CallFlowResponder> logger)
 {
     internal const string LanguageParameter = "lang";
@@ -133,10 +135,18 @@ internal sealed partial class CallFlowResponder(
         };
     }
 
-    private async Task<VoiceResponse> MenuAsync(HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, IReadOnlyList<PromptReference> before)
+    private async Task<VoiceResponse> MenuAsync(
+        HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, IReadOnlyList<PromptReference> before,
+        bool allowStream = true, bool menuPromptsPlayed = false)
     {
-        // One wait for everything the answer plays: the prompts before the menu and the menu's own.
-        IReadOnlyList<ReadyPrompt> ready = await ResolveAsync([.. before, .. menu.Play], state.Language, context, call).ConfigureAwait(false);
+        if (allowStream && !menuPromptsPlayed && await TryStreamAsync(context, call, flow, menu, state, before).ConfigureAwait(false) is { } streamed)
+        {
+            return streamed;
+        }
+
+        // One wait for everything the answer plays: the prompts before the menu and the menu's own (unless a stream played them).
+        IReadOnlyList<PromptReference> menuPrompts = menuPromptsPlayed ? [] : menu.Play;
+        IReadOnlyList<ReadyPrompt> ready = await ResolveAsync([.. before, .. menuPrompts], state.Language, context, call).ConfigureAwait(false);
         VoiceResponse response = new();
         AppendPrompts(context, ready.Take(before.Count), response.Play, response.SayFallback);
 
@@ -174,7 +184,7 @@ internal sealed partial class CallFlowResponder(
     /// The query parameters the flow's templates take values from (<c>query:&lt;name&gt;</c>), as this request has them, added
     /// to every action URL so a later menu still finds them. Twilio signs those URLs: a caller cannot change them.
     /// </summary>
-    private string CarriedQuery(CallFlow flow, IQueryCollection query)
+    internal string CarriedQuery(CallFlow flow, IQueryCollection query)
     {
         StringBuilder carried = new();
         foreach (string name in flows.QueryValueNames(flow))

@@ -3,6 +3,7 @@ using IvrVoice.Prompts;
 using IvrVoice.Prompts.Ssml;
 using IvrVoice.Server.Announcements;
 using IvrVoice.Server.Hosting;
+using IvrVoice.Server.Streaming;
 using IvrVoice.Telephony;
 using IvrVoice.Telephony.TwiML;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ internal static partial class VoiceEndpoints
         services.AddSingleton<CallFlows>();
         services.AddSingleton<InCallPrompts>();
         services.AddSingleton<CallFlowResponder>();
+        services.AddMediaStreams();
         services.AddHostedService<CallFlowsStartup>();
         return services;
     }
@@ -41,6 +43,8 @@ internal static partial class VoiceEndpoints
             AnswerAsync(context, responder, logger, "menu", () => responder.EnterMenuAsync(context, flow, menu, call)));
         twilio.MapMethods("/voice/{flow}/gather/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
             AnswerAsync(context, responder, logger, "gather", () => responder.GatherAsync(context, flow, menu, call)));
+        twilio.MapMethods("/voice/{flow}/streamed/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, logger, "streamed", () => responder.StreamedAsync(context, flow, menu, call)));
         twilio.MapMethods("/announce", methods, (HttpContext context, CallFlowResponder responder) =>
             AnswerAsync(context, responder, logger, "announce", () => AnnounceAsync(context, logger)));
         return endpoints;

@@ -67,6 +67,29 @@ public sealed class VoiceResponse
     public VoiceResponse Dial(string number) =>
         Add(new TwiMLElement("Dial").WithText(Verbs.RequireText(number, "<Dial> number", nameof(number))));
 
+    /// <summary>
+    /// Connects the call to a bidirectional Media Stream (<c>&lt;Connect&gt;&lt;Stream url&gt;</c>); the rest of the document
+    /// waits until the WebSocket closes, and then Twilio requests <paramref name="action"/> when given.
+    /// </summary>
+    /// <param name="streamUrl">The <c>wss://</c> address, without a query string (Twilio allows none).</param>
+    /// <param name="parameters">Custom parameters (<c>&lt;Parameter name value&gt;</c>), delivered in the stream's <c>start</c> message.</param>
+    /// <param name="action">Requested when the stream ends; its TwiML continues the call.</param>
+    /// <param name="method">The method of the <paramref name="action"/> request.</param>
+    public VoiceResponse ConnectStream(string streamUrl, IEnumerable<KeyValuePair<string, string>>? parameters = null, string? action = null, TwiMLMethod? method = null)
+    {
+        string url = Verbs.RequireText(streamUrl, "<Stream> URL", nameof(streamUrl));
+        if (!(url.StartsWith("wss://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("ws://", StringComparison.OrdinalIgnoreCase)) || url.Contains('?', StringComparison.Ordinal))
+            throw new ArgumentException("<Stream url> must be a wss:// address without a query string.", nameof(streamUrl));
+        TwiMLElement stream = new TwiMLElement("Stream").Attribute("url", url);
+        foreach ((string name, string value) in parameters ?? [])
+            stream.Add(new TwiMLElement("Parameter").Attribute("name", Verbs.RequireText(name, "<Parameter> name", nameof(parameters))).Attribute("value", value));
+        TwiMLElement connect = new TwiMLElement("Connect")
+            .Attribute("action", string.IsNullOrEmpty(action) ? null : action)
+            .Attribute("method", method is { } m ? Verbs.Method(m) : null)
+            .Add(stream);
+        return Add(connect);
+    }
+
     /// <summary>Ends the call.</summary>
     public VoiceResponse Hangup() => Add(new TwiMLElement("Hangup"));
 

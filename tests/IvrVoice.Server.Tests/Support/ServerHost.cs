@@ -18,6 +18,7 @@ namespace IvrVoice.Server.Tests.Support;
 internal sealed class ServerHost : IAsyncDisposable
 {
     public const string PublicBaseUrl = "https://ivr.example.test";
+    public const string PublicWssStreamUrl = "wss://ivr.example.test/twilio/stream";
     public const string AuthToken = "d41c8f0e2b7a49c6a1f3e5b8c9d02e7f";
     public const string ApiKey = "test-api-key-5f0e6a3b9c21";
     public const string SigningKey = "test-url-signing-key-7d41c2a9e8b3f6054d1c";
@@ -172,6 +173,9 @@ internal sealed class ServerHost : IAsyncDisposable
     }
 
     public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    /// <summary>A WebSocket client connected to the in-memory server (what Twilio's Media Streams connect with).</summary>
+    public WebSocketClient CreateWebSocketClient() => _factory.Server.CreateWebSocketClient();
 
     public async ValueTask DisposeAsync()
     {

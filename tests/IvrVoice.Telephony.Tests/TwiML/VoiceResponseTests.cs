@@ -174,11 +174,34 @@ public sealed class VoiceResponseTests(TwilioNodeOracle node) : IClassFixture<Tw
     }
 
     [Fact]
+    public void ConnectStream_WithParametersAndAction_WritesTwiliosDocumentedShape()
+    {
+        // https://www.twilio.com/docs/voice/twiml/stream: <Connect action><Stream url="wss://…"><Parameter name value/></Stream></Connect>.
+        string xml = new VoiceResponse()
+            .ConnectStream("wss://ivr.example.com/twilio/stream", [new("p0", "a&b\"c")], "https://ivr.example.com/next", TwiMLMethod.Post)
+            .ToXml();
+
+        Assert.Equal(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect action=\"https://ivr.example.com/next\" method=\"POST\">"
+            + "<Stream url=\"wss://ivr.example.com/twilio/stream\"><Parameter name=\"p0\" value=\"a&amp;b&quot;c\"/></Stream></Connect></Response>",
+            xml);
+    }
+
+    [Theory]
+    [InlineData("https://ivr.example.com/twilio/stream")]
+    [InlineData("wss://ivr.example.com/twilio/stream?call=1")]
+    [InlineData("")]
+    public void ConnectStream_NotAWebSocketAddressWithoutQuery_Throws(string url)
+    {
+        Assert.ThrowsAny<ArgumentException>(() => new VoiceResponse().ConnectStream(url));
+    }
+
+    [Fact]
     public void VoiceResponse_PublicVerbs_AreTheOnesTheServiceWrites()
     {
         // docs/twilio.md "## TwiML": the builder writes the verbs IvrVoice uses, and only those.
         Assert.Equal(
-            ["Dial", "Gather", "Hangup", "Play", "Redirect", "Say", "SayFallback", "ToString", "ToUtf8Bytes", "ToXml"],
+            ["ConnectStream", "Dial", "Gather", "Hangup", "Play", "Redirect", "Say", "SayFallback", "ToString", "ToUtf8Bytes", "ToXml"],
             PublicMethods(typeof(VoiceResponse)));
     }
 

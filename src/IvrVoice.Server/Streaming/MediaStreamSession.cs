@@ -1,0 +1,402 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using IvrVoice.Server.Telemetry;
+
+namespace IvrVoice.Server.Streaming;
+
+/// <summary>
+/// One Twilio Media Stream, speaking the documented protocol: Twilio sends <c>connected</c>, <c>start</c> (with the
+/// custom parameters), <c>media</c> (the caller's audio, ignored here), <c>dtmf</c>, <c>mark</c> (echoes of ours once the
+/// audio before them played) and <c>stop</c>; the service sends <c>media</c> (base64 μ-law, 20 ms frames), <c>mark</c> and
+/// <c>clear</c>. After the playout's final mark comes back, or a digit interrupts it, the service closes the socket and
+/// Twilio goes on with the <c>&lt;Connect action&gt;</c>. Runs on the request's task: no thread of its own, buffers pooled.
+/// </summary>
+internal sealed partial class MediaStreamSession(
+    WebSocket socket,
+    StreamingOptions options,
+    StreamTickets tickets,
+    StreamPlayout playout,
+    StreamOutcomes outcomes,
+    StreamingMetrics metrics,
+    TimeProvider time,
+    ILogger logger) : IFrameSink
+{
+    internal const string EndMark = "end";
+    private static readonly byte[] s_mediaMiddle = "\",\"media\":{\"payload\":\""u8.ToArray();
+    private static readonly byte[] s_mediaEnd = "\"}}"u8.ToArray();
+
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Lock _outcomeLock = new();
+    private readonly CancellationTokenSource _playoutStop = new();
+    private readonly StreamPlayout.Clock _clock = new();
+    private byte[] _mediaPrefix = [];
+    private byte[] _out = [];
+    private string? _streamSid;
+    private string? _callSid;
+    private string? _digit;
+    private Task? _playout;
+    private PlayoutResult? _result;
+    private bool _closing;
+    private bool _outcomeSet;
+    private long _startedAt;
+
+    public async Task RunAsync(CancellationToken aborted)
+    {
+        using Activity? activity = ServerTelemetry.Source.StartActivity("stream.session");
+        using CancellationTokenSource total = new(options.MaxDuration, time);
+        using CancellationTokenSource idle = new(options.IdleTimeout, time);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, total.Token, idle.Token);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
+        _out = ArrayPool<byte>.Shared.Rent(1024);
+        string outcome = "closed";
+        try
+        {
+            while (socket.State == WebSocketState.Open || (socket.State == WebSocketState.CloseSent && !linked.IsCancellationRequested))
+            {
+                (int length, bool closed, bool tooLarge) = await ReceiveAsync(buffer, linked.Token).ConfigureAwait(false);
+                if (closed)
+                {
+                    break;
+                }
+
+                if (tooLarge)
+                {
+                    Log.MessageTooLarge(logger, options.MaxMessageBytes);
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, "message too large").ConfigureAwait(false);
+                    break;
+                }
+
+                idle.CancelAfter(options.IdleTimeout);
+                bool goOn;
+                try
+                {
+                    goOn = await HandleAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                }
+                catch (JsonException)
+                {
+                    Log.Refused(logger, _callSid ?? "-", "a message that is not JSON");
+                    await CloseAsync(WebSocketCloseStatus.ProtocolError, "not JSON").ConfigureAwait(false);
+                    goOn = false;
+                }
+
+                if (!goOn)
+                {
+                    outcome = "refused";
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = aborted.IsCancellationRequested ? "closed" : total.IsCancellationRequested ? "too_long" : "idle";
+            if (!aborted.IsCancellationRequested)
+            {
+                Log.TimedOut(logger, _callSid ?? "-", outcome);
+            }
+        }
+        catch (WebSocketException)
+        {
+            // Twilio hung up the socket: the call ended.
+        }
+        finally
+        {
+            await _playoutStop.CancelAsync().ConfigureAwait(false);
+            if (_playout is not null)
+            {
+                await _playout.ConfigureAwait(false);
+            }
+
+            outcome = _digit is not null ? "barge_in" : _result is PlayoutResult.Completed ? "completed" : _result is not null ? "fallback" : outcome;
+            if (_callSid is not null)
+            {
+                if (!_outcomeSet)
+                {
+                    outcomes.Set(_callSid, _digit, _result is not PlayoutResult.Completed && _digit is null);
+                }
+
+                outcomes.End(_callSid);
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+            }
+
+            await AwaitCloseAsync(buffer).ConfigureAwait(false);
+            metrics.Ended(outcome);
+            activity?.SetTag("ivrvoice.stream.outcome", outcome);
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(_out);
+            _playoutStop.Dispose();
+        }
+    }
+
+    public async ValueTask SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (_clock.FirstFrameAt is null)
+        {
+            metrics.FirstFrame(time.GetElapsedTime(_startedAt));
+        }
+
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // {"event":"media","streamSid":"…","media":{"payload":"<base64>"}} written into one pooled buffer.
+            int at = 0;
+            _mediaPrefix.CopyTo(_out, at);
+            at += _mediaPrefix.Length;
+            Base64.EncodeToUtf8(frame.Span, _out.AsSpan(at), out _, out int encoded);
+            at += encoded;
+            s_mediaEnd.CopyTo(_out, at);
+            at += s_mediaEnd.Length;
+            await socket.SendAsync(_out.AsMemory(0, at), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    // A clean close: after ours, read until Twilio's close frame (briefly), so the handshake completes before the request ends.
+    private async Task AwaitCloseAsync(byte[] buffer)
+    {
+        if (socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(5), time);
+        try
+        {
+            while (socket.State == WebSocketState.CloseSent)
+            {
+                await socket.ReceiveAsync(buffer.AsMemory(), limit.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<(int Length, bool Closed, bool TooLarge)> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                return (length, false, true);
+            }
+
+            ValueWebSocketReceiveResult result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (0, true, false);
+            }
+
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (length, false, false);
+            }
+        }
+    }
+
+    /// <summary>Handles one message; false ends the session (a refused start).</summary>
+    private async Task<bool> HandleAsync(ReadOnlyMemory<byte> message)
+    {
+        using JsonDocument json = JsonDocument.Parse(message);
+        JsonElement root = json.RootElement;
+        string? kind = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("event", out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        switch (kind)
+        {
+            case "start":
+                return await StartAsync(root).ConfigureAwait(false);
+            case "dtmf" when _streamSid is not null && _digit is null:
+                string? digit = root.TryGetProperty("dtmf", out JsonElement dtmf) && dtmf.TryGetProperty("digit", out JsonElement d) ? d.GetString() : null;
+                if (digit is { Length: 1 } && (char.IsAsciiDigit(digit[0]) || digit[0] is '*' or '#'))
+                {
+                    await BargeInAsync(digit).ConfigureAwait(false);
+                }
+
+                return true;
+            case "mark" when root.TryGetProperty("mark", out JsonElement mark) && mark.TryGetProperty("name", out JsonElement name) && name.GetString() == EndMark:
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                return true;
+            case "stop":
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                return true;
+            default:
+                return true;   // connected, media (the caller's audio) and anything newer
+        }
+    }
+
+    private async Task<bool> StartAsync(JsonElement root)
+    {
+        if (_streamSid is not null)
+        {
+            return true;   // one start per stream
+        }
+
+        _startedAt = time.GetTimestamp();
+        string? streamSid = root.TryGetProperty("streamSid", out JsonElement sid) ? sid.GetString() : null;
+        JsonElement start = root.TryGetProperty("start", out JsonElement s) ? s : default;
+        string? callSid = start.ValueKind == JsonValueKind.Object && start.TryGetProperty("callSid", out JsonElement c) ? c.GetString() : null;
+        Dictionary<string, string> parameters = new(StringComparer.Ordinal);
+        if (start.ValueKind == JsonValueKind.Object && start.TryGetProperty("customParameters", out JsonElement custom) && custom.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty parameter in custom.EnumerateObject())
+            {
+                if (parameter.Value.ValueKind == JsonValueKind.String)
+                {
+                    parameters[parameter.Name] = parameter.Value.GetString()!;
+                }
+            }
+        }
+
+        if (string.IsNullOrEmpty(streamSid) || string.IsNullOrEmpty(callSid) || streamSid.Length > 64 || !streamSid.All(char.IsAsciiLetterOrDigit))
+        {
+            Log.Refused(logger, "-", "start without a streamSid and callSid");
+            await CloseAsync(WebSocketCloseStatus.PolicyViolation, "bad start").ConfigureAwait(false);
+            return false;
+        }
+
+        StreamTicketCheck check = tickets.Verify(parameters, callSid, out IReadOnlyList<StreamItem> items);
+        if (check != StreamTicketCheck.Valid)
+        {
+            Log.Refused(logger, callSid, check.ToString());
+            await CloseAsync(WebSocketCloseStatus.PolicyViolation, "refused").ConfigureAwait(false);
+            return false;
+        }
+
+        if (!outcomes.TryBegin(callSid))
+        {
+            Log.Refused(logger, callSid, "the call already has a stream");
+            await CloseAsync(WebSocketCloseStatus.PolicyViolation, "one stream per call").ConfigureAwait(false);
+            return false;
+        }
+
+        _callSid = callSid;
+        _streamSid = streamSid;
+        _mediaPrefix = Encoding.UTF8.GetBytes("{\"event\":\"media\",\"streamSid\":\"" + streamSid).Concat(s_mediaMiddle).ToArray();
+        Log.Started(logger, callSid, items.Count);
+        _playout = Task.Run(() => PlayAsync(items));
+        return true;
+    }
+
+    private async Task PlayAsync(IReadOnlyList<StreamItem> items)
+    {
+        CancellationToken stop = _playoutStop.Token;
+        try
+        {
+            _result = await playout.PlayAsync(items, this, _clock, stop).ConfigureAwait(false);
+            if (_result != PlayoutResult.Completed)
+            {
+                metrics.Fallback(_result switch { PlayoutResult.Stalled => "stall", PlayoutResult.Cut => "cut", _ => "render_failed" });
+            }
+
+            // Known before the socket closes, so the <Connect action> request that follows the close finds it.
+            RecordOutcome(null, _result != PlayoutResult.Completed);
+
+            // The end mark comes back once everything sent has played; then the socket closes and the call goes on.
+            await SendControlAsync($"{{\"event\":\"mark\",\"streamSid\":\"{_streamSid}\",\"mark\":{{\"name\":\"{EndMark}\"}}}}", stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (WebSocketException)
+        {
+        }
+    }
+
+    private void RecordOutcome(string? digit, bool failed)
+    {
+        lock (_outcomeLock)
+        {
+            if (_callSid is not null && (!_outcomeSet || digit is not null))
+            {
+                outcomes.Set(_callSid, digit, failed);
+                _outcomeSet = true;
+            }
+        }
+    }
+
+    private async Task BargeInAsync(string digit)
+    {
+        _digit = digit;
+        RecordOutcome(digit, false);
+        await _playoutStop.CancelAsync().ConfigureAwait(false);
+        if (_playout is not null)
+        {
+            await _playout.ConfigureAwait(false);
+        }
+
+        Log.BargeIn(logger, _callSid ?? "-");
+        await SendControlAsync($"{{\"event\":\"clear\",\"streamSid\":\"{_streamSid}\"}}", CancellationToken.None).ConfigureAwait(false);
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+    }
+
+    private async Task SendControlAsync(string message, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _closing = true;
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using CancellationTokenSource limit = new(TimeSpan.FromSeconds(5), time);
+                await socket.CloseOutputAsync(status, reason, limit.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5810, Level = LogLevel.Information, Message = "Call {CallSid}: stream started with {PromptCount} prompt(s)")]
+        public static partial void Started(ILogger logger, string callSid, int promptCount);
+
+        [LoggerMessage(EventId = 5811, Level = LogLevel.Warning, Message = "Call {CallSid}: stream refused ({Reason})")]
+        public static partial void Refused(ILogger logger, string callSid, string reason);
+
+        [LoggerMessage(EventId = 5812, Level = LogLevel.Information, Message = "Call {CallSid}: a digit interrupted the stream; playout cleared")]
+        public static partial void BargeIn(ILogger logger, string callSid);
+
+        [LoggerMessage(EventId = 5813, Level = LogLevel.Warning, Message = "Call {CallSid}: stream closed ({Reason})")]
+        public static partial void TimedOut(ILogger logger, string callSid, string reason);
+
+        [LoggerMessage(EventId = 5814, Level = LogLevel.Warning, Message = "A stream message was over Streaming:MaxMessageBytes ({Limit} bytes); closing the stream")]
+        public static partial void MessageTooLarge(ILogger logger, int limit);
+    }
+}

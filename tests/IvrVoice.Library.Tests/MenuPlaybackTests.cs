@@ -1,0 +1,59 @@
+using IvrVoice.Library.Flows;
+
+namespace IvrVoice.Library.Tests;
+
+/// <summary>A menu's <c>playback:</c> key: stream or play, and only a one-digit DTMF menu may stream.</summary>
+public sealed class MenuPlaybackTests
+{
+    private const string Prompts = """
+        defaults: { language: en-US, voice: Kore }
+        prompts:
+          - { id: hello, text: Hello. For billing press 1. }
+        """;
+
+    private static TempLibrary Library(string menuLines) => new(("en-US.yaml", Prompts), ("flows.yaml", $$"""
+        flows:
+          main:
+            languages: [en-US]
+            entry: start
+            menus:
+              start:
+                play: [hello]
+        {{menuLines}}
+                choices:
+                  - { digits: 1, hangup: true }
+        """));
+
+    [Theory]
+    [InlineData("        playback: stream", MenuPlayback.Stream)]
+    [InlineData("        playback: play", MenuPlayback.Play)]
+    [InlineData("", MenuPlayback.Default)]
+    public void Load_PlaybackKey_IsReadIntoTheMenu(string line, MenuPlayback expected)
+    {
+        using TempLibrary library = Library(line);
+
+        LibraryLoadResult result = library.Load();
+
+        Assert.Empty(library.Render(result));
+        Assert.True(result.Library!.TryGetFlow("main", out CallFlow? flow));
+        Assert.True(flow.TryGetMenu("start", out FlowMenu? menu));
+        Assert.Equal(expected, menu.Playback);
+    }
+
+    [Fact]
+    public void Load_UnknownPlayback_IsAnErrorAtItsValue()
+    {
+        // flows.yaml line 8 is the playback line; its value starts at column 19 (8 spaces, "playback: ").
+        using TempLibrary library = Library("        playback: loud");
+
+        Assert.Equal(["flows.yaml:8:19: error: playback must be 'stream' or 'play', not 'loud'"], library.Diagnostics());
+    }
+
+    [Fact]
+    public void Load_StreamOnASpeechMenu_IsAnError()
+    {
+        using TempLibrary library = Library("        input: dtmf speech\n        playback: stream");
+
+        Assert.Equal(["flows.yaml:9:19: error: menu 'start' cannot stream: a streamed menu takes one key press (input: dtmf, one digit)"], library.Diagnostics());
+    }
+}

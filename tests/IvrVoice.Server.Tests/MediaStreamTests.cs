@@ -1,0 +1,263 @@
+extern alias emulator;
+
+using System.Net.WebSockets;
+using emulator::IvrVoice.ProviderEmulator;
+using IvrVoice.Audio;
+using IvrVoice.Caching;
+using IvrVoice.Prompts;
+using IvrVoice.Server.Tests.Support;
+
+namespace IvrVoice.Server.Tests;
+
+/// <summary>Menus played over Twilio Media Streams, driven by a client that speaks Twilio's side of the protocol.</summary>
+public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>, IDisposable
+{
+    private const string BillingMenu = $"/twilio/voice/{TestLibrary.Flow}/menu/billing";
+    private const string CallSid = "CA5000000000000000000000000000000a";
+    private readonly TestLibrary _library = new();
+    private readonly TtsEmulator _emulator = Reset(fixture.Emulator);
+
+    public void Dispose() => _library.Dispose();
+
+    private static TtsEmulator Reset(TtsEmulator emulator)
+    {
+        VoiceWebhookTests.Reset(emulator);
+        emulator.StreamPace = 0;
+        emulator.StreamChunk = TimeSpan.FromMilliseconds(100);
+        emulator.StreamFirstChunkDelay = TimeSpan.Zero;
+        return emulator;
+    }
+
+    private ServerHost Start(string playback = "Auto", bool levelControl = false, string stall = "00:00:00.5") =>
+        ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
+        {
+            ["Streaming:Playback"] = playback,
+            ["Streaming:LevelControl"] = levelControl ? "true" : "false",
+            ["Streaming:MaxStallSilence"] = stall,
+        });
+
+    private static async Task<(TwiML Twiml, string Url, Dictionary<string, string> Parameters, string Action)> AnswerAsync(ServerHost host, string callSid = CallSid)
+    {
+        TwiML twiml = await host.PostWebhookAsync(BillingMenu, ServerHost.CallParameters(callSid));
+        (string url, Dictionary<string, string> parameters, string action) = MediaStreamsClient.StreamOf(twiml);
+        return (twiml, url, parameters, action);
+    }
+
+    private static Task<TwiML> PostActionAsync(ServerHost host, string action, string callSid = CallSid) =>
+        host.PostWebhookAsync(ServerHost.LocalPath(action), ServerHost.CallParameters(callSid));
+
+    [Fact]
+    public async Task Menu_UncachedPromptWithAutoPlayback_AnswersWithConnectStream()
+    {
+        await using ServerHost host = Start();
+
+        (TwiML twiml, string url, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+
+        Assert.Equal(["Connect"], twiml.Verbs);
+        Assert.Equal(ServerHost.PublicWssStreamUrl, url);
+        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic/streamed/billing?lang=en-US&noinput=0&invalid=0", action);
+        Assert.Equal("POST", twiml.Root.Element("Connect")!.Attribute("method")?.Value);
+        Assert.Contains("p0", parameters.Keys);
+        Assert.Contains("sig", parameters.Keys);
+        Assert.All(parameters, p => Assert.True(p.Key.Length + p.Value.Length < 500, $"{p.Key} is over Twilio's 500 characters"));
+        Assert.DoesNotContain(TestLibrary.BillingText, twiml.Xml, StringComparison.Ordinal);   // the text travels compressed and signed
+        Assert.Equal(0, _emulator.Submissions("gemini"));   // nothing rendered before the stream asks
+    }
+
+    [Fact]
+    public async Task Menu_PlaybackStreamInTheLibrary_StreamsWithStreamingOffAndEvenWhenCached()
+    {
+        string flows = Path.Combine(_library.Folder, "flows.yaml");
+        File.WriteAllText(flows, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(flows), @"\n( +)play: \[billing\]\n", "\n$1play: [billing]\n$1playback: stream\n"));
+        await using ServerHost host = Start(playback: "Off");
+        await host.Service<PromptRenderer>().GetOrRenderAsync(SpecOfBilling(host), Providers.RenderUrgency.Batch, CacheMode.ReadWrite, CancellationToken.None);
+
+        (TwiML twiml, string url, _, _) = await AnswerAsync(host);
+
+        Assert.Equal(["Connect"], twiml.Verbs);
+        Assert.Equal(ServerHost.PublicWssStreamUrl, url);
+        // The welcome menu says nothing of playback and streaming is off: it keeps <Gather>.
+        TwiML welcome = await host.PostWebhookAsync($"/twilio/voice/{TestLibrary.Flow}");
+        Assert.Equal("Gather", welcome.Verbs[0]);
+    }
+
+    [Fact]
+    public async Task Stream_Miss_StreamsTheRenderBitForBitThenCachesItAndTheActionWaitsForInput()
+    {
+        _emulator.StreamPace = 0.05;
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        bool open = await client.ReadAsync();
+
+        Assert.False(open);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        Assert.Equal("mark", client.Events[^1]);
+        Assert.True(client.Events.Count(e => e == "media") > 10);
+        // Level control off: what the caller got is the provider's audio through the resampler and μ-law, sample for sample.
+        byte[] expected = Transcoder.ToTelephony(new PcmAudio([.. _emulator.Clip.Samples.Select(s => (float)s)], 24_000), OutputFormat.RawMuLaw, MasteringOptions.Disabled);
+        Assert.Equal(expected, client.Audio);
+        Assert.Contains(_emulator.RequestsTo("gemini"), r => r.Path.Contains(":streamGenerateContent?alt=sse", StringComparison.Ordinal));
+
+        // The finished render is mastered in full and cached for the next caller.
+        PromptRenderer renderer = host.Service<PromptRenderer>();
+        PromptSpec spec = SpecOfBilling(host);
+        await Wait.UntilAsync(async () => await renderer.TryGetAsync(spec, CacheMode.ReadWrite, CancellationToken.None) is not null, "the streamed prompt is cached");
+
+        // The call goes on: the prompts were heard, so the action only waits for input.
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Equal(["Gather", "Redirect"], next.Verbs);
+        Assert.Contains("/gather/billing", next.GatherAction, StringComparison.Ordinal);
+        Assert.Empty(next.PlayUrls);
+        Assert.Empty(next.Says);
+    }
+
+    [Fact]
+    public async Task Stream_CachedPrompt_SendsTheCachedAudioWithoutRendering()
+    {
+        await using ServerHost host = Start(playback: "Always");
+        PromptRenderer renderer = host.Service<PromptRenderer>();
+        CachedPrompt cached = await renderer.GetOrRenderAsync(SpecOfBilling(host), Providers.RenderUrgency.Batch, CacheMode.ReadWrite, CancellationToken.None);
+        int rendered = _emulator.Submissions("gemini");
+        (_, _, Dictionary<string, string> parameters, _) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        await client.ReadAsync();
+
+        PcmAudio wav = AudioDecoder.Decode(cached.Audio.Span);
+        byte[] codes = new byte[wav.Samples.Length];
+        IvrVoice.Audio.Codecs.G711.EncodeMuLaw(wav.Samples, codes);
+        Assert.Equal(codes, client.Audio);
+        Assert.Equal(rendered, _emulator.Submissions("gemini"));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Stream_DigitDuringPlayback_ClearsAudioAndTheActionTakesTheChoice()
+    {
+        _emulator.StreamPace = 1;   // real time: the prompt is still playing when the digit comes
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
+        await client.SendDtmfAsync("*");
+        await client.ReadAsync();
+
+        Assert.Contains("clear", client.Events);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        Assert.True(client.Audio.Count < 8000 * _emulator.Clip.Duration.TotalSeconds, "the whole prompt was sent despite the digit");
+
+        // The <Connect> action carries the digit: '*' in the billing menu goes back to the welcome menu.
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Contains("/gather/welcome", next.GatherAction, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FaultKind.StallMidStream)]
+    [InlineData(FaultKind.CutMidStream)]
+    [InlineData(FaultKind.TruncatedStream)]
+    public async Task Stream_ProviderFailsMidStream_EndsTheStreamAndTheActionFallsBack(FaultKind kind)
+    {
+        _emulator.StreamPace = 0.05;
+        _emulator.Inject("gemini", new EmulatorFault(kind) { AfterChunks = 3, Delay = TimeSpan.FromSeconds(60) });
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        await client.ReadAsync();
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        Assert.NotEmpty(client.Audio);
+        Assert.True(client.Audio.Count < 8000 * _emulator.Clip.Duration.TotalSeconds);
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("stalled", StringComparison.Ordinal) || e.Message.Contains("broke off", StringComparison.Ordinal));
+
+        // The call goes on with the menu answered the usual way: the prompt again, as <Play> or <Say>, inside the <Gather>.
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Equal("Gather", next.Verbs[0]);
+        Assert.Contains("/gather/billing", next.GatherAction, StringComparison.Ordinal);
+        Assert.True(next.PlayUrls.Count + next.Says.Count == 1, next.Xml);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wss://ivr.example.test/twilio/other")]
+    [InlineData("https://ivr.example.test/twilio/stream")]
+    public async Task Upgrade_UnsignedOrSignedForAnotherUrl_IsRefusedBeforeTheUpgrade(string? signedUrl)
+    {
+        await using ServerHost host = Start();
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => MediaStreamsClient.ConnectAsync(host, signedUrl));
+
+        Assert.Contains("403", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upgrade_SignedWithAnotherToken_IsRefused()
+    {
+        await using ServerHost host = Start();
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => MediaStreamsClient.ConnectAsync(host, token: "00000000000000000000000000000000"));
+
+        Assert.Contains("403", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ParametersReplayedForAnotherCall_AreRefusedWithoutAudio()
+    {
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, _) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync("CA9999999999999999999999999999999f", parameters);
+        await client.ReadAsync();
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
+        Assert.Empty(client.Audio);
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+    }
+
+    [Fact]
+    public async Task Start_TamperedParameters_AreRefusedWithoutAudio()
+    {
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, _) = await AnswerAsync(host);
+        parameters["p0"] = parameters["p0"][..^2] + (parameters["p0"][^2] == 'A' ? "B" : "A") + parameters["p0"][^1];
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        await client.ReadAsync();
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
+        Assert.Empty(client.Audio);
+    }
+
+    [Fact]
+    public async Task Start_SecondStreamForTheSameCall_IsRefused()
+    {
+        _emulator.StreamPace = 1;
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, _) = await AnswerAsync(host);
+        await using MediaStreamsClient first = await MediaStreamsClient.ConnectAsync(host);
+        await first.StartAsync(CallSid, parameters);
+        Assert.True(await first.ReadAsync(c => c.Events.Contains("media")));
+
+        await using MediaStreamsClient second = await MediaStreamsClient.ConnectAsync(host);
+        await second.StartAsync(CallSid, parameters);
+        await second.ReadAsync();
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, second.CloseStatus);
+        Assert.Empty(second.Audio);
+    }
+
+    private static PromptSpec SpecOfBilling(ServerHost host)
+    {
+        IvrVoice.Server.Voice.CallFlows flows = host.Service<IvrVoice.Server.Voice.CallFlows>();
+        return flows.SpecFor(flows.Library.GetPrompt(new IvrVoice.Library.Flows.PromptReference("billing", null), "en-US"));
+    }
+}
