@@ -1,33 +1,39 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace IvrVoice.Production.Tests.Support;
+namespace IvrVoice.Testing;
 
 /// <summary>
 /// The web app as its own process (<c>dotnet IvrVoice.Server.dll</c>) on a free loopback port, configured the way a
-/// deployment configures it: environment variables (<c>Section__Key</c>). Everything it writes to standard output and
-/// standard error is kept, line by line, so tests can parse its JSON logs and search them for secrets.
+/// deployment configures it: environment variables (<c>Section__Key</c>, see <see cref="DotnetProcess"/>), nothing inherited.
+/// Everything it writes to standard output and standard error is kept, line by line, so tests can parse its JSON logs and
+/// search them for secrets.
 /// </summary>
-internal sealed partial class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;
+    private readonly TempDirectory? _ownFolder;
     private readonly List<string> _lines = [];
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(Process process)
+    private ServiceProcess(Process process, TempDirectory? ownFolder)
     {
         _process = process;
+        _ownFolder = ownFolder;
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
         _process.EnableRaisingEvents = true;
         _process.Exited += (_, _) =>
         {
+            // Exited can run before the last lines are read; WaitForExit() waits for the end of both streams.
+            _process.WaitForExit();
             _exited.TrySetResult();
-            _listening.TrySetException(new InvalidOperationException($"The service exited with {SafeExitCode()} before listening:\n{Output}"));
+            _listening.TrySetException(new ServiceExitedException(SafeExitCode(), Output));
         };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -36,12 +42,14 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>The server assembly built next to the tests.</summary>
     public static string BuiltAssembly => Path.Combine(AppContext.BaseDirectory, "IvrVoice.Server.dll");
 
+    /// <summary>The root URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Url { get; private set; } = null!;
 
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Everything the process has written so far, one line per line.</summary>
     public string Output
     {
         get
@@ -65,49 +73,43 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts <paramref name="assembly"/> (default: the built server) in <paramref name="workingDirectory"/> with
-    /// <paramref name="settings"/> as environment variables (<c>Cache:Store</c> becomes <c>Cache__Store</c>), listening on
-    /// a free loopback port unless the settings choose the address, and waits until it listens.
+    /// Starts <paramref name="assembly"/> (default: the built server) in <paramref name="workingDirectory"/> (default: a
+    /// fresh temporary folder, deleted with the process) with <paramref name="settings"/> as environment variables, listening
+    /// on a free loopback port unless the settings choose the address, and waits until it listens.
     /// </summary>
+    /// <exception cref="ServiceExitedException">The process ended before it listened.</exception>
+    /// <exception cref="MissingToolException">The settings name a route whose tool is missing (<see cref="ExternalTools.RequireForHost"/>).</exception>
     public static async Task<ServiceProcess> StartAsync(
-        IReadOnlyDictionary<string, string?> settings, string workingDirectory, string? assembly = null, bool chooseAddress = true)
+        IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, string? assembly = null, bool chooseAddress = true)
     {
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && System.IO.File.Exists(path) ? path : "dotnet";
-        ProcessStartInfo start = new(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add(assembly ?? BuiltAssembly);
-        if (chooseAddress)
-        {
-            start.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        }
-
-        // Nothing from the test runner's own environment may configure the service by accident.
-        foreach (string inherited in start.Environment.Keys.Where(IsServiceSetting).ToList())
-        {
-            start.Environment.Remove(inherited);
-        }
-
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach ((string key, string? value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
-        }
-
-        ServiceProcess service = new(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host}."));
+        ExternalTools.RequireForHost(settings);
+        TempDirectory? ownFolder = workingDirectory is null ? new TempDirectory("ivrvoice-service-") : null;
+        ProcessStartInfo start = DotnetProcess.StartInfo(
+            assembly ?? BuiltAssembly, chooseAddress ? ["--urls=http://127.0.0.1:0"] : [], workingDirectory ?? ownFolder!.Path, settings);
+        ServiceProcess service = new(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}."), ownFolder);
         try
         {
-            service.Url = await service._listening.Task.WaitAsync(StartTimeout);
+            service.Url = await service._listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
             return service;
         }
         catch
         {
-            await service.DisposeAsync();
+            await service.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Runs the server with <paramref name="settings"/> until it exits by itself (a start-up failure); returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        try
+        {
+            await using ServiceProcess started = await StartAsync(settings).ConfigureAwait(false);
+            throw new InvalidOperationException($"The server started and listens on {started.Url}; it was expected to refuse.\n{started.Output}");
+        }
+        catch (ServiceExitedException exited)
+        {
+            return (exited.ExitCode, exited.Output);
         }
     }
 
@@ -117,15 +119,22 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         DateTime giveUp = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            string? found = Lines.FirstOrDefault(match);
-            if (found is not null)
+            if (Lines.FirstOrDefault(match) is { } found)
             {
                 return found;
             }
 
-            Assert.True(DateTime.UtcNow < giveUp, $"Gave up waiting for the service to log {what}. Output:\n{Tail()}");
-            Assert.False(HasExited && Lines.FirstOrDefault(match) is null, $"The service exited before logging {what}:\n{Tail()}");
-            await Task.Delay(50);
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"The service exited before logging {what}:\n{Tail()}");
+            }
+
+            if (DateTime.UtcNow >= giveUp)
+            {
+                throw new TimeoutException($"Gave up waiting for the service to log {what}. Output:\n{Tail()}");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
         }
     }
 
@@ -150,6 +159,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             }
             catch (JsonException)
             {
+                // A line that only looks like JSON is not an event.
             }
         }
 
@@ -164,7 +174,7 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
 
-        await _exited.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await _exited.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
     }
 
     /// <summary>SIGTERM, as a service manager stops it; returns the exit code.</summary>
@@ -173,11 +183,10 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
+            await kill.WaitForExitAsync().ConfigureAwait(false);
         }
 
-        await _exited.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        _process.WaitForExit();
+        await _exited.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return _process.ExitCode;
     }
 
@@ -185,13 +194,15 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
     {
         try
         {
-            await KillAsync();
+            await KillAsync().ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
+            // Never started or already reaped.
         }
 
         _process.Dispose();
+        _ownFolder?.Dispose();
     }
 
     private string Tail() => string.Join('\n', Lines.TakeLast(40));
@@ -207,9 +218,6 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
             return -1;
         }
     }
-
-    private static bool IsServiceSetting(string name) =>
-        name.Contains("__", StringComparison.Ordinal) || name.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || name is "Urls" or "URLS";
 
     private void Collect(string? line)
     {
@@ -231,4 +239,12 @@ internal sealed partial class ServiceProcess : IAsyncDisposable
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex ListeningAddress();
+}
+
+/// <summary>The service process ended before it listened; carries its exit code and everything it wrote.</summary>
+public sealed class ServiceExitedException(int exitCode, string output) : Exception($"The service exited with {exitCode} before listening:\n{output}")
+{
+    public int ExitCode { get; } = exitCode;
+
+    public string Output { get; } = output;
 }
