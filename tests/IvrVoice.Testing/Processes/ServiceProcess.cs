@@ -47,6 +47,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The folder the service runs in and uses as its content root.</summary>
+    public string ContentRoot { get; private init; } = "";
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the process has written so far, one line per line.</summary>
@@ -79,14 +82,30 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// </summary>
     /// <exception cref="ServiceExitedException">The process ended before it listened.</exception>
     /// <exception cref="MissingToolException">The settings name a route whose tool is missing (<see cref="ExternalTools.RequireForHost"/>).</exception>
-    public static async Task<ServiceProcess> StartAsync(
-        IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, string? assembly = null, bool chooseAddress = true)
+    public static Task<ServiceProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, string? workingDirectory = null, string? assembly = null, bool chooseAddress = true) =>
+        StartAsync(settings, environment: null, workingDirectory, assembly, chooseAddress);
+
+    /// <summary>As above, in a fresh temporary folder, with <paramref name="environment"/> set as given (names kept, e.g. <c>DOTNET_</c> host settings).</summary>
+    public static Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string> environment) =>
+        StartAsync(settings, environment, workingDirectory: null, assembly: null, chooseAddress: true);
+
+    private static async Task<ServiceProcess> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string? assembly, bool chooseAddress)
     {
         ExternalTools.RequireForHost(settings);
         TempDirectory? ownFolder = workingDirectory is null ? new TempDirectory("ivrvoice-service-") : null;
         ProcessStartInfo start = DotnetProcess.StartInfo(
             assembly ?? BuiltAssembly, chooseAddress ? ["--urls=http://127.0.0.1:0"] : [], workingDirectory ?? ownFolder!.Path, settings);
-        ServiceProcess service = new(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}."), ownFolder);
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        ServiceProcess service = new(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}."), ownFolder)
+        {
+            ContentRoot = start.WorkingDirectory,
+        };
         try
         {
             service.Url = await service._listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
