@@ -11,17 +11,7 @@ public sealed partial class PromptRenderer
     public static TtsRequest CreateTtsRequest(PromptSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new TtsRequest
-        {
-            Text = spec.Text,
-            Voice = spec.Voice,
-            Style = spec.Style,
-            Language = spec.Language,
-            Model = spec.Model,
-            Temperature = spec.Temperature,
-            Speakers = spec.Speakers,
-            IdempotencyKey = PromptKeys.For(spec).ToString(),
-        };
+        return new TtsRequest(spec) { IdempotencyKey = PromptKeys.For(spec).ToString() };
     }
 
     /// <summary>

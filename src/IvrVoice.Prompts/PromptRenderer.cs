@@ -129,7 +129,7 @@ public sealed partial class PromptRenderer
         activity?.SetTag("ivrvoice.prompt.voice", spec.Voice);
         activity?.SetTag("ivrvoice.prompt.language", spec.Language);
         activity?.SetTag("ivrvoice.prompt.urgency", urgency.ToString());
-        TtsRequest request = CreateTtsRequest(spec);
+        TtsRequest request = new(spec) { IdempotencyKey = key.ToString() };
         RoutedTts routed = await _router.SynthesizeAsync(request, urgency, onlyProvider, cancellationToken).ConfigureAwait(false);
         if (routed.Audio is not { } audio)
         {
@@ -172,19 +172,7 @@ public sealed partial class PromptRenderer
             }
         }
 
-        PromptMetadata metadata = new()
-        {
-            Key = key,
-            Text = spec.Text,
-            Voice = spec.Voice,
-            Model = spec.Model,
-            Language = spec.Language,
-            Style = spec.Style,
-            Provider = audio.Provider,
-            DurationSeconds = WavDurationSeconds(wav),
-            Sha256 = "",
-            RenderedAt = _time.GetUtcNow(),
-        };
+        PromptMetadata metadata = spec.Metadata(key, spec.Text, audio.Provider, WavDurationSeconds(wav), _time.GetUtcNow());
         Log.Rendered(_logger, key.ToString(), audio.Provider, (long)audio.Latency.TotalMilliseconds, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, wav.Length);
         return CachedPrompt.Create(metadata, wav);
     }

@@ -7,31 +7,34 @@ namespace IvrVoice.Prompts;
 /// <summary>
 /// Everything that changes how a prompt sounds, and nothing else: the route that serves it (gemini directly or
 /// a gateway) is deliberately absent, so the same prompt rendered through two gateways shares one cache entry.
+/// What is said and how (text, voice, style, language, model, temperature, speakers) is the <see cref="TtsSpeech"/> a
+/// render asks the router for; the spec adds mastering and the output format.
 /// </summary>
-public sealed record PromptSpec
+public sealed record PromptSpec : TtsSpeech
 {
-    public required string Text { get; init; }
-
-    public required string Voice { get; init; }
-
-    public string? Style { get; init; }
-
-    /// <summary>BCP-47 tag such as en-US; null lets the model detect the language.</summary>
-    public string? Language { get; init; }
-
-    /// <summary>Canonical model id, e.g. gemini-3.1-flash-tts or espeak-ng.</summary>
-    public required string Model { get; init; }
-
-    public double? Temperature { get; init; }
-
-    /// <summary>Empty for one voice, or exactly two named speakers.</summary>
-    public IReadOnlyList<TtsSpeaker> Speakers { get; init; } = [];
-
     /// <summary>Telephony mastering settings; the key includes their canonical form.</summary>
     public required MasteringOptions Mastering { get; init; }
 
     /// <summary>Output encoding name, e.g. mulaw-wav.</summary>
     public string OutputFormat { get; init; } = "mulaw-wav";
+
+    /// <summary>
+    /// What the cache records with audio rendered from this spec: <paramref name="spokenText"/> (the spec's own text, or
+    /// what a template composed from it) in this voice, model, language and style, served by <paramref name="provider"/>.
+    /// </summary>
+    internal PromptMetadata Metadata(PromptKey key, string spokenText, string provider, double durationSeconds, DateTimeOffset renderedAt) => new()
+    {
+        Key = key,
+        Text = spokenText,
+        Voice = Voice,
+        Model = Model,
+        Language = Language,
+        Style = Style,
+        Provider = provider,
+        DurationSeconds = durationSeconds,
+        Sha256 = "",
+        RenderedAt = renderedAt,
+    };
 
     // The key, computed once per instance (a flow's specs are cached, and each webhook answer asks for their keys again).
     // Takes no part in equality; a copy made with `with` carries this spec's memo but recomputes, see KeyMemo.

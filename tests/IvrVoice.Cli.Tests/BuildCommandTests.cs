@@ -28,7 +28,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist");
+        CliRun run = await CliProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("Built Northwind Dental into dist: 36 rendered, 0 reused, 0 failed; 8 template(s): ", run.StandardOutput, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
             }
         }
 
-        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--check");
+        CliRun check = await CliProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--check");
         Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
         Assert.Contains("dist is up to date: 36 prompts and 8 templates checked.", check.StandardOutput, StringComparison.Ordinal);
     }
@@ -94,13 +94,13 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         using TempDirectory folder = new();
         BuildTestHost.CopyLibrary(BuildTestHost.SampleLibrary, folder.File("prompts"));
-        SayRun first = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
+        CliRun first = await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
         Assert.True(first.ExitCode == 0, first.StandardError);
         Assert.Contains(": 18 rendered, 0 reused, 0 failed; 4 template(s): ", first.StandardOutput, StringComparison.Ordinal);
         string pieces = System.Text.RegularExpressions.Regex.Match(first.StandardOutput, @"4 template\(s\): (\d+) pieces rendered, 0 reused, 0 failed;").Groups[1].Value;
         Assert.NotEqual("", pieces);
 
-        SayRun second = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
+        CliRun second = await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
 
         Assert.True(second.ExitCode == 0, second.StandardError);
         Assert.Contains($": 0 rendered, 18 reused, 0 failed; 4 template(s): 0 pieces rendered, {pieces} reused, 0 failed;", second.StandardOutput, StringComparison.Ordinal);
@@ -108,16 +108,16 @@ public sealed class BuildCommandTests : IAsyncLifetime
 
         string english = folder.File("prompts/en-US.yaml");
         await File.WriteAllTextAsync(english, (await File.ReadAllTextAsync(english)).Replace("We are closed on weekends.", "We are closed on Saturdays and Sundays.", StringComparison.Ordinal));
-        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check");
+        CliRun check = await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check");
         Assert.Equal(Stale, check.ExitCode);
         Assert.Contains("stale: en-US/business-hours: text changed", check.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("1 of 22 prompts and templates need a build", check.StandardOutput, StringComparison.Ordinal);
 
-        SayRun third = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
+        CliRun third = await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US");
 
         Assert.True(third.ExitCode == 0, third.StandardError);
         Assert.Contains(": 1 rendered, 17 reused, 0 failed;", third.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, (await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check")).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--language", "en-US", "--check")).ExitCode);
     }
 
     [SkippableFact]
@@ -134,7 +134,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         string journal = folder.File("dist/.ivrvoice/jobs");
 
         int finished, journaled, submitted;
-        using (Process first = IvrVoiceProcess.Start(folder.Path, settings, arguments))
+        using (Process first = CliProcess.Start(folder.Path, settings, arguments))
         {
             // Kill while a job is accepted and journaled but unfinished, with two prompts done: let each job end in turn
             // until the third is accepted, then hold it. (The one-minute bound only stops a hung build from hanging the suite.)
@@ -177,7 +177,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(1, journaled);
         Assert.Equal(finished + journaled, submitted);
 
-        SayRun second = await IvrVoiceProcess.RunAsync(folder.Path, settings, arguments);
+        CliRun second = await CliProcess.RunAsync(folder.Path, settings, arguments);
 
         Assert.True(second.ExitCode == 0, second.StandardError);
         Assert.Contains($": {5 - finished} rendered, {finished} reused, 0 failed;", second.StandardOutput, StringComparison.Ordinal);
@@ -185,7 +185,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(5, _emulator.Submissions("vtrix"));
         Assert.Empty(Directory.GetFiles(journal, "*.json"));
         Assert.Equal(5, BuildTestHost.ManifestCount(folder.File("dist")));
-        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, settings, [.. arguments, "--check"]);
+        CliRun check = await CliProcess.RunAsync(folder.Path, settings, [.. arguments, "--check"]);
         Assert.True(check.ExitCode == 0, check.StandardOutput);
     }
 
@@ -198,7 +198,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         _emulator.Inject("gemini", EmulatorFault.Http(400));
         _emulator.Inject("openrouter", EmulatorFault.Http(400));
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist", "--concurrency", "1");
+        CliRun run = await CliProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist", "--concurrency", "1");
 
         Assert.Equal(RenderFailed, run.ExitCode);
         Assert.Contains("failed: en-US/prompt-1 (", run.StandardError, StringComparison.Ordinal);
@@ -208,7 +208,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(2, BuildTestHost.ManifestCount(folder.File("dist")));
         Assert.False(File.Exists(folder.File("dist/twilio/en-US/prompt-1.wav")));
 
-        SayRun again = await IvrVoiceProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist");
+        CliRun again = await CliProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist");
 
         Assert.True(again.ExitCode == 0, again.StandardError);
         Assert.Contains(": 1 rendered, 2 reused, 0 failed;", again.StandardOutput, StringComparison.Ordinal);
@@ -220,9 +220,9 @@ public sealed class BuildCommandTests : IAsyncLifetime
         using TempDirectory folder = new();
         WriteLibrary(folder.File("prompts"), 2);
         Dictionary<string, string?> settings = Fast(_emulator.Settings("gemini"));
-        Assert.Equal(0, (await IvrVoiceProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist")).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync(folder.Path, settings, "build", "prompts", "--out", "dist")).ExitCode);
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings,
+        CliRun run = await CliProcess.RunAsync(folder.Path, settings,
             "build", "prompts", "--model", "gemini-3.8-flash-lite-tts", "--out", "dist-3.8", "--compare", "dist");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
@@ -249,8 +249,8 @@ public sealed class BuildCommandTests : IAsyncLifetime
                 text: Hello.
             """);
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist");
-        SayRun check = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--check");
+        CliRun run = await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist");
+        CliRun check = await CliProcess.RunAsync(folder.Path, NoKeys, "build", "prompts", "--out", "dist", "--check");
 
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("en-US.yaml:3:10: error: unknown voice 'Koree'", run.StandardError, StringComparison.Ordinal);
@@ -269,7 +269,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", option, value);
+        CliRun run = await CliProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", option, value);
 
         Assert.Equal(Usage, run.ExitCode);
         Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
@@ -280,7 +280,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--provider", "gemini");
+        CliRun run = await CliProcess.RunAsync(folder.Path, NoKeys, "build", BuildTestHost.SampleLibrary, "--out", "dist", "--provider", "gemini");
 
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("The provider 'gemini' is not configured; configured routes in order: espeak.", run.StandardError, StringComparison.Ordinal);

@@ -22,7 +22,7 @@ public sealed class SayCommandTests : IAsyncLifetime
 
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Thank you for calling.", "--voice", "Kore", "--out", "hello.wav");
+        CliRun run = await CliProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Thank you for calling.", "--voice", "Kore", "--out", "hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("Served by espeak", run.StandardOutput, StringComparison.Ordinal);
@@ -42,12 +42,13 @@ public sealed class SayCommandTests : IAsyncLifetime
     [InlineData("segmind")]
     public async Task Say_EachProviderAgainstTheEmulator_WritesTheServedSpeech(string route)
     {
-        ExternalTools.Require(ExternalTools.Sox);
+        // The emulator serves espeak-ng's voice resampled by sox (SpeechClip); without them, a synthetic signal of another length.
+        ExternalTools.Require(ExternalTools.Sox, ExternalTools.EspeakNg);
 
         using TempDirectory folder = new();
         Dictionary<string, string?> settings = FastSettings(_emulator.Settings(TtsEmulator.RouteNames.ToArray()));
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings,
+        CliRun run = await CliProcess.RunAsync(folder.Path, settings,
             "say", "Thank you for calling.", "--voice", "Kore", "--provider", route, "--style", "calm, warm", "--language", "en-US", "--out", "out/hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
@@ -68,7 +69,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         _emulator.Inject("gemini", EmulatorFault.Http(503, times: null));
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini", "openrouter")),
+        CliRun run = await CliProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini", "openrouter")),
             "say", "Thank you for calling.", "--out", "hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
@@ -84,7 +85,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         _emulator.Inject("segmind", EmulatorFault.Http(500, times: null));
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("aigateway", "segmind")),
+        CliRun run = await CliProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("aigateway", "segmind")),
             "say", "Thank you for calling.", "--out", "hello.wav");
 
         Assert.Equal(RenderFailed, run.ExitCode);
@@ -101,7 +102,7 @@ public sealed class SayCommandTests : IAsyncLifetime
         Dictionary<string, string?> settings = FastSettings(_emulator.Settings("openrouter"));
         settings["Providers:OpenRouter:ApiKey"] = "sk-or-not-the-right-one-9911";
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, settings, "say", "Hello.", "--out", "hello.wav");
+        CliRun run = await CliProcess.RunAsync(folder.Path, settings, "say", "Hello.", "--out", "hello.wav");
 
         Assert.Equal(RenderFailed, run.ExitCode);
         Assert.Contains("openrouter: Authentication", run.StandardError, StringComparison.Ordinal);
@@ -113,7 +114,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini")),
+        CliRun run = await CliProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("gemini")),
             "say", "Hello.", "--voice", "alloy", "--out", "hello.wav");
 
         Assert.Equal(InvalidInput, run.ExitCode);
@@ -126,7 +127,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, new Dictionary<string, string?> { ["Providers:Order"] = "vtrix" }, "say", "Hello.", "--out", "hello.wav");
+        CliRun run = await CliProcess.RunAsync(folder.Path, new Dictionary<string, string?> { ["Providers:Order"] = "vtrix" }, "say", "Hello.", "--out", "hello.wav");
 
         Assert.Equal(InvalidInput, run.ExitCode);
         Assert.Contains("Providers:Vtrix:ApiKey is required when vtrix is in Providers:Order", run.StandardError, StringComparison.Ordinal);
@@ -142,7 +143,7 @@ public sealed class SayCommandTests : IAsyncLifetime
             """;
         File.WriteAllText(folder.File("appsettings.json"), json);
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Hello.", "--out", "hello.wav");
+        CliRun run = await CliProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), "say", "Hello.", "--out", "hello.wav");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("Served by aigateway", run.StandardOutput, StringComparison.Ordinal);
@@ -153,7 +154,7 @@ public sealed class SayCommandTests : IAsyncLifetime
     {
         using TempDirectory folder = new();
 
-        SayRun run = await IvrVoiceProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("pixazo")),
+        CliRun run = await CliProcess.RunAsync(folder.Path, FastSettings(_emulator.Settings("pixazo")),
             "say", "Hello.", "--model", "gemini-3.8-flash-lite-tts", "--out", "hello.wav");
 
         Assert.Equal(RenderFailed, run.ExitCode);

@@ -97,9 +97,10 @@ public sealed class PromptRendererTests : IAsyncLifetime
         Assert.Null(await sut.TryGetAsync(spec, CacheMode.ReadWrite, CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetOrRenderAsync_MasteringOff_DifferentKeyAndAudio()
     {
+        ExternalTools.Require(ExternalTools.EspeakNg);
         await using ServiceProvider services = CreateServices();
         PromptRenderer sut = services.GetRequiredService<PromptRenderer>();
         PromptSpec mastered = sut.CreateSpec(new PromptRequest { Text = "Goodbye." });

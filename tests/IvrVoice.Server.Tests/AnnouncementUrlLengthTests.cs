@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using emulator::IvrVoice.ProviderEmulator;
 using IvrVoice.Server.Tests.Support;
+using IvrVoice.Testing;
 
 namespace IvrVoice.Server.Tests;
 
@@ -28,14 +29,8 @@ public sealed class AnnouncementUrlLengthTests(EmulatorFixture fixture) : IClass
     [Fact]
     public async Task LongestTextsAndValues_SignedUrlsPlayThroughKestrel()
     {
-        Dictionary<string, string?> settings = new(_emulator.Settings("gemini"))
-        {
-            ["Twilio:RequestValidation"] = "Disabled",
-            ["Service:ApiKeys:0"] = ServerHost.ApiKey,
-            ["Service:UrlSigningKey"] = ServerHost.SigningKey,
-            ["Flows:Folder"] = _library.Folder,
-        };
-        await using ServerProcess server = await ServerProcess.StartAsync(settings);
+        await using ServiceProcess server = await ServiceProcess.StartAsync(
+            ServerHost.Settings(_emulator, _library.Folder, new Dictionary<string, string?> { ["Twilio:RequestValidation"] = "Disabled" }));
         string cjk = string.Concat(Enumerable.Range(0, 2000).Select(i => (char)(0x4E00 + (i * 7919 % 20000))));
 
         // What the URL used to carry: the text percent-encoded, nine bytes a character.

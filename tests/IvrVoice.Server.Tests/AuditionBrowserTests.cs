@@ -38,7 +38,7 @@ public sealed class AuditionBrowserTests(ITestOutputHelper output)
         using TempDirectory work = new("ivrvoice-audition-");
         string cache = Path.Combine(work.Path, "cache");
         LibraryBuildResult built = await BuildSampleAsync(cache, Path.Combine(work.Path, "dist"));
-        await using ServerProcess server = await ServerProcess.StartAsync(new Dictionary<string, string?>
+        await using ServiceProcess server = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Flows:Folder"] = RepositoryPaths.SamplePrompts,
             ["Cache:Disk:Path"] = cache,
@@ -108,7 +108,7 @@ public sealed class AuditionBrowserTests(ITestOutputHelper output)
     [Trait("Category", "Integration")]
     public async Task AuditionPage_LoopbackAccess_RefusesOtherHostNamesAndProxiedRequests()
     {
-        await using ServerProcess server = await ServerProcess.StartAsync(new Dictionary<string, string?>
+        await using ServiceProcess server = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Flows:Folder"] = RepositoryPaths.SamplePrompts,
             ["Twilio:RequestValidation"] = "Disabled",

@@ -57,12 +57,12 @@ public sealed class ConfigurationWatchTests(EmulatorFixture fixture) : IClassFix
     [Fact]
     public async Task ReloadOff_ServiceWatchesNothingInItsContentRoot()
     {
-        await using ServerProcess watching = await ServerProcess.StartAsync(Settings());
-        await using ServerProcess quiet = await ServerProcess.StartAsync(Settings(), new Dictionary<string, string> { [ReloadSetting] = "false" });
+        await using ServiceProcess watching = await ServiceProcess.StartAsync(Settings());
+        await using ServiceProcess quiet = await ServiceProcess.StartAsync(Settings(), new Dictionary<string, string> { [ReloadSetting] = "false" });
 
         // The default (reload on) is the control: it proves the count sees the watcher when there is one.
-        Assert.True(InotifyWatches(watching.ProcessId) > 0, "the default host should watch its content root for appsettings changes");
-        Assert.Equal(0, InotifyWatches(quiet.ProcessId));
+        Assert.True(InotifyWatches(watching.Id) > 0, "the default host should watch its content root for appsettings changes");
+        Assert.Equal(0, InotifyWatches(quiet.Id));
 
         // And it still runs on its settings: the flows came from Flows:Folder, the answer from the emulator's route.
         using HttpClient client = new();

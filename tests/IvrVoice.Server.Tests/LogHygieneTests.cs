@@ -35,7 +35,7 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
     [SkippableFact]
     public async Task Logs_AfterRequestsCarryingSecretsAndNumbers_ContainNeitherButOneLinePerRequest()
     {
-        Dictionary<string, string?> settings = new(_emulator.Settings("gemini"))
+        Dictionary<string, string?> settings = ServerHost.Settings(_emulator, _library.Folder, new Dictionary<string, string?>
         {
             ["Service:LogFormat"] = "Json",
             ["Serilog:MinimumLevel:Default"] = "Debug",
@@ -44,13 +44,8 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
             ["Serilog:MinimumLevel:Override:System.Net.Http.HttpClient"] = "Debug",
             ["Cache:Store"] = "Postgres",
             ["Cache:Postgres:ConnectionString"] = postgres.ConnectionString + $";Password={DatabasePassword}",
-            ["Twilio:AuthToken"] = ServerHost.AuthToken,
-            ["Twilio:PublicBaseUrl"] = ServerHost.PublicBaseUrl,
-            ["Service:ApiKeys:0"] = ServerHost.ApiKey,
-            ["Service:UrlSigningKey"] = ServerHost.SigningKey,
-            ["Flows:Folder"] = _library.Folder,
-        };
-        await using ServerProcess server = await ServerProcess.StartAsync(settings);
+        });
+        await using ServiceProcess server = await ServiceProcess.StartAsync(settings);
         string caller = Uri.EscapeDataString(ServerHost.CallerNumber);
         List<string> signatures = [];
 
@@ -97,7 +92,7 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
         Assert.Contains(requestLines, l => l.StartsWith("HTTP \"POST\" \"/api/prompts\" responded 401 in", StringComparison.Ordinal));
     }
 
-    private async Task<string> SendAsync(ServerProcess server, HttpMethod method, string pathAndQuery, HttpContent? content, (string Name, string Value)? header, HttpStatusCode expected)
+    private async Task<string> SendAsync(ServiceProcess server, HttpMethod method, string pathAndQuery, HttpContent? content, (string Name, string Value)? header, HttpStatusCode expected)
     {
         using HttpRequestMessage request = new(method, new Uri(server.Url, pathAndQuery)) { Content = content };
         if (header is { } h)

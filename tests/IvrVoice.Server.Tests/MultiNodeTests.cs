@@ -28,19 +28,14 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
     [SkippableFact]
     public async Task TwoNodes_SameMissAtOnce_RenderOnceAndServeEachOthersPrompts()
     {
-        Dictionary<string, string?> settings = new(_emulator.Settings("gemini"))
+        Dictionary<string, string?> settings = ServerHost.Settings(_emulator, _library.Folder, new Dictionary<string, string?>
         {
             ["Cache:Store"] = "Postgres",
             ["Cache:Postgres:ConnectionString"] = postgres.ConnectionString,
-            ["Twilio:AuthToken"] = ServerHost.AuthToken,
-            ["Twilio:PublicBaseUrl"] = ServerHost.PublicBaseUrl,
-            ["Service:ApiKeys:0"] = ServerHost.ApiKey,
-            ["Service:UrlSigningKey"] = ServerHost.SigningKey,
-            ["Flows:Folder"] = _library.Folder,
-        };
-        ServerProcess[] nodes = await Task.WhenAll(ServerProcess.StartAsync(settings), ServerProcess.StartAsync(settings));
-        await using ServerProcess a = nodes[0];
-        await using ServerProcess b = nodes[1];
+        });
+        ServiceProcess[] nodes = await Task.WhenAll(ServiceProcess.StartAsync(settings), ServiceProcess.StartAsync(settings));
+        await using ServiceProcess a = nodes[0];
+        await using ServiceProcess b = nodes[1];
 
         // The API on both nodes at once, while the provider takes its time.
         _emulator.Inject("gemini", new EmulatorFault(FaultKind.Slow) { Delay = TimeSpan.FromSeconds(1), Times = null });
@@ -67,7 +62,7 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
     }
 
     /// <summary>GETs prompt audio signed as Twilio's media fetcher signs it (over the public URL).</summary>
-    private async Task<byte[]> FetchAsTwilioAsync(ServerProcess node, string path)
+    private async Task<byte[]> FetchAsTwilioAsync(ServiceProcess node, string path)
     {
         using HttpRequestMessage request = new(HttpMethod.Get, new Uri(node.Url, path));
         request.Headers.Add(TwilioSignature.HeaderName, TwilioSignature.Compute(ServerHost.AuthToken, ServerHost.PublicBaseUrl + path));
@@ -76,7 +71,7 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
         return await response.Content.ReadAsByteArrayAsync();
     }
 
-    private async Task<JsonElement> RenderAsync(ServerProcess node, string json)
+    private async Task<JsonElement> RenderAsync(ServiceProcess node, string json)
     {
         using HttpRequestMessage request = new(HttpMethod.Post, new Uri(node.Url, "/api/prompts")) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Api-Key", ServerHost.ApiKey);
@@ -86,7 +81,7 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    private async Task<string> SignAnnouncementAsync(ServerProcess node, string json)
+    private async Task<string> SignAnnouncementAsync(ServiceProcess node, string json)
     {
         using HttpRequestMessage request = new(HttpMethod.Post, new Uri(node.Url, "/api/announcements")) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Api-Key", ServerHost.ApiKey);
@@ -96,7 +91,7 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
         return JsonDocument.Parse(body).RootElement.GetProperty("url").GetString()!;
     }
 
-    private async Task<string[]> EnterFlowAsync(ServerProcess node, int call)
+    private async Task<string[]> EnterFlowAsync(ServiceProcess node, int call)
     {
         string path = $"/twilio/voice/{TestLibrary.Flow}";
         Dictionary<string, string> form = ServerHost.CallParameters($"CA{call:D32}");

@@ -84,7 +84,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Run_BadSettings_ExitsWith2ListingEverySettingWithoutAStackTrace()
     {
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        (int exitCode, string output) = await ServiceProcess.RunToExitAsync(new Dictionary<string, string?>
         {
             ["Flows:Folder"] = _library.Folder,
             ["Twilio:RequestValidation"] = "Enabled",
@@ -104,7 +104,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Run_BadSettingsInEverySection_AllReportedInOneStartByNameNeverByValue()
     {
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        (int exitCode, string output) = await ServiceProcess.RunToExitAsync(new Dictionary<string, string?>
         {
             ["Flows:Folder"] = _library.Folder,
             ["Flows:FallbackModel"] = "festival-secret-model",
@@ -132,7 +132,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Run_ValueOfTheWrongType_ExitsWith2NamingTheSetting()
     {
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        (int exitCode, string output) = await ServiceProcess.RunToExitAsync(new Dictionary<string, string?>
         {
             ["Flows:Folder"] = _library.Folder,
             ["Twilio:RequestValidation"] = "Disabled",
@@ -151,7 +151,7 @@ public sealed class StartupValidationTests : IDisposable
         using TempDirectory broken = new("ivrvoice-server-broken-");
         File.WriteAllText(Path.Combine(broken.Path, "flows.yaml"), "flows:\n  main:\n    entry: nowhere\n    menus: {}\n");
 
-        (int exitCode, string output) = await ServerProcess.RunToExitAsync(new Dictionary<string, string?>
+        (int exitCode, string output) = await ServiceProcess.RunToExitAsync(new Dictionary<string, string?>
         {
             ["Flows:Folder"] = broken.Path,
             ["Twilio:RequestValidation"] = "Disabled",

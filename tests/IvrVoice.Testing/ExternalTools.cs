@@ -112,6 +112,24 @@ public static class ExternalTools
         throw new MissingToolException(message);
     }
 
+    /// <summary>
+    /// Ends the test as <see cref="Require"/> does unless the tools a host configured by <paramref name="settings"/> runs are
+    /// present: espeak-ng when <c>Providers:Order</c> names the offline engine (the service then refuses to start without it,
+    /// and renders with it). The host helpers (<see cref="ServiceProcess"/>, the Server tests' in-process host) call it, so a
+    /// test whose host renders offline fails or skips naming espeak-ng instead of failing with the host's start-up error.
+    /// </summary>
+    public static void RequireForHost(IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        bool offline = settings.Any(setting =>
+            (setting.Key.Equals("Providers:Order", StringComparison.OrdinalIgnoreCase) || setting.Key.StartsWith("Providers:Order:", StringComparison.OrdinalIgnoreCase))
+            && (setting.Value ?? "").Split(',').Any(route => route.Trim().ToLowerInvariant() is "espeak" or "espeak-ng"));
+        if (offline)
+        {
+            Require(EspeakNg);
+        }
+    }
+
     private static string Describe(string tool) =>
         Packages.TryGetValue(Path.GetFileName(tool), out string? package)
             ? $"{tool} (install the Debian package {package})"

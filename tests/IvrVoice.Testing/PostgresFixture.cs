@@ -79,6 +79,7 @@ public sealed class PostgresFixture : IDisposable
         string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
+            RequireReachable(configured.Trim());
             return configured.Trim();
         }
 
@@ -99,6 +100,24 @@ public sealed class PostgresFixture : IDisposable
         }
 
         return connectionString;
+    }
+
+    /// <summary>
+    /// A configured server that does not answer is a missing PostgreSQL too: the tests say where they looked and how to start
+    /// one, instead of failing later with psql's or Npgsql's connection error.
+    /// </summary>
+    private static void RequireReachable(string connectionString)
+    {
+        ToolResult probe = ExternalTools.Run(ExternalTools.Psql, PsqlArguments(connectionString, "SELECT 1"), timeout: TimeSpan.FromSeconds(30));
+        if (!probe.Succeeded)
+        {
+            DbConnectionStringBuilder builder = new() { ConnectionString = connectionString };
+            string host = builder.TryGetValue("Host", out object? h) ? Convert.ToString(h, System.Globalization.CultureInfo.InvariantCulture) ?? "?" : "?";
+            string port = builder.TryGetValue("Port", out object? p) ? Convert.ToString(p, System.Globalization.CultureInfo.InvariantCulture) ?? "5432" : "5432";
+            ExternalTools.Missing($"a running PostgreSQL server at {host}:{port}, the one {EnvironmentVariable} names"
+                + $" (psql: {probe.StandardError.Trim().Split('\n')[0]}). Start it with scripts/postgres.sh start"
+                + " (install the Debian package postgresql first if it is not installed), or point the variable at a running server");
+        }
     }
 
     private static string FindRepositoryRoot()

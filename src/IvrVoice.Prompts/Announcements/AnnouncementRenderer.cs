@@ -164,19 +164,7 @@ public sealed partial class AnnouncementRenderer : IDisposable
         {
             _analyses.TryAdd(planned[i].Piece, joined.Analyses[i]);
         }
-        PromptMetadata metadata = new()
-        {
-            Key = key,
-            Text = composed.Spoken,
-            Voice = baseSpec.Voice,
-            Model = baseSpec.Model,
-            Language = baseSpec.Language,
-            Style = baseSpec.Style,
-            Provider = JoinProvider,
-            DurationSeconds = joined.Duration.TotalSeconds,
-            Sha256 = "",
-            RenderedAt = _time.GetUtcNow(),
-        };
+        PromptMetadata metadata = baseSpec.Metadata(key, composed.Spoken, JoinProvider, joined.Duration.TotalSeconds, _time.GetUtcNow());
         return CachedPrompt.Create(metadata, joined.File);
     }
 

@@ -31,7 +31,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task Build_UnderThirtyPercentFaultsAndHangs_EveryPromptRenderedOrReported()
     {
-        IReadOnlyList<string> prompts = BuildProcess.WriteLibrary(_folder.File("library"), SuiteSize.LibraryPrompts);
+        IReadOnlyList<string> prompts = BuildFiles.WriteLibrary(_folder.File("library"), SuiteSize.LibraryPrompts);
         Dictionary<string, string?> settings = Settings();
         _emulator.SetFaultRate(0.3, Seed);
         for (int i = 0; i < 3; i++)
@@ -40,7 +40,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
         }
 
         Stopwatch elapsed = Stopwatch.StartNew();
-        BuildRun run = await BuildProcess.RunAsync(_folder.Path, settings, "build", "library", "--out", "dist", "--concurrency", "4", "--export", "twilio,asterisk");
+        CliRun run = await CliProcess.RunAsync(_folder.Path, settings, "build", "library", "--out", "dist", "--concurrency", "4", "--export", "twilio,asterisk");
         _emulator.ClearFaults();
 
         output.WriteLine($"{prompts.Count} prompts in {elapsed.Elapsed.TotalSeconds:0.0} s, exit {run.ExitCode}: {run.StandardOutput.Trim().Split('\n')[^1]}");
@@ -50,11 +50,11 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
         int rendered = int.Parse(summary.Groups["rendered"].Value, CultureInfo.InvariantCulture);
         int failed = int.Parse(summary.Groups["failed"].Value, CultureInfo.InvariantCulture);
         Assert.Equal(prompts.Count, rendered + failed);
-        Assert.Equal(failed == 0 ? 0 : BuildProcess.RenderFailed, run.ExitCode);
+        Assert.Equal(failed == 0 ? 0 : BuildFiles.RenderFailed, run.ExitCode);
         string[] reported = [.. FailedLine().Matches(run.StandardError).Select(m => m.Groups["prompt"].Value)];
         Assert.Equal(failed, reported.Length);
 
-        BuildManifest manifest = BuildProcess.AssertOutputConsistent(_folder.File("dist"))!;
+        BuildManifest manifest = BuildFiles.AssertOutputConsistent(_folder.File("dist"))!;
         HashSet<string> built = [.. manifest.Prompts.Select(p => $"{p.Language}/{p.Id}")];
         Assert.Equal(rendered, built.Count);
         Assert.All(prompts, p => Assert.True(built.Contains(p) ^ reported.Contains(p), $"{p} is neither built nor reported as failed."));
@@ -63,7 +63,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
         Assert.All(manifest.Prompts, p => Assert.True(cache.Intact.ContainsKey(p.Key.ToString()), $"{p.Id} is built but not in the cache."));
 
         // Without the faults, the next run renders exactly what failed and reuses the rest.
-        BuildRun again = await BuildProcess.RunAsync(_folder.Path, settings, "build", "library", "--out", "dist", "--concurrency", "4", "--export", "twilio,asterisk");
+        CliRun again = await CliProcess.RunAsync(_folder.Path, settings, "build", "library", "--out", "dist", "--concurrency", "4", "--export", "twilio,asterisk");
         Assert.True(again.ExitCode == 0, again.StandardError);
         Assert.Contains($": {failed} rendered, {rendered} reused, 0 failed;", again.StandardOutput, StringComparison.Ordinal);
     }
@@ -71,7 +71,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task Build_KilledRepeatedlyUnderFaults_LeavesNothingCorruptAndTheNextRunFinishes()
     {
-        IReadOnlyList<string> prompts = BuildProcess.WriteLibrary(_folder.File("library"), SuiteSize.LibraryPrompts);
+        IReadOnlyList<string> prompts = BuildFiles.WriteLibrary(_folder.File("library"), SuiteSize.LibraryPrompts);
         Dictionary<string, string?> settings = Settings();
         string[] arguments = ["build", "library", "--out", "dist", "--concurrency", "4", "--export", "twilio,asterisk"];
         _emulator.SetFaultRate(0.3, Seed + 1);
@@ -80,7 +80,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
         int cached = 0;
         for (int round = 1; round <= SuiteSize.KillRounds + 1; round++)
         {
-            using Process build = BuildProcess.Start(_folder.Path, settings, arguments);
+            using Process build = CliProcess.Start(_folder.Path, settings, arguments);
             _ = build.StandardOutput.ReadToEndAsync();
             _ = build.StandardError.ReadToEndAsync();
             // Let a few more prompts finish, then kill at an arbitrary moment of the writes that follow.
@@ -94,7 +94,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
             build.Kill(entireProcessTree: true);
             await build.WaitForExitAsync();
 
-            BuildManifest? manifest = BuildProcess.AssertOutputConsistent(_folder.File("dist"));
+            BuildManifest? manifest = BuildFiles.AssertOutputConsistent(_folder.File("dist"));
             DiskCacheReport cache = DiskCacheInspector.Inspect(_folder.File("cache"));
             previous = manifest?.Prompts.Count ?? 0;
             cached = cache.Intact.Count;
@@ -103,7 +103,7 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
         }
 
         _emulator.ClearFaults();
-        BuildRun finish = await BuildProcess.RunAsync(_folder.Path, settings, arguments);
+        CliRun finish = await CliProcess.RunAsync(_folder.Path, settings, arguments);
         output.WriteLine(finish.StandardOutput.Trim().Split('\n')[^1]);
 
         Assert.True(finish.ExitCode == 0, finish.StandardError);
@@ -113,9 +113,9 @@ public sealed partial class BuildFaultTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(prompts.Count, int.Parse(summary.Groups["rendered"].Value, CultureInfo.InvariantCulture) + reused);
         Assert.InRange(reused, previous, cached);
         Assert.Equal("0", summary.Groups["failed"].Value);
-        Assert.Equal(prompts.Count, BuildProcess.AssertOutputConsistent(_folder.File("dist"))!.Prompts.Count);
+        Assert.Equal(prompts.Count, BuildFiles.AssertOutputConsistent(_folder.File("dist"))!.Prompts.Count);
         Assert.Empty(DiskCacheInspector.Inspect(_folder.File("cache")).Corrupt);
-        BuildRun check = await BuildProcess.RunAsync(_folder.Path, settings, [.. arguments, "--check"]);
+        CliRun check = await CliProcess.RunAsync(_folder.Path, settings, [.. arguments, "--check"]);
         Assert.True(check.ExitCode == 0, check.StandardOutput);
     }
 

@@ -19,7 +19,7 @@ public sealed class StructuredLogTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LogFormatJson_EveryLineIsAnEventWithTemplateAndProperties()
     {
         await using ServiceProcess service = await StartAsync(new() { ["Service:LogFormat"] = "Json" });
@@ -48,7 +48,7 @@ public sealed class StructuredLogTests : IAsyncLifetime
             && source.GetString() == "IvrVoice.Server.Hosting.RequestLoggingMiddleware");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SerilogWriteToInSettings_JsonFormatterAndLevels_AreHonoured()
     {
         await using ServiceProcess service = await StartAsync(new()
@@ -76,7 +76,7 @@ public sealed class StructuredLogTests : IAsyncLifetime
         Assert.Contains(events, e => e.GetProperty("Properties").GetProperty("SourceContext").GetString() == "Microsoft.Hosting.Lifetime");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RequestLogOverriddenToWarning_DropsOnlyTheRequestLines()
     {
         // docs/performance.md's advice for nodes that need every cycle: requests stay counted in /metrics.
@@ -96,7 +96,7 @@ public sealed class StructuredLogTests : IAsyncLifetime
         Assert.Contains(PrometheusText.Parse(metrics), s => s.Name == "ivrvoice_server_requests_total" && s.Label("route") == "/readyz");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LogFormatText_IsNotJson()
     {
         await using ServiceProcess service = await StartAsync(new() { ["Service:LogFormat"] = "Text" });

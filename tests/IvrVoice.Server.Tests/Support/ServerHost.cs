@@ -76,6 +76,50 @@ internal sealed class ServerHost : IAsyncDisposable
         Action<IServiceCollection>? configureServices, TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides, params string[] routes)
     {
         TempDirectory cache = new("ivrvoice-server-cache-");
+        Dictionary<string, string?> settings = Settings(emulator, libraryFolder, new Dictionary<string, string?>
+        {
+            ["Cache:Store"] = "Disk",
+            ["Cache:Disk:Path"] = cache.Path,
+            ["Cache:Disk:VerifyOnStart"] = "false",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        }, routes);
+        foreach ((string key, string? value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        try
+        {
+            ExternalTools.RequireForHost(settings);
+        }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
+
+        Factory factory = new(settings, configureServices);
+        try
+        {
+            return new ServerHost(factory, cache);
+        }
+        catch
+        {
+            factory.Dispose();
+            cache.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The settings every test host starts from, configured like a deployment: signatures checked against a public base URL,
+    /// an API key, a signing key, <paramref name="libraryFolder"/> as the flows, the provider routes (gemini by default) pointed
+    /// at <paramref name="emulator"/> with short retry delays, and <paramref name="overrides"/> applied last. <see cref="Start"/>
+    /// adds its own disk cache; tests that run the server as its own process (<see cref="ServiceProcess"/>) start from these.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(
+        TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides = null, params string[] routes)
+    {
         Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase)
         {
             ["Twilio:AuthToken"] = AuthToken,
@@ -83,11 +127,7 @@ internal sealed class ServerHost : IAsyncDisposable
             ["Twilio:RequestValidation"] = "Enabled",
             ["Service:ApiKeys:0"] = ApiKey,
             ["Service:UrlSigningKey"] = SigningKey,
-            ["Cache:Store"] = "Disk",
-            ["Cache:Disk:Path"] = cache.Path,
-            ["Cache:Disk:VerifyOnStart"] = "false",
             ["Flows:Folder"] = libraryFolder,
-            ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Providers:Gemini:RetryBaseDelay"] = "00:00:00.020",
             ["Providers:OpenRouter:RetryBaseDelay"] = "00:00:00.020",
         };
@@ -104,17 +144,7 @@ internal sealed class ServerHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        Factory factory = new(settings, configureServices);
-        try
-        {
-            return new ServerHost(factory, cache);
-        }
-        catch
-        {
-            factory.Dispose();
-            cache.Dispose();
-            throw;
-        }
+        return settings;
     }
 
     /// <summary>Twilio's parameters for a voice webhook, as it posts them for an inbound call.</summary>

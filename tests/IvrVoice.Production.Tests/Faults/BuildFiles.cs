@@ -1,19 +1,16 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using IvrVoice.Audio;
 using IvrVoice.Library.Build;
 
 namespace IvrVoice.Production.Tests.Faults;
 
-/// <summary>How a run of <c>ivrvoice build</c> ended.</summary>
-internal sealed record BuildRun(int ExitCode, string StandardOutput, string StandardError);
-
-/// <summary><c>ivrvoice build</c> as its own process, and the checks of what it leaves in its output folder.</summary>
-internal static class BuildProcess
+/// <summary>
+/// A library for <c>ivrvoice build</c> runs (<see cref="CliProcess"/> runs the program), and the checks of what a build
+/// leaves in its output folder.
+/// </summary>
+internal static class BuildFiles
 {
     public const int RenderFailed = 4;
-
-    private static string Program => IvrVoice.Testing.BuiltCli.Program;
 
     /// <summary>Writes a library of <paramref name="count"/> prompts in two languages, voices and styles varied, all for Gemini 3.1.</summary>
     public static IReadOnlyList<string> WriteLibrary(string folder, int count)
@@ -42,53 +39,6 @@ internal static class BuildProcess
         }
 
         return ids;
-    }
-
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> settings, params string[] arguments)
-    {
-        ProcessStartInfo start = new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Program);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (string inherited in start.Environment.Keys.Where(k => k.Contains("__", StringComparison.Ordinal) || k == "IVRVOICE_ENVIRONMENT").ToList())
-        {
-            start.Environment.Remove(inherited);
-        }
-
-        foreach ((string key, string? value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("Could not start ivrvoice.");
-    }
-
-    public static async Task<BuildRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> settings, params string[] arguments)
-    {
-        using Process process = Start(workingDirectory, settings, arguments);
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using CancellationTokenSource limit = new(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ivrvoice {string.Join(' ', arguments)} did not finish: {await stderr}");
-        }
-
-        return new BuildRun(process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>

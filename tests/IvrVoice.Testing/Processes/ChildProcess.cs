@@ -39,25 +39,13 @@ public sealed class ChildProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>
-    /// Runs <paramref name="assemblyPath"/> with the same dotnet host as the current process (DOTNET_HOST_PATH when the
-    /// SDK set it, else "dotnet" on the PATH).
+    /// Runs <paramref name="assemblyPath"/> with the same dotnet host as the current process, configured by its arguments
+    /// alone (<see cref="DotnetProcess"/>).
     /// </summary>
     public static ChildProcess StartDotnet(string assemblyPath, params string[] arguments)
     {
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
-        ProcessStartInfo start = new(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assemblyPath);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return new ChildProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host} {assemblyPath}."));
+        ProcessStartInfo start = DotnetProcess.StartInfo(assemblyPath, arguments, Directory.GetCurrentDirectory());
+        return new ChildProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName} {assemblyPath}."));
     }
 
     /// <summary>Waits until the child has written a line satisfying <paramref name="match"/>; throws with its stderr if it exits first.</summary>
