@@ -13,6 +13,7 @@ namespace IvrVoice.Server.Tests;
 /// the request span, the flow, each cache tier, the render, every provider attempt (a 503 then a retry), the transcode
 /// and the store write, all in one trace with their attributes, and none of the call's private values.
 /// </summary>
+[Collection(TracingCollection.Name)]
 public sealed class TracingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>, IDisposable
 {
     private readonly TestLibrary _library = new();
@@ -156,4 +157,14 @@ public sealed class TracingTests(EmulatorFixture fixture) : IClassFixture<Emulat
 
         return false;
     }
+}
+
+/// <summary>
+/// ASP.NET Core's request activities come from one process-wide source, so an in-memory exporter also collects the
+/// requests of other test classes' hosts running at the same time; the tracing tests run alone to see only their own.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TracingCollection
+{
+    public const string Name = "Tracing (alone: process-wide activity sources)";
 }
