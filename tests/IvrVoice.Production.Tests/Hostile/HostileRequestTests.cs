@@ -72,8 +72,8 @@ public sealed class HostileRequestTests(HostileService live) : IClassFixture<Hos
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    [InlineData("api-key-c41f9e08d27b6a3")]     // one character short of the real key
-    [InlineData("API-KEY-C41F9E08D27B6A35")]    // the real key in another case
+    [InlineData("test-api-key-5f0e6a3b9c2")]   // one character short of the real key
+    [InlineData("TEST-API-KEY-5F0E6A3B9C21")]  // the real key in another case
     public async Task PostPrompt_MissingOrWrongApiKey_Answers401(string? key)
     {
         using HttpResponseMessage response = await live.PostJsonAsync("/api/prompts", """{"text":"Hello."}""", apiKey: key);

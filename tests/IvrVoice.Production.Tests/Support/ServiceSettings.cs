@@ -1,50 +1,39 @@
 extern alias emulator;
 
 using emulator::IvrVoice.ProviderEmulator;
+using IvrVoice.Testing;
 
 namespace IvrVoice.Production.Tests.Support;
 
 /// <summary>
-/// Settings for a service under test, with secrets distinctive enough that a test can search the whole log for them.
+/// Settings for a service under test: the shared <see cref="ServiceTestSettings"/> (whose secrets are distinctive enough
+/// that a test can search the whole log for them) with what the production tests add.
 /// </summary>
 internal static class ServiceSettings
 {
-    public const string PublicBaseUrl = "https://ivr.example.test";
-    public const string AuthToken = "twilio-token-5e1d0c9b7a3f48e2b6d4";
-    public const string ApiKey = "api-key-c41f9e08d27b6a35";
-    public const string SigningKey = "url-signing-key-0b7e4d2a91c35f86e4d7a2c9";
-    public const string CallerNumber = "+15555550187";
-    public const string CalledNumber = "+15035550100";
+    // The values every test host shares, under the names these tests use.
+    public const string PublicBaseUrl = ServiceTestSettings.PublicBaseUrl;
+    public const string AuthToken = ServiceTestSettings.AuthToken;
+    public const string ApiKey = ServiceTestSettings.ApiKey;
+    public const string SigningKey = ServiceTestSettings.SigningKey;
+    public const string CallerNumber = ServiceTestSettings.CallerNumber;
+    public const string CalledNumber = ServiceTestSettings.CalledNumber;
 
     /// <summary>
-    /// JSON logs, Twilio validation on against <see cref="PublicBaseUrl"/>, an API key, a signing key, a disk cache in
-    /// <paramref name="cacheFolder"/>, the flows of <paramref name="libraryFolder"/>, and the given emulator routes with
-    /// short retry delays (the emulator asks for waits of at most 200 ms).
+    /// <see cref="ServiceTestSettings.For"/> with JSON logs at Debug, a disk cache in <paramref name="cacheFolder"/>, and the
+    /// given emulator routes with short retry delays (the emulator asks for waits of at most 200 ms).
     /// </summary>
     public static Dictionary<string, string?> For(string cacheFolder, string libraryFolder, TtsEmulator? emulator, params string[] routes)
     {
-        Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Service:LogFormat"] = "Json",
-            ["Service:ApiKeys:0"] = ApiKey,
-            ["Service:UrlSigningKey"] = SigningKey,
-            ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:PublicBaseUrl"] = PublicBaseUrl,
-            ["Twilio:RequestValidation"] = "Enabled",
-            ["Cache:Store"] = "Disk",
-            ["Cache:Disk:Path"] = cacheFolder,
-            ["Flows:Folder"] = libraryFolder,
-            // Debug as well: whatever is logged at any level must be free of secrets.
-            ["Serilog:MinimumLevel:Default"] = "Debug",
-            ["Serilog:MinimumLevel:Override:Microsoft"] = "Information",
-        };
+        Dictionary<string, string?> settings = ServiceTestSettings.For(libraryFolder, emulator?.Settings(routes.Length == 0 ? ["gemini"] : routes));
+        settings["Service:LogFormat"] = "Json";
+        settings["Cache:Store"] = "Disk";
+        settings["Cache:Disk:Path"] = cacheFolder;
+        // Debug as well: whatever is logged at any level must be free of secrets.
+        settings["Serilog:MinimumLevel:Default"] = "Debug";
+        settings["Serilog:MinimumLevel:Override:Microsoft"] = "Information";
         if (emulator is not null)
         {
-            foreach ((string key, string? value) in emulator.Settings(routes.Length == 0 ? ["gemini"] : routes))
-            {
-                settings[key] = value;
-            }
-
             foreach (string section in new[] { "Gemini", "AIgateway", "OpenRouter", "Vtrix", "Pixazo", "Segmind" })
             {
                 settings[$"Providers:{section}:RetryBaseDelay"] = "00:00:00.050";
