@@ -53,7 +53,7 @@ internal static class MediaStreamEndpoints
     }
 }
 
-/// <summary>Decides whether a menu answer streams, and makes its signed parameters and WebSocket address.</summary>
+/// <summary>Decides whether a menu or an announcement streams, and makes its signed parameters and WebSocket address.</summary>
 internal sealed class StreamingAnswers(
     IOptions<StreamingOptions> options,
     StreamTickets tickets,
@@ -71,7 +71,9 @@ internal sealed class StreamingAnswers(
     /// when one is not cached and its model streams (<see cref="StreamPlayback.Auto"/>); null to answer with &lt;Play&gt;/&lt;Say&gt;.
     /// <paramref name="always"/> (the menu's <c>playback: stream</c>) streams whatever the setting says.
     /// </summary>
-    public async Task<List<KeyValuePair<string, string>>?> TryPrepareAsync(IReadOnlyList<StreamItem> items, string? callSid, bool always, CancellationToken cancellationToken)
+    /// <paramref name="input"/> says which key presses the stream listens for (none for an announcement a caller cannot skip).
+    public async Task<List<KeyValuePair<string, string>>?> TryPrepareAsync(
+        IReadOnlyList<StreamItem> items, string? callSid, bool always, StreamInput input, CancellationToken cancellationToken)
     {
         StreamPlayback mode = always ? StreamPlayback.Always : options.Value.Playback;
         if (mode == StreamPlayback.Off || string.IsNullOrEmpty(callSid) || items.Count == 0 || items.Any(i => i.Spec.OutputFormat != "mulaw-wav"))
@@ -84,7 +86,7 @@ internal sealed class StreamingAnswers(
             bool worth = false;
             foreach (StreamItem item in items)
             {
-                if (await renderer.TryGetAsync(item.Spec, Caching.CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false) is null)
+                if (item.CachedKey is null && await renderer.TryGetAsync(item.Spec, Caching.CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false) is null)
                 {
                     worth = router.CanStream(item.Spec.Model);
                     if (!worth)
@@ -100,7 +102,7 @@ internal sealed class StreamingAnswers(
             }
         }
 
-        return tickets.Create(items, callSid);
+        return tickets.Create(items, callSid, input);
     }
 
     /// <summary>The <c>wss://</c> address of the stream endpoint, from the same public base as every other URL handed to Twilio.</summary>

@@ -47,7 +47,11 @@ internal sealed partial class StreamPlayout(
     {
         foreach (StreamItem item in items)
         {
-            CachedPrompt? cached = await renderer.TryGetAsync(item.Spec, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+            // A joined announcement is cached under its join key; if it has left the cache, the whole sentence streams.
+            CachedPrompt? cached = item.CachedKey is { } key && PromptKey.TryParse(key, out PromptKey joined)
+                ? await renderer.Cache.TryGetAsync(joined, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false)
+                : null;
+            cached ??= await renderer.TryGetAsync(item.Spec, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
             PlayoutResult result = cached is not null && MuLawData(cached.Audio) is { } data
                 ? await SendCachedAsync(data, sink, clock, cancellationToken).ConfigureAwait(false)
                 : await StreamMissAsync(item.Spec, sink, clock, cancellationToken).ConfigureAwait(false);
