@@ -81,6 +81,19 @@ public sealed class StreamingTests : IClassFixture<EmulatorFixture>
         Assert.False(StreamRouter(harness).CanStream(ModelCatalog.Gemini31FlashTts));
     }
 
+    [Theory]
+    [InlineData(false, true)]    // one voice: OpenRouter, first in order, serves it and streams its PCM body
+    [InlineData(true, false)]    // two speakers: OpenRouter cannot voice them, so Segmind (asynchronous, whole) serves it
+    public void CanStream_AsksTheRouteThatWouldServeThisRequest(bool twoSpeakers, bool expected)
+    {
+        using RouterHarness harness = new(_emulator.Settings("openrouter", "segmind"));
+        TtsRequest request = twoSpeakers
+            ? RouterHarness.Request("Ana: Hello. Ben: Hi there.") with { Speakers = [new TtsSpeaker("Ana", "Kore"), new TtsSpeaker("Ben", "Puck")] }
+            : RouterHarness.Request();
+
+        Assert.Equal(expected, StreamRouter(harness).CanStream(request));
+    }
+
     [Fact]
     public async Task OpenAsync_ErrorBeforeFirstChunk_FailsOverToTheNextRoute()
     {

@@ -37,6 +37,18 @@ internal sealed partial class TtsStreamRouter(
         return first is IStreamingTtsProvider streaming && streaming.CanStream(probe);
     }
 
+    public bool CanStream(TtsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (TtsRouter.Prepare(request, []) is not { } prepared)
+        {
+            return false;
+        }
+
+        ITtsProvider? serving = Candidates(prepared.Model, prepared.Speakers.Count).FirstOrDefault();
+        return serving is IStreamingTtsProvider streaming && streaming.CanStream(prepared);
+    }
+
     public async Task<TtsStreamResult> OpenAsync(TtsRequest request, RenderUrgency urgency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -72,7 +84,7 @@ internal sealed partial class TtsStreamRouter(
         }
 
         activity?.SetTag("ivrvoice.tts.model", prepared.Model);
-        List<ITtsProvider> candidates = [.. Candidates(prepared.Model)];
+        List<ITtsProvider> candidates = [.. Candidates(prepared.Model, prepared.Speakers.Count)];
         if (candidates.Count == 0)
         {
             failures.Add(new TtsFailure("router", TtsFailureKind.Unavailable, $"no configured route with a closed breaker serves model {prepared.Model}"));
@@ -117,12 +129,14 @@ internal sealed partial class TtsStreamRouter(
         return new TtsStreamResult { Failures = failures };
     }
 
-    private IEnumerable<ITtsProvider> Candidates(string model)
+    // The routes a whole render would try, in order: serving the model, breaker not open, able to voice two speakers when asked.
+    private IEnumerable<ITtsProvider> Candidates(string model, int speakers = 0)
     {
         HashSet<string> open = [.. router.GetHealth().Where(h => h.State == BreakerState.Open).Select(h => h.Name)];
         foreach (string name in router.Routes)
         {
-            if (_providers.TryGetValue(name, out ITtsProvider? provider) && provider.Supports(model) && !open.Contains(name))
+            if (_providers.TryGetValue(name, out ITtsProvider? provider) && provider.Supports(model) && !open.Contains(name)
+                && !(speakers == 2 && provider is ISpeakerCapability { SupportsTwoSpeakers: false }))
             {
                 yield return provider;
             }
