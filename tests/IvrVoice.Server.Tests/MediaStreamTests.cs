@@ -157,6 +157,29 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
         Assert.Contains("/gather/welcome", next.GatherAction, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stream_TwoCallsMissTheSamePromptAtOnce_OneProviderRequestServesBoth()
+    {
+        // The provider's first audio comes late, so both streams start while the render is being opened.
+        _emulator.StreamPace = 0.05;
+        _emulator.StreamFirstChunkDelay = TimeSpan.FromMilliseconds(400);
+        await using ServerHost host = Start();
+        const string OtherCall = "CA5000000000000000000000000000000b";
+        (_, _, Dictionary<string, string> first, _) = await AnswerAsync(host);
+        (_, _, Dictionary<string, string> second, _) = await AnswerAsync(host, OtherCall);
+
+        await using MediaStreamsClient one = await MediaStreamsClient.ConnectAsync(host);
+        await using MediaStreamsClient two = await MediaStreamsClient.ConnectAsync(host);
+        await one.StartAsync(CallSid, first);
+        await two.StartAsync(OtherCall, second);
+        await Task.WhenAll(one.ReadAsync(), two.ReadAsync());
+
+        byte[] expected = Transcoder.ToTelephony(new PcmAudio([.. _emulator.Clip.Samples.Select(s => (float)s)], 24_000), OutputFormat.RawMuLaw, MasteringOptions.Disabled);
+        Assert.Equal(expected, one.Audio);
+        Assert.Equal(expected, two.Audio);
+        Assert.Single(_emulator.RequestsTo("gemini"), r => r.Path.Contains(":streamGenerateContent", StringComparison.Ordinal));
+    }
+
     /// <summary>The billing menu takes three digits, as a &lt;Gather numDigits="3"&gt; would: "123" dials the desk, "12" then '#' hangs up.</summary>
     private void BillingTakesThreeDigits()
     {

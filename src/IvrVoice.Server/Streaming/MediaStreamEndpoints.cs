@@ -16,6 +16,7 @@ internal static class MediaStreamEndpoints
         services.AddSingleton<StreamTickets>();
         services.AddSingleton<StreamOutcomes>();
         services.AddSingleton<StreamingMetrics>();
+        services.AddSingleton<StreamFlights>();
         services.AddSingleton<StreamPlayout>();
         services.AddSingleton<StreamingAnswers>();
         return services;
@@ -68,7 +69,7 @@ internal sealed class StreamingAnswers(
 
     /// <summary>
     /// The signed parameters when these prompts should stream for this call: always (<see cref="StreamPlayback.Always"/>), or
-    /// when one is not cached and its model streams (<see cref="StreamPlayback.Auto"/>); null to answer with &lt;Play&gt;/&lt;Say&gt;.
+    /// when one is not cached and the route that would serve it streams (<see cref="StreamPlayback.Auto"/>); null to answer with &lt;Play&gt;/&lt;Say&gt;.
     /// <paramref name="always"/> (the menu's <c>playback: stream</c>) streams whatever the setting says.
     /// </summary>
     /// <paramref name="input"/> says which key presses the stream listens for (none for an announcement a caller cannot skip).
@@ -88,7 +89,7 @@ internal sealed class StreamingAnswers(
             {
                 if (item.CachedKey is null && await renderer.TryGetAsync(item.Spec, Caching.CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false) is null)
                 {
-                    worth = router.CanStream(item.Spec.Model);
+                    worth = router.CanStream(PromptRenderer.CreateTtsRequest(item.Spec));
                     if (!worth)
                     {
                         return null;   // a miss no streaming route serves: the usual wait and <Say> fallback
