@@ -337,4 +337,12 @@ for earlier, later in zip(bases, bases[1:]):
 for a, b, what in pairs:
     r = paired(a, b)
     if r: print(f"| {what} | {spread(r, ratio)} |")
+# The two figures issue 12 asks for, on two lines of their own.
+print()
+if (r := paired(("prompt", "current"), ("prompt", "nginx"))):
+    print(f"cached prompt, service / nginx (goal >= 1.0x): {spread(r, ratio)} over {len(r)} rounds")
+if ("webhook", "current") in rows:
+    rates = [f[0] for f in rows[("webhook", "current")].values()]
+    against = [f"{spread(r, ratio)} the service at {b[5:]}" for b in bases if (r := paired(("webhook", "current"), ("webhook", b)))]
+    print(f"signed webhook: {spread(rates, count)} requests/s over {len(rates)} rounds" + (" = " + ", ".join(against) if against else ""))
 PY
