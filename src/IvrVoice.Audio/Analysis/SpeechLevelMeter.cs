@@ -115,6 +115,8 @@ internal sealed class SpeechLevelMeter
             _filled = 0;
         }
 
+        _group?.Return();
+        _group = null;
         long length = _length;
         for (int j = 0; j < Thresholds; j++)
         {
@@ -153,6 +155,7 @@ internal sealed class SpeechLevelMeter
         int blocks = x.Length / Block;
         if (_group is null || _group.Blocks < blocks)
         {
+            _group?.Return();
             _group = new Group(Math.Max(blocks, MinGroupBlocks));
         }
 
@@ -202,16 +205,25 @@ internal sealed class SpeechLevelMeter
         other.Wait();
     }
 
-    /// <summary>Buffers for <see cref="WholeBlocksOnTwoCores"/>, kept for the meter's next call.</summary>
+    /// <summary>
+    /// Buffers for <see cref="WholeBlocksOnTwoCores"/>, kept for the meter's next call; the two large ones are pooled
+    /// (fresh megabytes cost page faults on every measurement) and go back to the pool when the meter finishes.
+    /// </summary>
     private sealed class Group(int blocks)
     {
         public int Blocks { get; } = blocks;
-        public float[] Input { get; } = new float[blocks * Block];
-        public double[] Envelope { get; } = new double[blocks * Block];
+        public float[] Input { get; } = System.Buffers.ArrayPool<float>.Shared.Rent(blocks * Block);
+        public double[] Envelope { get; } = System.Buffers.ArrayPool<double>.Shared.Rent(blocks * Block);
         public double[] Energy { get; } = new double[blocks];
         public double[] FinalP { get; } = new double[blocks * Parts];
         public double[] Carries { get; } = new double[blocks * 2 * Parts];
         public ulong[] Changes { get; } = new ulong[blocks * ChangeWords];
+
+        public void Return()
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(Input);
+            System.Buffers.ArrayPool<double>.Shared.Return(Envelope);
+        }
     }
 
     // |x| × gain, part-interleaved; returns the energy, summed per part in sample order, then over the parts.
