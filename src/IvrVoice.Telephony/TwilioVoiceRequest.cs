@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
@@ -13,9 +13,11 @@ namespace IvrVoice.Telephony;
 /// </summary>
 public sealed class TwilioVoiceRequest
 {
-    private static readonly TwilioVoiceRequest Empty = new(FrozenDictionary<string, string>.Empty);
+    private static readonly TwilioVoiceRequest Empty = new(new Dictionary<string, string>(StringComparer.Ordinal));
 
-    private TwilioVoiceRequest(FrozenDictionary<string, string> parameters) => Parameters = parameters;
+    // A read-only view of a plain dictionary: freezing one per webhook (a few dozen keys, read a handful of times) cost more
+    // than every lookup it could save.
+    private TwilioVoiceRequest(Dictionary<string, string> parameters) => Parameters = new ReadOnlyDictionary<string, string>(parameters);
 
     /// <summary>Every parameter Twilio sent (the first value of any repeated key), including ones without a property here.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; }
@@ -80,7 +82,7 @@ public sealed class TwilioVoiceRequest
         Dictionary<string, string> parameters = new(StringComparer.Ordinal);
         foreach (KeyValuePair<string, StringValues> pair in values)
             parameters.TryAdd(pair.Key, pair.Value.Count > 0 ? pair.Value[0] ?? "" : "");
-        return parameters.Count == 0 ? Empty : new TwilioVoiceRequest(parameters.ToFrozenDictionary(StringComparer.Ordinal));
+        return parameters.Count == 0 ? Empty : new TwilioVoiceRequest(parameters);
     }
 
     /// <summary>Minimal-API binding: reads the form asynchronously for a form POST, otherwise the query string.</summary>

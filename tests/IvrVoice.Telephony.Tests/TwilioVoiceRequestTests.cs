@@ -28,6 +28,17 @@ public sealed class TwilioVoiceRequestTests
     }
 
     [Fact]
+    public void FromValues_Parameters_CannotBeChangedThroughACast()
+    {
+        TwilioVoiceRequest sut = From(("CallSid", "CA1"), ("Digits", "1"));
+
+        IDictionary<string, string> writable = Assert.IsAssignableFrom<IDictionary<string, string>>(sut.Parameters);
+        Assert.True(writable.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => writable["Digits"] = "9");
+        Assert.Equal("1", sut.Digits);
+    }
+
+    [Fact]
     public void FromValues_MissingOrMalformedNumbers_Null()
     {
         TwilioVoiceRequest sut = From(("Confidence", "high"), ("DialCallDuration", "-1"));

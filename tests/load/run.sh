@@ -12,6 +12,8 @@
 #      optionally (LOAD_WATCHED=1) the service with its log file in its content root, where the configuration reload
 #      watcher looks (as a run from a checkout with output redirected into it would);
 #   6. optionally (LOAD_RENDERS=N) the render path's own time beyond the provider's (tests/load/render_overhead.py).
+#   7. optionally (LOAD_VARIANTS="name:VAR=value,... ...") the current build with extra environment variables (runtime
+#      settings such as DOTNET_gcServer=0), each against the service as configured.
 # Usage: bash tests/load/run.sh   (LOAD_DURATION=5s LOAD_ROUNDS=3 LOAD_CONNECTIONS=32 LOAD_THREADS=1 LOAD_BASELINES=2e81e30)
 # Needs the .NET SDK, git, wrk, nginx, python3, curl (bash scripts/setup.sh test installs them). LOAD_KEEP=1 keeps the
 # work folder; LOAD_LOG_LEVEL=Warning measures without the per-request log line; LOAD_SYNC_SINK=0 skips rows 3.
@@ -150,6 +152,14 @@ if [ -n "${LOAD_WATCHED:-}" ]; then
   start_service watched "$work/app"
   services+=(watched)
 fi
+# LOAD_VARIANTS="name:VAR=value,VAR=value ...": the current build again, with extra environment (runtime knobs such as
+# DOTNET_gcServer=0), measured beside it in the same rounds.
+for spec in ${LOAD_VARIANTS:-}; do
+  IFS=',' read -r -a assignments <<<"${spec#*:}"
+  echo "== variant ${spec%%:*}: the service with ${assignments[*]}"
+  start_service "var-${spec%%:*}" "$work/app" "${assignments[@]}"
+  services+=("var-${spec%%:*}")
+done
 for sha in "${base_shas[@]}"; do
   # A baseline reads the sample flows of its own commit (the flow format moves with the code).
   start_service "base-$sha" "${app_of[base-$sha]}" Flows__Folder="/tmp/ivrvoice-load-baseline/$sha/src/prompts"
@@ -288,7 +298,9 @@ for line in open(sys.argv[1]):
     rows[(row, name)][int(rnd)] = tuple(map(float, figures.split()))
 names = {"nginx": "nginx (sendfile)", "current": "service", "sync": "service, synchronous log sink",
          "watched": "service, log file in its content root"}
-def label(name): return names.get(name, f"service at {name[5:]}" if name.startswith("base-") else name)
+def label(name):
+    if name.startswith("var-"): return f"service, variant {name[4:]}"
+    return names.get(name, f"service at {name[5:]}" if name.startswith("base-") else name)
 def spread(values, fmt): return f"{fmt(statistics.median(values))} ({fmt(min(values))}–{fmt(max(values))})"
 count = lambda v: f"{v:,.0f}"
 ms = lambda v: f"{v:.2f}"
@@ -316,9 +328,21 @@ for base in bases:
               (("webhook", "current"), ("webhook", base), f"webhook: service / {base[5:]} (issue 12 goal ≥ 1.5 against the commit it measured)"),
               (("announce", "current"), ("announce", base), f"announcement audio fetch: service / {base[5:]}"),
               (("prompt", base), ("prompt", "nginx"), f"cached prompt: {base[5:]} / nginx")]
+for variant in sorted({name for _, name in rows if name.startswith("var-")}):
+    pairs += [(("prompt", variant), ("prompt", "current"), f"cached prompt: variant {variant[4:]} / service"),
+              (("webhook", variant), ("webhook", "current"), f"webhook: variant {variant[4:]} / service"),
+              (("prompt", variant), ("prompt", "nginx"), f"cached prompt: variant {variant[4:]} / nginx")]
 for earlier, later in zip(bases, bases[1:]):
     pairs += [((row, later), (row, earlier), f"{row}: {later[5:]} / {earlier[5:]}") for row in ("prompt", "webhook", "announce")]
 for a, b, what in pairs:
     r = paired(a, b)
     if r: print(f"| {what} | {spread(r, ratio)} |")
+# The two figures issue 12 asks for, on two lines of their own.
+print()
+if (r := paired(("prompt", "current"), ("prompt", "nginx"))):
+    print(f"cached prompt, service / nginx (goal >= 1.0x): {spread(r, ratio)} over {len(r)} rounds")
+if ("webhook", "current") in rows:
+    rates = [f[0] for f in rows[("webhook", "current")].values()]
+    against = [f"{spread(r, ratio)} the service at {b[5:]}" for b in bases if (r := paired(("webhook", "current"), ("webhook", b)))]
+    print(f"signed webhook: {spread(rates, count)} requests/s over {len(rates)} rounds" + (" = " + ", ".join(against) if against else ""))
 PY

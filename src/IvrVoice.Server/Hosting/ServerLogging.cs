@@ -57,12 +57,16 @@ internal static class ServerLogging
             // An unreadable value falls back to text here; options validation then stops the start-up naming the setting.
             bool json = Enum.TryParse(configuration[$"{ServiceOptions.SectionName}:{nameof(ServiceOptions.LogFormat)}"], ignoreCase: true, out LogFormat format)
                 && format == LogFormat.Json;
+            // JSON (what the deploy files set) goes through a buffered writer that writes when the queue is drained: under
+            // load one write carries many lines instead of a write and a flush per request. Text keeps the console sink,
+            // whose colours a terminal shows.
+            BufferedLogSink? buffered = json ? BufferedLogSink.StandardOutput(new JsonFormatter(renderMessage: true)) : null;
             logger = logger.WriteTo.Async(
                 sink =>
                 {
-                    if (json)
+                    if (buffered is not null)
                     {
-                        sink.Console(new JsonFormatter(renderMessage: true));
+                        sink.Sink(buffered);
                     }
                     else
                     {
@@ -70,7 +74,8 @@ internal static class ServerLogging
                     }
                 },
                 bufferSize: AsyncBufferSize,
-                blockWhenFull: false);
+                blockWhenFull: false,
+                monitor: buffered);
         }
 
         return logger.CreateLogger();
