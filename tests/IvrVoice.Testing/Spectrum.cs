@@ -9,35 +9,15 @@ public static class Spectrum
     /// </summary>
     public static double ToneAmplitude(ReadOnlySpan<float> x, double frequency, int sampleRate)
     {
-        // Normal equations of the 3-parameter fit, solved directly.
-        double cc = 0, ss = 0, cs = 0, c1 = 0, s1 = 0, n1 = x.Length, xc = 0, xs = 0, x1 = 0;
-        double w = 2 * Math.PI * frequency / sampleRate;
-        for (int n = 0; n < x.Length; n++)
-        {
-            double c = Math.Cos(w * n), s = Math.Sin(w * n);
-            cc += c * c; ss += s * s; cs += c * s; c1 += c; s1 += s;
-            xc += x[n] * c; xs += x[n] * s; x1 += x[n];
-        }
-
-        double[,] a = { { cc, cs, c1 }, { cs, ss, s1 }, { c1, s1, n1 } };
-        double[] b = { xc, xs, x1 };
-        double[] p = Solve3(a, b);
+        double[] p = FitTone(x, 2 * Math.PI * frequency / sampleRate);
         return Math.Sqrt((p[0] * p[0]) + (p[1] * p[1]));
     }
 
     /// <summary>The signal minus its best-fitting sinusoid at <paramref name="frequency"/> (and DC): what is not that tone.</summary>
     public static double[] RemoveTone(ReadOnlySpan<float> x, double frequency, int sampleRate)
     {
-        double cc = 0, ss = 0, cs = 0, c1 = 0, s1 = 0, n1 = x.Length, xc = 0, xs = 0, x1 = 0;
         double w = 2 * Math.PI * frequency / sampleRate;
-        for (int n = 0; n < x.Length; n++)
-        {
-            double c = Math.Cos(w * n), s = Math.Sin(w * n);
-            cc += c * c; ss += s * s; cs += c * s; c1 += c; s1 += s;
-            xc += x[n] * c; xs += x[n] * s; x1 += x[n];
-        }
-
-        double[] p = Solve3(new[,] { { cc, cs, c1 }, { cs, ss, s1 }, { c1, s1, n1 } }, [xc, xs, x1]);
+        double[] p = FitTone(x, w);
         double[] residual = new double[x.Length];
         for (int n = 0; n < x.Length; n++)
         {
@@ -45,6 +25,23 @@ public static class Spectrum
         }
 
         return residual;
+    }
+
+    /// <summary>
+    /// The least-squares fit a·cos(wn) + b·sin(wn) + c to <paramref name="x"/> at angular frequency <paramref name="w"/>
+    /// (radians per sample), as [a, b, c]: the normal equations of the 3-parameter fit, solved directly.
+    /// </summary>
+    private static double[] FitTone(ReadOnlySpan<float> x, double w)
+    {
+        double cc = 0, ss = 0, cs = 0, c1 = 0, s1 = 0, n1 = x.Length, xc = 0, xs = 0, x1 = 0;
+        for (int n = 0; n < x.Length; n++)
+        {
+            double c = Math.Cos(w * n), s = Math.Sin(w * n);
+            cc += c * c; ss += s * s; cs += c * s; c1 += c; s1 += s;
+            xc += x[n] * c; xs += x[n] * s; x1 += x[n];
+        }
+
+        return Solve3(new[,] { { cc, cs, c1 }, { cs, ss, s1 }, { c1, s1, n1 } }, [xc, xs, x1]);
     }
 
     /// <summary>Root mean square.</summary>
