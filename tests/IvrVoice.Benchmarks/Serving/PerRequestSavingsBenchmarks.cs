@@ -37,9 +37,9 @@ namespace IvrVoice.Benchmarks.Serving;
 /// iterations are the least disturbed. Each category pairs the work a request did before the per-request savings
 /// (the baseline) with what it does now, so the Ratio column is the saving.
 /// </summary>
-internal sealed class PerRequestConfig : ManualConfig
+internal sealed class SavingsConfig : ManualConfig
 {
-    public PerRequestConfig()
+    public SavingsConfig()
     {
         AddJob(Job.Default.WithWarmupCount(10).WithIterationCount(100).WithIterationTime(TimeInterval.FromMilliseconds(2))
             .WithToolchain(InProcessEmitToolchain.Instance).WithId("PerRequest"));
@@ -65,7 +65,7 @@ internal sealed class PerRequestConfig : ManualConfig
 /// </list>
 /// Run: <c>dotnet run -c Release --project tests/IvrVoice.Benchmarks -- --filter '*PerRequestSavings*'</c>.
 /// </summary>
-[Config(typeof(PerRequestConfig))]
+[Config(typeof(SavingsConfig))]
 [CategoriesColumn]
 public class PerRequestSavingsBenchmarks
 {
