@@ -50,6 +50,27 @@ internal sealed class MediaStreamsClient : IAsyncDisposable
         return new MediaStreamsClient(socket);
     }
 
+    /// <summary>
+    /// Opens a real WebSocket (TCP, HTTP/1.1 upgrade) to <paramref name="address"/>, signed as Twilio signs it: over the
+    /// <c>wss://</c> URL of the &lt;Stream&gt;, <paramref name="signatureUrl"/>, which the service knows from its public base URL.
+    /// </summary>
+    public static async Task<MediaStreamsClient> ConnectAsync(Uri address, string signatureUrl, string token = ServerHost.AuthToken)
+    {
+        ClientWebSocket socket = new();
+        socket.Options.SetRequestHeader(TwilioSignature.HeaderName, TwilioSignature.Compute(token, signatureUrl));
+        try
+        {
+            await socket.ConnectAsync(address, CancellationToken.None);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new MediaStreamsClient(socket);
+    }
+
     /// <summary>Sends <c>connected</c> and <c>start</c> for <paramref name="callSid"/> with the parameters of the TwiML's &lt;Stream&gt;.</summary>
     public async Task StartAsync(string callSid, IReadOnlyDictionary<string, string> parameters)
     {
