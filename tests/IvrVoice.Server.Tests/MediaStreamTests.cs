@@ -5,7 +5,9 @@ using emulator::IvrVoice.ProviderEmulator;
 using IvrVoice.Audio;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
+using IvrVoice.Server.Streaming;
 using IvrVoice.Server.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IvrVoice.Server.Tests;
 
@@ -28,13 +30,17 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
         return emulator;
     }
 
-    private ServerHost Start(string playback = "Auto", bool levelControl = false, string stall = "00:00:00.5") =>
-        ServerHost.Start(_emulator, _library.Folder, new Dictionary<string, string?>
-        {
-            ["Streaming:Playback"] = playback,
-            ["Streaming:LevelControl"] = levelControl ? "true" : "false",
-            ["Streaming:MaxStallSilence"] = stall,
-        });
+    private ServerHost Start(string playback = "Auto", bool levelControl = false, string stall = "00:00:00.5", FakeTimeProvider? clock = null) =>
+        ServerHost.Start(
+            clock is null ? null : services => services.AddSingleton(new StreamingClock(clock)),
+            _emulator,
+            _library.Folder,
+            new Dictionary<string, string?>
+            {
+                ["Streaming:Playback"] = playback,
+                ["Streaming:LevelControl"] = levelControl ? "true" : "false",
+                ["Streaming:MaxStallSilence"] = stall,
+            });
 
     private static async Task<(TwiML Twiml, string Url, Dictionary<string, string> Parameters, string Action)> AnswerAsync(ServerHost host, string callSid = CallSid)
     {
@@ -252,6 +258,120 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
 
         TwiML next = await PostActionAsync(host, action);
         Assert.Equal(["Dial"], next.Verbs);
+    }
+
+    [Fact]
+    public async Task Stream_ProviderStalls_TheCallerHearsAtMostMaxStallSilenceAfterTheAudioSent()
+    {
+        FakeTimeProvider clock = new();
+        _emulator.Inject("gemini", new EmulatorFault(FaultKind.StallMidStream) { AfterChunks = 3, Delay = TimeSpan.FromSeconds(60) });
+        await using ServerHost host = Start(stall: "00:00:01", clock: clock);
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        Task<bool> reading = client.ReadAsync();
+        // Three 100 ms chunks arrive, then nothing: about 0.3 s of audio is sent (all of it at the clock's one instant).
+        await Wait.UntilAsync(() => Task.FromResult(client.AudioCount >= 2000), "the audio before the stall is sent");
+        int sent;
+        do
+        {
+            sent = client.AudioCount;
+            await Task.Delay(100);
+        }
+        while (client.AudioCount != sent);
+        TimeSpan played = TimeSpan.FromSeconds(sent / 8000.0);
+
+        // Until the audio sent has played plus 1 s of silence, the stream waits for the provider...
+        clock.Advance(played + TimeSpan.FromMilliseconds(900));
+        await Task.Delay(200);
+        Assert.False(reading.IsCompleted, "the stream ended before Streaming:MaxStallSilence had passed");
+        Assert.Equal(1, host.Service<StreamOutcomes>().Active);
+
+        // ...and not a moment longer: then it ends and the menu falls back.
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.False(await reading);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("stalled", StringComparison.Ordinal));
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Equal("Gather", next.Verbs[0]);
+        Assert.True(next.PlayUrls.Count + next.Says.Count == 1, next.Xml);
+    }
+
+    [Fact]
+    public async Task Stream_NoMessageForTheIdleTimeout_ClosesTheSocket()
+    {
+        FakeTimeProvider clock = new();
+        await using ServerHost host = Start(clock: clock);
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        Task<bool> reading = client.ReadAsync();
+
+        // Streaming:IdleTimeout is 15 s by default; Twilio sends media every 20 ms, this client sends nothing at all. The clock
+        // moves a second at a time, so the session's timer (set just after the upgrade) is never more than a second behind.
+        for (int i = 0; i < 14; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(200);
+        Assert.False(reading.IsCompleted, "closed before Streaming:IdleTimeout");
+        clock.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.False(await reading);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Stream_StreamOlderThanMaxDuration_IsClosedEvenWhileTwilioTalks()
+    {
+        FakeTimeProvider clock = new();
+        await using ServerHost host = Start(clock: clock);
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        Task<bool> reading = client.ReadAsync();
+
+        // Streaming:MaxDuration is 5 min; a message every 10 s keeps the idle limit from striking first.
+        for (int i = 0; i < 29; i++)
+        {
+            await client.SendMediaAsync();
+            await Task.Delay(20);
+            clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        await Task.Delay(200);
+        Assert.False(reading.IsCompleted, "closed before Streaming:MaxDuration");
+        await client.SendMediaAsync();
+        await Task.Delay(20);
+        clock.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.False(await reading);
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("too_long", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stream_MultiDigitMenu_TimeoutBetweenKeysSubmitsWhatWasPressed()
+    {
+        BillingTakesThreeDigits();
+        FakeTimeProvider clock = new();
+        _emulator.StreamPace = 1;
+        await using ServerHost host = Start(clock: clock);
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
+        await client.SendDtmfAsync("1");
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("clear")));
+        Task<bool> reading = client.ReadAsync();
+
+        // The menu's timeout (5 s) between keys, as its <Gather> would wait.
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await Task.Delay(200);
+        Assert.False(reading.IsCompleted, "the entry ended before the menu's timeout");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(await reading);
+
+        // "1" alone matches no choice of the three-digit menu: invalid, and with no retries the menu goes to welcome.
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Contains("/gather/welcome", next.GatherAction, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using IvrVoice.Prompts;
 using IvrVoice.Providers;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Telephony;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Server.Streaming;
@@ -13,6 +14,7 @@ internal static class MediaStreamEndpoints
     {
         services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StreamingOptions>, StreamingOptionsValidator>();
+        services.TryAddSingleton(_ => new StreamingClock(TimeProvider.System));
         services.AddSingleton<StreamTickets>();
         services.AddSingleton<StreamOutcomes>();
         services.AddSingleton<StreamingMetrics>();
@@ -46,7 +48,7 @@ internal static class MediaStreamEndpoints
                 services.GetRequiredService<StreamPlayout>(),
                 services.GetRequiredService<StreamOutcomes>(),
                 services.GetRequiredService<StreamingMetrics>(),
-                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<StreamingClock>().Time,
                 services.GetRequiredService<ILoggerFactory>().CreateLogger<MediaStreamSession>());
             await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
         });

@@ -38,6 +38,7 @@ internal sealed partial class MediaStreamSession(
     private StreamInput _input = StreamInput.None;
     private ITimer? _digitTimer;
     private bool _inputDone;
+    private string? _limit;
     private readonly CancellationTokenSource _playoutStop = new();
     private readonly StreamPlayout.Clock _clock = new();
     private byte[] _mediaPrefix = [];
@@ -54,9 +55,24 @@ internal sealed partial class MediaStreamSession(
     public async Task RunAsync(CancellationToken aborted)
     {
         using Activity? activity = ServerTelemetry.Source.StartActivity("stream.session");
+        // The idle and total limits close the stream cleanly (a close frame, then Twilio's answer), never by cancelling the
+        // pending receive, which would abort the socket without a close; a peer that never answers gets 5 s more.
         using CancellationTokenSource total = new(options.MaxDuration, time);
         using CancellationTokenSource idle = new(options.IdleTimeout, time);
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, total.Token, idle.Token);
+        using CancellationTokenSource hard = new(Timeout.InfiniteTimeSpan, time);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, hard.Token);
+        void Limit(string reason)
+        {
+            if (Interlocked.CompareExchange(ref _limit, reason, null) is null)
+            {
+                Log.TimedOut(logger, _callSid ?? "-", reason);
+                _ = CloseAsync(WebSocketCloseStatus.NormalClosure, reason);
+                hard.CancelAfter(TimeSpan.FromSeconds(5));
+            }
+        }
+
+        using CancellationTokenRegistration onTotal = total.Token.Register(() => Limit("too_long"));
+        using CancellationTokenRegistration onIdle = idle.Token.Register(() => Limit("idle"));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
         _out = ArrayPool<byte>.Shared.Rent(1024);
         string outcome = "closed";
@@ -99,11 +115,7 @@ internal sealed partial class MediaStreamSession(
         }
         catch (OperationCanceledException)
         {
-            outcome = aborted.IsCancellationRequested ? "closed" : total.IsCancellationRequested ? "too_long" : "idle";
-            if (!aborted.IsCancellationRequested)
-            {
-                Log.TimedOut(logger, _callSid ?? "-", outcome);
-            }
+            outcome = aborted.IsCancellationRequested ? "closed" : _limit ?? "idle";
         }
         catch (WebSocketException)
         {
@@ -111,6 +123,7 @@ internal sealed partial class MediaStreamSession(
         }
         finally
         {
+            outcome = _limit is { } limit && !aborted.IsCancellationRequested ? limit : outcome;
             lock (_inputLock)
             {
                 _digitTimer?.Dispose();

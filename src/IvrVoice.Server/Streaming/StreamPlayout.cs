@@ -37,9 +37,10 @@ internal sealed partial class StreamPlayout(
     StreamFlights flights,
     IOptions<StreamingOptions> options,
     StreamingMetrics metrics,
-    TimeProvider time,
+    StreamingClock streamingClock,
     ILogger<StreamPlayout> logger)
 {
+    private readonly TimeProvider _time = streamingClock.Time;
     private static readonly TimeSpan s_frame = TimeSpan.FromMilliseconds(20);
     private readonly StreamingOptions _options = options.Value;
 
@@ -96,8 +97,8 @@ internal sealed partial class StreamPlayout(
         while (true)
         {
             float[]? chunk;
-            TimeSpan wait = clock.Buffered(time.GetUtcNow()) + _options.MaxStallSilence;
-            using (CancellationTokenSource stall = new(wait, time))
+            TimeSpan wait = clock.Buffered(_time.GetUtcNow()) + _options.MaxStallSilence;
+            using (CancellationTokenSource stall = new(wait, _time))
             using (CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token))
             {
                 try
@@ -143,7 +144,7 @@ internal sealed partial class StreamPlayout(
 
     private async ValueTask SendAsync(IFrameSink sink, Clock clock, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        if (clock.Sent(time.GetUtcNow(), TimeSpan.FromSeconds(frame.Length / 8000.0)))
+        if (clock.Sent(_time.GetUtcNow(), TimeSpan.FromSeconds(frame.Length / 8000.0)))
         {
             metrics.Underrun();
         }

@@ -87,3 +87,12 @@ internal sealed class StreamingOptionsValidator : IValidateOptions<StreamingOpti
         }
     }
 }
+
+/// <summary>
+/// The clock of live streams: the stall, idle, total-duration and between-keys limits and the playout's position. The
+/// system's by default; tests put a clock they control here without moving the rest of the service's time.
+/// </summary>
+internal sealed class StreamingClock(TimeProvider time)
+{
+    public TimeProvider Time { get; } = time;
+}

@@ -58,6 +58,9 @@ internal static class StreamBench
             ["Cache:Disk:Path"] = Path.Combine(folder, "cache"),
             ["Streaming:Playback"] = "Auto",
             ["Streaming:IdleTimeout"] = "00:01:00",
+            // Streams hold one of the route's MaxConcurrency slots each: a node meant to stream N distinct misses at once
+            // must allow N concurrent provider requests, as a deployment sized for it would.
+            ["Providers:Gemini:MaxConcurrency"] = Math.Max(1000, levels.DefaultIfEmpty(0).Max() * 2).ToString(CultureInfo.InvariantCulture),
             ["Serilog:MinimumLevel:Default"] = "Error",
             ["Service:UrlSigningKey"] = "streambench-url-signing-key-0123456789abcdef",
         };

@@ -24,8 +24,13 @@ internal sealed class MediaStreamsClient : IAsyncDisposable
 
     private MediaStreamsClient(WebSocket socket) => _socket = socket;
 
+    private int _audioCount;
+
     /// <summary>Every μ-law byte received, in order.</summary>
     public List<byte> Audio { get; } = [];
+
+    /// <summary>How many μ-law bytes have arrived, safe to read while another task reads the socket.</summary>
+    public int AudioCount => Volatile.Read(ref _audioCount);
 
     /// <summary>Every message received, in order, by event name (media messages counted once each).</summary>
     public List<string> Events { get; } = [];
@@ -42,6 +47,27 @@ internal sealed class MediaStreamsClient : IAsyncDisposable
         }
 
         WebSocket socket = await client.ConnectAsync(new Uri("ws://localhost/twilio/stream"), CancellationToken.None);
+        return new MediaStreamsClient(socket);
+    }
+
+    /// <summary>
+    /// Opens a real WebSocket (TCP, HTTP/1.1 upgrade) to <paramref name="address"/>, signed as Twilio signs it: over the
+    /// <c>wss://</c> URL of the &lt;Stream&gt;, <paramref name="signatureUrl"/>, which the service knows from its public base URL.
+    /// </summary>
+    public static async Task<MediaStreamsClient> ConnectAsync(Uri address, string signatureUrl, string token = ServerHost.AuthToken)
+    {
+        ClientWebSocket socket = new();
+        socket.Options.SetRequestHeader(TwilioSignature.HeaderName, TwilioSignature.Compute(token, signatureUrl));
+        try
+        {
+            await socket.ConnectAsync(address, CancellationToken.None);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
         return new MediaStreamsClient(socket);
     }
 
@@ -71,6 +97,21 @@ internal sealed class MediaStreamsClient : IAsyncDisposable
             ["streamSid"] = StreamSid,
         });
     }
+
+    /// <summary>One 20 ms frame of the caller's audio (μ-law silence), as Twilio sends every 20 ms on the inbound track.</summary>
+    public Task SendMediaAsync() => SendAsync(new JsonObject
+    {
+        ["event"] = "media",
+        ["streamSid"] = StreamSid,
+        ["sequenceNumber"] = Next(),
+        ["media"] = new JsonObject
+        {
+            ["track"] = "inbound",
+            ["chunk"] = Next(),
+            ["timestamp"] = "0",
+            ["payload"] = Convert.ToBase64String(Enumerable.Repeat((byte)0xFF, 160).ToArray()),
+        },
+    });
 
     public Task SendDtmfAsync(string digit) => SendAsync(new JsonObject
     {
@@ -115,7 +156,9 @@ internal sealed class MediaStreamsClient : IAsyncDisposable
             Events.Add(kind);
             if (kind == "media")
             {
-                Audio.AddRange(Convert.FromBase64String(message["media"]!["payload"]!.GetValue<string>()));
+                byte[] payload = Convert.FromBase64String(message["media"]!["payload"]!.GetValue<string>());
+                Audio.AddRange(payload);
+                Interlocked.Add(ref _audioCount, payload.Length);
             }
             else if (kind == "mark")
             {
