@@ -3,7 +3,8 @@
 #   bash scripts/install.sh            the native binary (Native AOT, x86-64-v3) when this is linux-x64 with AVX2+FMA,
 #                                      otherwise the .NET tool (runs anywhere .NET 10 does)
 #   bash scripts/install.sh --tool     always the .NET tool (`dotnet tool install --global`)
-# The native binary goes to /usr/local/bin as root, else ~/.local/bin (BIN_DIR=... to choose).
+# The native binary goes to /usr/local/bin as root, else ~/.local/bin (BIN_DIR=... to choose), with ivrvoice-full beside
+# it: `ivrvoice` runs transcode itself and starts ivrvoice-full for every other verb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "install: $*" >&2; }
@@ -29,6 +30,7 @@ trap 'rm -rf "$artifacts"' EXIT
 
 if [ "$mode" = native ]; then
   bash scripts/publish-cli.sh "$artifacts" native
+  install -m 0755 "$artifacts/native/ivrvoice-full" "$BIN_DIR/ivrvoice-full"
   install -m 0755 "$artifacts/native/ivrvoice" "$BIN_DIR/ivrvoice"
 else
   bash scripts/publish-cli.sh "$artifacts" tool

@@ -7,7 +7,7 @@ using IvrVoice.Cli.Commands;
 // anywhere and says here when the resampler will run on its slower path.
 CpuSupport.WarnIfSlow(Console.Error);
 
-RootCommand root = new("ivrvoice: telephone prompts from text-to-speech, ready for Twilio, Asterisk and FreeSWITCH.");
+RootCommand root = CliRoot.Create();
 // One line per verb; each verb lives in Commands/<Verb>Command.cs.
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(TranscodeCommand.Create());

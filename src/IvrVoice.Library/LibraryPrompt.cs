@@ -15,57 +15,57 @@ public sealed class LibraryPrompt
 {
     internal LibraryPrompt(
         string id,
-        string language,
-        string text,
-        string voice,
-        string? style,
-        string model,
-        double? temperature,
-        IReadOnlyList<TtsSpeaker> speakers,
-        MasteringOptions mastering,
+        PromptSpec spec,
         string? notes,
         SourceLocation location,
         PromptTemplate? template = null,
         AnnouncementStrategy strategy = AnnouncementStrategy.Auto)
     {
-        Template = template;
-        Strategy = strategy;
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Language is null)
+        {
+            throw new ArgumentException("A library prompt's spec names its language.", nameof(spec));
+        }
+
         Id = id;
-        Language = language;
-        Text = text;
-        Voice = voice;
-        Style = style;
-        Model = model;
-        Temperature = temperature;
-        Speakers = speakers;
-        Mastering = mastering;
+        Spec = spec;
+        Language = spec.Language;
         Notes = notes;
         Location = location;
+        Template = template;
+        Strategy = strategy;
     }
 
     public string Id { get; }
+
+    /// <summary>
+    /// Everything that changes how this prompt sounds, in the form the render pipeline keys and renders (one instance,
+    /// so its key is computed once). For a template, the base spec its pieces are rendered from (<c>TemplateAudioPlan</c>
+    /// replaces only the text). The properties below read from it.
+    /// </summary>
+    public PromptSpec Spec { get; }
 
     /// <summary>Canonical BCP 47 tag, for example <c>en-US</c>.</summary>
     public string Language { get; }
 
     /// <summary>The text as written, without leading and trailing white space (line breaks inside are kept).</summary>
-    public string Text { get; }
+    public string Text => Spec.Text;
 
     /// <summary>The voice; for a two-speaker prompt, the first speaker's voice (for wherever only one voice fits).</summary>
-    public string Voice { get; }
+    public string Voice => Spec.Voice;
 
-    public string? Style { get; }
+    public string? Style => Spec.Style;
 
-    public string Model { get; }
+    public string Model => Spec.Model;
 
     /// <summary>Null when unset, and always null for models that take no temperature.</summary>
-    public double? Temperature { get; }
+    public double? Temperature => Spec.Temperature;
 
     /// <summary>Empty, or exactly two speakers whose names label the turns in <see cref="Text"/>.</summary>
-    public IReadOnlyList<TtsSpeaker> Speakers { get; }
+    public IReadOnlyList<TtsSpeaker> Speakers => Spec.Speakers;
 
     /// <summary>Telephony mastering: <see cref="MasteringOptions.Default"/> unless the library says otherwise.</summary>
-    public MasteringOptions Mastering { get; }
+    public MasteringOptions Mastering => Spec.Mastering;
 
     /// <summary>Free-form notes for reviewers; they never change the sound.</summary>
     public string? Notes { get; }
@@ -81,22 +81,6 @@ public sealed class LibraryPrompt
 
     /// <summary>Where the prompt's id is written.</summary>
     public SourceLocation Location { get; }
-
-    /// <summary>
-    /// Everything that changes how this prompt sounds, in the form the render pipeline keys and renders. For a template,
-    /// the base spec its pieces are rendered from (<c>TemplateAudioPlan</c> replaces only the text).
-    /// </summary>
-    public PromptSpec ToSpec() => new()
-    {
-        Text = Text,
-        Voice = Voice,
-        Style = Style,
-        Language = Language,
-        Model = Model,
-        Temperature = Temperature,
-        Speakers = Speakers,
-        Mastering = Mastering,
-    };
 
     public override string ToString() => $"{Language}/{Id}";
 }

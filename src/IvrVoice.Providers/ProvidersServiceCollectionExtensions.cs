@@ -57,6 +57,7 @@ public static class ProvidersServiceCollectionExtensions
                 ? new FileTtsJobJournal(folder)
                 : new InMemoryTtsJobJournal(sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton<HttpRouteServices>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, GeminiTtsProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, AiGatewayTtsProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITtsProvider, OpenRouterTtsProvider>());

@@ -2,7 +2,7 @@ using IvrVoice.Library.Flows;
 
 namespace IvrVoice.Library.Tests;
 
-/// <summary>A menu's <c>playback:</c> key: stream or play, and only a one-digit DTMF menu may stream.</summary>
+/// <summary>A menu's <c>playback:</c> key: stream or play, and only a key-press (DTMF) menu may stream.</summary>
 public sealed class MenuPlaybackTests
 {
     private const string Prompts = """
@@ -50,10 +50,23 @@ public sealed class MenuPlaybackTests
     }
 
     [Fact]
+    public void Load_StreamOnAMultiDigitMenu_IsAllowed()
+    {
+        using TempLibrary library = Library("        numDigits: 4\n        playback: stream");
+
+        LibraryLoadResult result = library.Load();
+
+        Assert.Empty(library.Render(result));
+        Assert.True(result.Library!.TryGetFlow("main", out CallFlow? flow));
+        Assert.Equal(MenuPlayback.Stream, flow.EntryMenu.Playback);
+        Assert.Equal(4, flow.EntryMenu.NumDigits);
+    }
+
+    [Fact]
     public void Load_StreamOnASpeechMenu_IsAnError()
     {
         using TempLibrary library = Library("        input: dtmf speech\n        playback: stream");
 
-        Assert.Equal(["flows.yaml:9:19: error: menu 'start' cannot stream: a streamed menu takes one key press (input: dtmf, one digit)"], library.Diagnostics());
+        Assert.Equal(["flows.yaml:9:19: error: menu 'start' cannot stream: a streamed menu hears key presses, not speech (input: dtmf)"], library.Diagnostics());
     }
 }

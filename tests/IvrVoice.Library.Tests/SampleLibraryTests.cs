@@ -72,9 +72,9 @@ public sealed class SampleLibraryTests
     }
 
     [Fact]
-    public void ToSpec_TwoSpeakerHoldTips_CarriesSpeakersAndFirstVoice()
+    public void Spec_TwoSpeakerHoldTips_CarriesSpeakersAndFirstVoice()
     {
-        PromptSpec spec = Library.GetPrompt("en-US", "hold-tips").ToSpec();
+        PromptSpec spec = Library.GetPrompt("en-US", "hold-tips").Spec;
 
         Assert.Equal([new TtsSpeaker("Maya", "Kore"), new TtsSpeaker("Leo", "Puck")], spec.Speakers);
         Assert.Equal("Kore", spec.Voice);

@@ -43,13 +43,13 @@ public sealed class SettingsResolutionTests
         Assert.Equal(("Charon", "File style", "gemini-3.1-flash-tts", 0.9), (inherits.Voice, inherits.Style, inherits.Model, inherits.Temperature));
         MasteringOptions quieter = new() { TargetLevelDbfs = -24, PadMilliseconds = 300 };
         Assert.Equal(quieter, inherits.Mastering);
-        Assert.Equal(quieter.CanonicalForm(), inherits.ToSpec().Mastering.CanonicalForm());
-        Assert.NotEqual(MasteringOptions.Default.CanonicalForm(), inherits.ToSpec().Mastering.CanonicalForm());
+        Assert.Equal(quieter.CanonicalForm(), inherits.Spec.Mastering.CanonicalForm());
+        Assert.NotEqual(MasteringOptions.Default.CanonicalForm(), inherits.Spec.Mastering.CanonicalForm());
 
         LibraryPrompt overrides = loaded.GetPrompt("en-US", "overrides");
         Assert.Equal(("Puck", "Prompt style", 1.5), (overrides.Voice, overrides.Style, overrides.Temperature));
         Assert.Equal(MasteringOptions.Disabled, overrides.Mastering);
-        Assert.Equal("off", overrides.ToSpec().Mastering.CanonicalForm());
+        Assert.Equal("off", overrides.Spec.Mastering.CanonicalForm());
 
         Assert.Null(loaded.GetPrompt("en-US", "clears-style").Style);
     }
@@ -99,7 +99,7 @@ public sealed class SettingsResolutionTests
         LibraryPrompt prompt = Load(library).GetPrompt("en-US", "newer");
 
         Assert.Null(prompt.Temperature);
-        Assert.Null(prompt.ToSpec().Temperature);
+        Assert.Null(prompt.Spec.Temperature);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class SettingsResolutionTests
     }
 
     [Fact]
-    public void ToSpec_Prompt_CarriesEveryEffectiveSetting()
+    public void Spec_Prompt_CarriesEveryEffectiveSetting()
     {
         using TempLibrary library = new(("library.yaml", LibraryFile), ("es.yaml", """
             defaults: { language: es-US }
@@ -153,7 +153,7 @@ public sealed class SettingsResolutionTests
             """));
 
         LibraryPrompt prompt = Load(library).GetPrompt("es-US", "dialogo");
-        PromptSpec spec = prompt.ToSpec();
+        PromptSpec spec = prompt.Spec;
 
         Assert.Equal("Lucía: Hola.\nMateo: Buenas.", spec.Text);
         Assert.Equal("Aoede", spec.Voice);

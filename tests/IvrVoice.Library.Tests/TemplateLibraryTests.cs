@@ -180,7 +180,7 @@ public sealed class TemplateLibraryTests
         Assert.Equal(AnnouncementStrategy.Join, code.Strategy);
         Assert.Equal(["code"], code.Template!.Placeholders.Select(p => p.Name));
         Assert.Equal(TemplateValueType.Spell, code.Template.Placeholders[0].Type);
-        Assert.Equal("Your confirmation code is {code:spell}.", code.ToSpec().Text);
+        Assert.Equal("Your confirmation code is {code:spell}.", code.Spec.Text);
 
         LibraryPrompt balance = loaded.GetPrompt("en-US", "balance");
         Assert.Equal(AnnouncementStrategy.Auto, balance.Strategy);

@@ -81,6 +81,57 @@ public sealed class StreamingTests : IClassFixture<EmulatorFixture>
         Assert.False(StreamRouter(harness).CanStream(ModelCatalog.Gemini31FlashTts));
     }
 
+    [Theory]
+    [InlineData(false, true)]    // one voice: OpenRouter, first in order, serves it and streams its PCM body
+    [InlineData(true, false)]    // two speakers: OpenRouter cannot voice them, so Segmind (asynchronous, whole) serves it
+    public void CanStream_AsksTheRouteThatWouldServeThisRequest(bool twoSpeakers, bool expected)
+    {
+        using RouterHarness harness = new(_emulator.Settings("openrouter", "segmind"));
+        TtsRequest request = twoSpeakers
+            ? RouterHarness.Request("Ana: Hello. Ben: Hi there.") with { Speakers = [new TtsSpeaker("Ana", "Kore"), new TtsSpeaker("Ben", "Puck")] }
+            : RouterHarness.Request();
+
+        Assert.Equal(expected, StreamRouter(harness).CanStream(request));
+    }
+
+    [Fact]
+    public async Task OpenAsync_TransientErrorBeforeFirstChunk_IsRetriedOnTheSameRoute()
+    {
+        _emulator.Inject("gemini", EmulatorFault.Http(503, times: 1));
+        using RouterHarness harness = new(_emulator.Settings("gemini"));
+
+        TtsStreamResult result = await StreamRouter(harness).OpenAsync(RouterHarness.Request(), RenderUrgency.InCall, CancellationToken.None);
+
+        Assert.NotNull(result.Stream);
+        await using TtsAudioStream stream = result.Stream;
+        Assert.Equal("gemini", stream.Provider);
+        Assert.Single(result.Failures, f => f.Provider == "gemini" && f.Kind == TtsFailureKind.TransientUpstream);
+        Assert.Equal(2, _emulator.RequestsTo("gemini").Count(r => r.Path.Contains(":streamGenerateContent", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task OpenAsync_RouteAtMaxConcurrency_WaitsForAStreamToEnd()
+    {
+        _emulator.StreamPace = 1;   // real time: the first stream stays open while the second asks
+        Dictionary<string, string?> settings = _emulator.Settings("gemini");
+        settings["Providers:Gemini:MaxConcurrency"] = "1";
+        using RouterHarness harness = new(settings);
+        ITtsStreamRouter router = StreamRouter(harness);
+        TtsStreamResult first = await router.OpenAsync(RouterHarness.Request(), RenderUrgency.InCall, CancellationToken.None);
+        Assert.NotNull(first.Stream);
+
+        Task<TtsStreamResult> second = router.OpenAsync(RouterHarness.Request("Please hold."), RenderUrgency.InCall, CancellationToken.None);
+        await Task.WhenAny(second, Task.Delay(TimeSpan.FromMilliseconds(300)));
+
+        // The route's one slot is held by the open stream: the second has not even been sent.
+        Assert.False(second.IsCompleted);
+        Assert.Single(_emulator.RequestsTo("gemini"), r => r.Path.Contains(":streamGenerateContent", StringComparison.Ordinal));
+        await first.Stream.DisposeAsync();
+        TtsStreamResult opened = await second;
+        Assert.NotNull(opened.Stream);
+        await opened.Stream.DisposeAsync();
+    }
+
     [Fact]
     public async Task OpenAsync_ErrorBeforeFirstChunk_FailsOverToTheNextRoute()
     {
@@ -98,7 +149,8 @@ public sealed class StreamingTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task OpenAsync_NoAudioInTheStream_FailsOver()
     {
-        _emulator.Inject("gemini", new EmulatorFault(FaultKind.NoAudio));
+        // Every attempt on gemini (the first and its retries) ends without audio.
+        _emulator.Inject("gemini", new EmulatorFault(FaultKind.NoAudio) { Times = null });
         using RouterHarness harness = new(_emulator.Settings("gemini", "openrouter"));
 
         TtsStreamResult result = await StreamRouter(harness).OpenAsync(RouterHarness.Request(), RenderUrgency.InCall, CancellationToken.None);

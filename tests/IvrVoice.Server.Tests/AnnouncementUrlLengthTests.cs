@@ -1,7 +1,6 @@
 extern alias emulator;
 
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using emulator::IvrVoice.ProviderEmulator;
 using IvrVoice.Server.Tests.Support;
@@ -18,23 +17,18 @@ public sealed class AnnouncementUrlLengthTests(EmulatorFixture fixture) : IClass
 {
     private readonly TemplateTestLibrary _library = new();
     private readonly TtsEmulator _emulator = VoiceWebhookTests.Reset(fixture.Emulator);
-    private readonly HttpClient _client = new();
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _library.Dispose();
-    }
+    public void Dispose() => _library.Dispose();
 
     [Fact]
     public async Task LongestTextsAndValues_SignedUrlsPlayThroughKestrel()
     {
-        await using ServiceProcess server = await ServiceProcess.StartAsync(
-            ServerHost.Settings(_emulator, _library.Folder, new Dictionary<string, string?> { ["Twilio:RequestValidation"] = "Disabled" }));
+        await using ServiceProcess server = await ServerProcesses.StartAsync(
+            _emulator, _library.Folder, new Dictionary<string, string?> { ["Twilio:RequestValidation"] = "Disabled" });
         string cjk = string.Concat(Enumerable.Range(0, 2000).Select(i => (char)(0x4E00 + (i * 7919 % 20000))));
 
         // What the URL used to carry: the text percent-encoded, nine bytes a character.
-        using HttpResponseMessage old = await _client.GetAsync(new Uri(server.Url, "/announce.wav?text=" + Uri.EscapeDataString(cjk) + "&sig=x"));
+        using HttpResponseMessage old = await server.Client.GetAsync("/announce.wav?text=" + Uri.EscapeDataString(cjk) + "&sig=x");
         Assert.Equal(HttpStatusCode.RequestUriTooLong, old.StatusCode);
 
         string[] bodies =
@@ -45,14 +39,9 @@ public sealed class AnnouncementUrlLengthTests(EmulatorFixture fixture) : IClass
         ];
         foreach (string body in bodies)
         {
-            using HttpRequestMessage sign = new(HttpMethod.Post, new Uri(server.Url, "/api/announcements")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            sign.Headers.Add("X-Api-Key", ServerHost.ApiKey);
-            using HttpResponseMessage signed = await _client.SendAsync(sign);
-            string answer = await signed.Content.ReadAsStringAsync();
-            Assert.True(signed.StatusCode == HttpStatusCode.OK, answer + "\n" + server.Output);
-            Uri url = new(JsonDocument.Parse(answer).RootElement.GetProperty("url").GetString()!);
+            Uri url = new((await server.PostApiAsync("/api/announcements", body)).GetProperty("url").GetString()!);
 
-            using HttpResponseMessage audio = await _client.GetAsync(new Uri(server.Url, url.PathAndQuery));
+            using HttpResponseMessage audio = await server.Client.GetAsync(url.PathAndQuery);
 
             Assert.True(audio.StatusCode == HttpStatusCode.OK, $"{(int)audio.StatusCode} for a URL of {url.PathAndQuery.Length} characters");
             Assert.Equal("audio/wav", audio.Content.Headers.ContentType?.MediaType);

@@ -24,18 +24,13 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
 
     private readonly TestLibrary _library = new();
     private readonly TtsEmulator _emulator = VoiceWebhookTests.Reset(emulatorFixture.Emulator);
-    private readonly HttpClient _client = new();
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _library.Dispose();
-    }
+    public void Dispose() => _library.Dispose();
 
     [SkippableFact]
     public async Task Logs_AfterRequestsCarryingSecretsAndNumbers_ContainNeitherButOneLinePerRequest()
     {
-        Dictionary<string, string?> settings = ServerHost.Settings(_emulator, _library.Folder, new Dictionary<string, string?>
+        await using ServiceProcess server = await ServerProcesses.StartAsync(_emulator, _library.Folder, new Dictionary<string, string?>
         {
             ["Service:LogFormat"] = "Json",
             ["Serilog:MinimumLevel:Default"] = "Debug",
@@ -45,7 +40,6 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
             ["Cache:Store"] = "Postgres",
             ["Cache:Postgres:ConnectionString"] = postgres.ConnectionString + $";Password={DatabasePassword}",
         });
-        await using ServiceProcess server = await ServiceProcess.StartAsync(settings);
         string caller = Uri.EscapeDataString(ServerHost.CallerNumber);
         List<string> signatures = [];
 
@@ -92,17 +86,14 @@ public sealed class LogHygieneTests(EmulatorFixture emulatorFixture, PostgresFix
         Assert.Contains(requestLines, l => l.StartsWith("HTTP \"POST\" \"/api/prompts\" responded 401 in", StringComparison.Ordinal));
     }
 
-    private async Task<string> SendAsync(ServiceProcess server, HttpMethod method, string pathAndQuery, HttpContent? content, (string Name, string Value)? header, HttpStatusCode expected)
+    private static Task<string> SendAsync(ServiceProcess server, HttpMethod method, string pathAndQuery, HttpContent? content, (string Name, string Value)? header, HttpStatusCode expected)
     {
-        using HttpRequestMessage request = new(method, new Uri(server.Url, pathAndQuery)) { Content = content };
+        HttpRequestMessage request = new(method, pathAndQuery) { Content = content };
         if (header is { } h)
         {
             request.Headers.Add(h.Name, h.Value);
         }
 
-        using HttpResponseMessage response = await _client.SendAsync(request);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {pathAndQuery}: {(int)response.StatusCode} {body}");
-        return body;
+        return server.SendAsync(request, expected);
     }
 }

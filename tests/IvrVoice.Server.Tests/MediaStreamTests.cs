@@ -157,6 +157,103 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
         Assert.Contains("/gather/welcome", next.GatherAction, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stream_TwoCallsMissTheSamePromptAtOnce_OneProviderRequestServesBoth()
+    {
+        // The provider's first audio comes late, so both streams start while the render is being opened.
+        _emulator.StreamPace = 0.05;
+        _emulator.StreamFirstChunkDelay = TimeSpan.FromMilliseconds(400);
+        await using ServerHost host = Start();
+        const string OtherCall = "CA5000000000000000000000000000000b";
+        (_, _, Dictionary<string, string> first, _) = await AnswerAsync(host);
+        (_, _, Dictionary<string, string> second, _) = await AnswerAsync(host, OtherCall);
+
+        await using MediaStreamsClient one = await MediaStreamsClient.ConnectAsync(host);
+        await using MediaStreamsClient two = await MediaStreamsClient.ConnectAsync(host);
+        await one.StartAsync(CallSid, first);
+        await two.StartAsync(OtherCall, second);
+        await Task.WhenAll(one.ReadAsync(), two.ReadAsync());
+
+        byte[] expected = Transcoder.ToTelephony(new PcmAudio([.. _emulator.Clip.Samples.Select(s => (float)s)], 24_000), OutputFormat.RawMuLaw, MasteringOptions.Disabled);
+        Assert.Equal(expected, one.Audio);
+        Assert.Equal(expected, two.Audio);
+        Assert.Single(_emulator.RequestsTo("gemini"), r => r.Path.Contains(":streamGenerateContent", StringComparison.Ordinal));
+    }
+
+    /// <summary>The billing menu takes three digits, as a &lt;Gather numDigits="3"&gt; would: "123" dials the desk, "12" then '#' hangs up.</summary>
+    private void BillingTakesThreeDigits()
+    {
+        string flows = Path.Combine(_library.Folder, "flows.yaml");
+        File.WriteAllText(flows, new System.Text.RegularExpressions.Regex(@"\n( +)input: dtmf\n( +)choices:\n").Replace(File.ReadAllText(flows),
+            "\n$1input: dtmf\n$1numDigits: 3\n$1choices:\n$1  - digits: \"123\"\n$1    dial: \"+15035550140\"\n$1  - digits: \"12\"\n$1    hangup: true\n", 1));
+    }
+
+    [Fact]
+    public async Task Stream_MultiDigitMenu_KeepsCollectingAfterTheBargeInAndTheActionGetsEveryDigit()
+    {
+        BillingTakesThreeDigits();
+        _emulator.StreamPace = 1;
+        await using ServerHost host = Start();
+        (TwiML twiml, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+        Assert.Equal(["Connect"], twiml.Verbs);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
+        await client.SendDtmfAsync("1");
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("clear")));
+        await client.SendDtmfAsync("2");
+        await client.SendDtmfAsync("3");
+        await client.ReadAsync();
+
+        // One clear (the first digit), the socket closed once the third came, and "123" reached the action: the desk is dialled.
+        Assert.Single(client.Events, e => e == "clear");
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Equal(["Dial"], next.Verbs);
+    }
+
+    [Fact]
+    public async Task Stream_MultiDigitMenu_FinishKeyEndsTheEntryEarly()
+    {
+        BillingTakesThreeDigits();
+        _emulator.StreamPace = 1;
+        await using ServerHost host = Start();
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
+        await client.SendDtmfAsync("1");
+        await client.SendDtmfAsync("2");
+        await client.SendDtmfAsync("#");
+        await client.ReadAsync();
+
+        // Twilio's default finishOnKey '#' submits "12" (without the '#'): that choice hangs up.
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Equal(["Hangup"], next.Verbs);
+    }
+
+    [Fact]
+    public async Task Stream_MultiDigitMenu_PlayoutEndingMidEntryKeepsTheSocketForTheRest()
+    {
+        BillingTakesThreeDigits();
+        await using ServerHost host = Start(playback: "Always");
+        (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
+
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
+        await client.StartAsync(CallSid, parameters);
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
+        await client.SendDtmfAsync("1");
+        // The end mark (if the playout had finished) is echoed by the client; the socket must stay open for the next digits.
+        await client.SendDtmfAsync("2");
+        await client.SendDtmfAsync("3");
+        await client.ReadAsync();
+
+        TwiML next = await PostActionAsync(host, action);
+        Assert.Equal(["Dial"], next.Verbs);
+    }
+
     [Theory]
     [InlineData(FaultKind.StallMidStream)]
     [InlineData(FaultKind.CutMidStream)]

@@ -28,6 +28,9 @@ internal sealed class SpeechLevelMeter
     private const int Parts = 8;
     private const int Part = Block / Parts;
     private const int Thresholds = SpeechLevel.Thresholds;
+    private const int ChangeWords = Parts * (Part / 64);
+    /// <summary>Whole blocks shared by two threads at a time (2 MiB of envelope), and the fewest worth sharing per thread.</summary>
+    private const int GroupBlocks = 128, MinGroupBlocks = 16;
 
     private readonly double _gain, _g, _h;
     private readonly int _hangover;
@@ -37,7 +40,8 @@ internal sealed class SpeechLevelMeter
     private readonly long[] _active = new long[Thresholds];
     private readonly int[] _runStart = new int[Thresholds];
     private readonly int[] _lastEnd = new int[Thresholds];
-    private readonly ulong[] _changes = new ulong[Parts * (Part / 64)];
+    private readonly ulong[] _changes = new ulong[ChangeWords];
+    private Group? _group;
     private int _filled;
     private long _length;
     private double _energy, _p, _q;
@@ -54,6 +58,12 @@ internal sealed class SpeechLevelMeter
         _powers = Powers(_g);
         Array.Fill(_lastEnd, int.MinValue);   // no run yet: nothing before the first one is active
     }
+
+    /// <summary>
+    /// Whether a long piece's whole blocks may be shared by two threads (when the machine has two cores); the result is
+    /// the same bits either way. Off for a meter that runs beside other work that already keeps the cores busy.
+    /// </summary>
+    public bool Parallel { get; init; } = true;
 
     /// <summary>Samples seen so far.</summary>
     public long Length => _length + _filled;
@@ -76,9 +86,20 @@ internal sealed class SpeechLevelMeter
             _filled = 0;
         }
 
-        for (; x.Length >= Block; x = x[Block..])
+        while (x.Length >= Block)
         {
-            WholeBlock(x[..Block]);
+            int blocks = x.Length / Block;
+            if (Parallel && blocks >= 2 * MinGroupBlocks && Environment.ProcessorCount > 1)
+            {
+                int group = Math.Min(blocks, GroupBlocks);
+                WholeBlocksOnTwoCores(x[..(group * Block)]);
+                x = x[(group * Block)..];
+            }
+            else
+            {
+                WholeBlock(x[..Block]);
+                x = x[Block..];
+            }
         }
 
         x.CopyTo(_pending);
@@ -94,6 +115,8 @@ internal sealed class SpeechLevelMeter
             _filled = 0;
         }
 
+        _group?.Return();
+        _group = null;
         long length = _length;
         for (int j = 0; j < Thresholds; j++)
         {
@@ -112,11 +135,95 @@ internal sealed class SpeechLevelMeter
     private void WholeBlock(ReadOnlySpan<float> x)
     {
         Span<double> e = _envelope;
+        Span<double> carries = stackalloc double[2 * Parts];
         _energy += Magnitudes(x, e, _gain);
         (Vector256<double> pLow, Vector256<double> pHigh) = Recurse(e, _g, _h);
-        Correct(e, pLow, pHigh);
-        Scan(e, (int)_length);
+        Carry(e, pLow, pHigh, carries);
+        Correct(e, carries, _powers, _changes);
+        Scan(e, _changes, (int)_length);
         _length += Block;
+    }
+
+    /// <summary>
+    /// Whole blocks with the per-block work shared by two threads, in the same operations as <see cref="WholeBlock"/> so
+    /// the result is the same bits: the magnitudes and zero-state recursions of every block (independent), then the
+    /// carries from block to block in order (a few operations a block), then each block's correction (independent again,
+    /// given its carry), then the scan in order. Only the two independent steps run side by side.
+    /// </summary>
+    private void WholeBlocksOnTwoCores(ReadOnlySpan<float> x)
+    {
+        int blocks = x.Length / Block;
+        if (_group is null || _group.Blocks < blocks)
+        {
+            _group?.Return();
+            _group = new Group(Math.Max(blocks, MinGroupBlocks));
+        }
+
+        Group group = _group;
+        x.CopyTo(group.Input);
+        double gain = _gain, g = _g, h = _h;
+        double[] powers = _powers;
+        OnTwoCores(blocks, (from, to) =>
+        {
+            for (int b = from; b < to; b++)
+            {
+                Span<double> e = group.Envelope.AsSpan(b * Block, Block);
+                group.Energy[b] = Magnitudes(group.Input.AsSpan(b * Block, Block), e, gain);
+                (Vector256<double> pLow, Vector256<double> pHigh) = Recurse(e, g, h);
+                pLow.StoreUnsafe(ref group.FinalP[b * Parts]);
+                pHigh.StoreUnsafe(ref group.FinalP[(b * Parts) + 4]);
+            }
+        });
+        for (int b = 0; b < blocks; b++)
+        {
+            _energy += group.Energy[b];
+            Carry(group.Envelope.AsSpan(b * Block, Block), Vector256.Create(group.FinalP.AsSpan(b * Parts, 4)),
+                Vector256.Create(group.FinalP.AsSpan((b * Parts) + 4, 4)), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts));
+        }
+
+        OnTwoCores(blocks, (from, to) =>
+        {
+            for (int b = from; b < to; b++)
+            {
+                Correct(group.Envelope.AsSpan(b * Block, Block), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts), powers,
+                    group.Changes.AsSpan(b * ChangeWords, ChangeWords));
+            }
+        });
+        for (int b = 0; b < blocks; b++)
+        {
+            Scan(group.Envelope.AsSpan(b * Block, Block), group.Changes.AsSpan(b * ChangeWords, ChangeWords), (int)_length);
+            _length += Block;
+        }
+    }
+
+    // Blocks [0, count) split in two halves, the second on a pool thread.
+    private static void OnTwoCores(int count, Action<int, int> work)
+    {
+        int half = count / 2;
+        Task other = Task.Run(() => work(half, count));
+        work(0, half);
+        other.Wait();
+    }
+
+    /// <summary>
+    /// Buffers for <see cref="WholeBlocksOnTwoCores"/>, kept for the meter's next call; the two large ones are pooled
+    /// (fresh megabytes cost page faults on every measurement) and go back to the pool when the meter finishes.
+    /// </summary>
+    private sealed class Group(int blocks)
+    {
+        public int Blocks { get; } = blocks;
+        public float[] Input { get; } = System.Buffers.ArrayPool<float>.Shared.Rent(blocks * Block);
+        public double[] Envelope { get; } = System.Buffers.ArrayPool<double>.Shared.Rent(blocks * Block);
+        public double[] Energy { get; } = new double[blocks];
+        public double[] FinalP { get; } = new double[blocks * Parts];
+        public double[] Carries { get; } = new double[blocks * 2 * Parts];
+        public ulong[] Changes { get; } = new ulong[blocks * ChangeWords];
+
+        public void Return()
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(Input);
+            System.Buffers.ArrayPool<double>.Shared.Return(Envelope);
+        }
     }
 
     // |x| × gain, part-interleaved; returns the energy, summed per part in sample order, then over the parts.
@@ -217,32 +324,38 @@ internal sealed class SpeechLevelMeter
         return (p0, p1);
     }
 
-    // Adds each part's start state (carried part by part) to its envelope, and marks the samples where the envelope
-    // moves to another power of two than the sample before it in the same part.
-    private void Correct(Span<double> e, Vector256<double> pLow, Vector256<double> pHigh)
+    // Each part's start state (carried part by part from the meter's state) as the vector pass of Correct adds it: Q, then
+    // h P, per part; the meter's state moves to the block's end.
+    private void Carry(ReadOnlySpan<double> e, Vector256<double> pLow, Vector256<double> pHigh, Span<double> carries)
     {
-        ref double x = ref MemoryMarshal.GetReference(e);
         ref double power = ref MemoryMarshal.GetArrayDataReference(_powers);
-        Span<double> carries = stackalloc double[2 * Parts];   // Q, then h P, per part
         double carryP = _p, carryQ = _q, gLast = Unsafe.Add(ref power, Part - 1), nLast = Unsafe.Add(ref power, (2 * Part) - 1);
         for (int k = 0; k < Parts; k++)
         {
             double fromQ = carryQ, fromP = _h * carryP;
             carries[k] = fromQ;
             carries[Parts + k] = fromP;
-            double endQ = Unsafe.Add(ref x, Block - Parts + k);
+            double endQ = e[Block - Parts + k];
             // The same operations the vector pass below does on the part's last sample, so the carry is that sample.
             carryQ = endQ + Math.FusedMultiplyAdd(gLast, fromQ, nLast * fromP);
             carryP = (k < 4 ? pLow.GetElement(k) : pHigh.GetElement(k - 4)) + (gLast * carryP);
         }
 
         (_p, _q) = (carryP, carryQ);
+    }
+
+    // Adds each part's start state to its envelope, and marks the samples where the envelope moves to another power of two
+    // than the sample before it in the same part.
+    private static void Correct(Span<double> e, ReadOnlySpan<double> carries, double[] powers, Span<ulong> changed)
+    {
+        ref double x = ref MemoryMarshal.GetReference(e);
+        ref double power = ref MemoryMarshal.GetArrayDataReference(powers);
         Vector256<double> q0 = Vector256.Create(carries[..4]), q1 = Vector256.Create(carries[4..8]);
         Vector256<double> hp0 = Vector256.Create(carries[8..12]), hp1 = Vector256.Create(carries[12..]);
         Vector256<double> low = Vector256.Create(0.5), high = Vector256.Create(32768.0);
         Vector256<ulong> previous0 = default, previous1 = default;
-        Array.Clear(_changes);
-        ref ulong changes = ref MemoryMarshal.GetArrayDataReference(_changes);
+        changed.Clear();
+        ref ulong changes = ref MemoryMarshal.GetReference(changed);
         for (nuint n = 0; n < Part; n++)
         {
             Vector256<double> gn = Vector256.Create(Unsafe.Add(ref power, n)), ngn = Vector256.Create(Unsafe.Add(ref power, Part + n));
@@ -276,7 +389,7 @@ internal sealed class SpeechLevelMeter
     }
 
     // Visits, in time order, each part's first sample and the samples Correct marked, and books the runs they end or begin.
-    private void Scan(ReadOnlySpan<double> e, int start)
+    private void Scan(ReadOnlySpan<double> e, ReadOnlySpan<ulong> changes, int start)
     {
         for (int k = 0; k < Parts; k++)
         {
@@ -284,7 +397,7 @@ internal sealed class SpeechLevelMeter
             Check(e[k], first);
             for (int w = 0; w < Part / 64; w++)
             {
-                for (ulong bits = _changes[(k * (Part / 64)) + w]; bits != 0; bits &= bits - 1)
+                for (ulong bits = changes[(k * (Part / 64)) + w]; bits != 0; bits &= bits - 1)
                 {
                     int n = (w * 64) + System.Numerics.BitOperations.TrailingZeroCount(bits);
                     Check(e[(Parts * n) + k], first + n);

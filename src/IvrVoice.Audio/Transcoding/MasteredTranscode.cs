@@ -12,20 +12,38 @@ namespace IvrVoice.Audio;
 internal static class MasteredTranscode
 {
     private const int Rate = Resampler.TelephonyRate;
-    private const int Block = 16 * 1024;
+    /// <summary>8 kHz samples measured and read back at a time: 128 of the meter's blocks, which it shares between two cores.</summary>
+    private const int Batch = 128 * 2048;
 
     public static long Run(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format,
         MasteringOptions options, Func<Stream> createSpool)
     {
         int count = checked((int)outputs);
         using Stream spool = createSpool();
-        SpeechLevelMeter meter = new(Rate);
+        float[][] batches = [System.Buffers.ArrayPool<float>.Shared.Rent(Batch), System.Buffers.ArrayPool<float>.Shared.Rent(Batch)];
+        try
+        {
+            return Run(source, resampler, output, format, options, count, spool, batches);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(batches[0]);
+            System.Buffers.ArrayPool<float>.Shared.Return(batches[1]);
+        }
+    }
+
+    private static long Run(ChunkedPcm source, Resampler resampler, Stream output, OutputFormat format, MasteringOptions options,
+        int count, Stream spool, float[][] batches)
+    {
+        // Pass 1 runs on two threads: this one resamples into one batch while a pool thread measures and spools the other.
+        SpeechLevelMeter meter = new(Rate) { Parallel = false };
         int frame = AudioAnalysis.FrameLength(Rate);
         double[] energies = new double[(count + frame - 1) / frame];
         int framesDone = 0;
         float[] pending = new float[frame];
         int pendingCount = 0;
-        float[] resampled = new float[Block];
+        int current = 0, filled = 0;
+        Task measuring = Task.CompletedTask;
 
         void Consume(ReadOnlySpan<float> y)
         {
@@ -45,29 +63,60 @@ internal static class MasteredTranscode
             }
         }
 
-        // Pass 1.
-        while (source.TryNext(out ChunkedPcm.Chunk chunk))
+        // Hands the filled batch over (after the previous one is done, so the batches are measured in order).
+        void Hand()
         {
-            int needed = resampler.GetOutputLength(chunk.IsInt16 ? chunk.Int16.Length : chunk.Float.Length);
-            if (needed > resampled.Length)
+            measuring.GetAwaiter().GetResult();
+            (float[] batch, int n) = (batches[current], filled);
+            measuring = Task.Run(() => Consume(batch.AsSpan(0, n)));
+            (current, filled) = (current ^ 1, 0);
+        }
+
+        // Pass 1.
+        try
+        {
+            while (source.TryNext(out ChunkedPcm.Chunk chunk))
             {
-                resampled = new float[needed];
+                int needed = resampler.GetOutputLength(chunk.IsInt16 ? chunk.Int16.Length : chunk.Float.Length);
+                if (needed > Batch - filled)
+                {
+                    Hand();
+                }
+
+                Span<float> into = needed > Batch ? new float[needed] : batches[current].AsSpan(filled);
+                int n = chunk.IsInt16 ? resampler.Process(chunk.Int16, into) : resampler.Process(chunk.Float, into);
+                if (needed > Batch)
+                {
+                    measuring.GetAwaiter().GetResult();
+                    Consume(into[..n]);
+                }
+                else
+                {
+                    filled += n;
+                }
             }
 
-            Consume(resampled.AsSpan(0, chunk.IsInt16 ? resampler.Process(chunk.Int16, resampled) : resampler.Process(chunk.Float, resampled)));
-        }
+            if (resampler.GetFlushLength() > Batch - filled)
+            {
+                Hand();
+            }
 
-        if (resampler.GetFlushLength() > resampled.Length)
+            filled += resampler.Flush(batches[current].AsSpan(filled));
+            Hand();
+            measuring.GetAwaiter().GetResult();
+        }
+        finally
         {
-            resampled = new float[resampler.GetFlushLength()];
+            // Never leave the spool to a pool thread that is still writing it.
+            ((IAsyncResult)measuring).AsyncWaitHandle.WaitOne();
         }
 
-        Consume(resampled.AsSpan(0, resampler.Flush(resampled)));
         if (pendingCount > 0)
         {
             energies[framesDone++] = AudioAnalysis.FrameEnergy(pending.AsSpan(0, pendingCount));
         }
 
+        float[] resampled = batches[0];
         double untrimmedLevel = meter.Finish().LevelDb;
         (int start, int end) = SoundBounds(energies, frame, count, untrimmedLevel);
         ChunkWriter writer;
@@ -78,7 +127,7 @@ internal static class MasteredTranscode
             Trimmed plain = new(spool, 0, count, count, 0, false, false);
             for (int n; (n = plain.Read(resampled)) > 0;)
             {
-                writer.Write(resampled.AsSpan(0, n));
+                Write(writer, resampled.AsSpan(0, n));
             }
 
             return writer.Finish();
@@ -96,10 +145,7 @@ internal static class MasteredTranscode
         for (int n; (n = trimmed.Read(resampled)) > 0;)
         {
             trimmedMeter.Add(resampled.AsSpan(0, n));
-            foreach (float v in resampled.AsSpan(0, n))
-            {
-                largest = Math.Max(largest, Math.Abs(v));
-            }
+            largest = Math.Max(largest, Largest(resampled.AsSpan(0, n)));
         }
 
         gainDb = TelephonyMastering.CorrectedGainDb(options, gainDb, trimmedMeter.Finish().LevelDb);
@@ -116,17 +162,17 @@ internal static class MasteredTranscode
             Scale(resampled.AsSpan(0, n), gain);
             if (limiter is null)
             {
-                writer.Write(resampled.AsSpan(0, n));
+                Write(writer, resampled.AsSpan(0, n));
             }
             else
             {
-                writer.Write(limited.AsSpan(0, limiter.Process(resampled.AsSpan(0, n), limited)));
+                Write(writer, limited.AsSpan(0, limiter.Process(resampled.AsSpan(0, n), limited)));
             }
         }
 
         if (limiter is not null)
         {
-            writer.Write(limited.AsSpan(0, limiter.Finish(limited)));
+            Write(writer, limited.AsSpan(0, limiter.Finish(limited)));
         }
 
         return writer.Finish();
@@ -148,6 +194,43 @@ internal static class MasteredTranscode
         }
 
         return start < 0 ? (0, 0) : (start, end);
+    }
+
+    // The writer encodes at most 16 K samples at a time (its 64 KiB buffer holds them as 16-bit PCM).
+    private static void Write(ChunkWriter writer, ReadOnlySpan<float> samples)
+    {
+        for (; !samples.IsEmpty; samples = samples[Math.Min(samples.Length, 16 * 1024)..])
+        {
+            writer.Write(samples[..Math.Min(samples.Length, 16 * 1024)]);
+        }
+    }
+
+    // The largest magnitude (NaN if any sample is NaN, as Math.Max gives).
+    private static float Largest(ReadOnlySpan<float> samples)
+    {
+        int i = 0;
+        float largest = 0;
+        if (Vector256.IsHardwareAccelerated && samples.Length >= 8)
+        {
+            ref float x = ref MemoryMarshal.GetReference(samples);
+            Vector256<float> most = Vector256<float>.Zero;
+            for (; i + 8 <= samples.Length; i += 8)
+            {
+                most = Vector256.Max(most, Vector256.Abs(Vector256.LoadUnsafe(ref x, (nuint)i)));   // propagates NaN, as Math.Max
+            }
+
+            for (int lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                largest = Math.Max(largest, most.GetElement(lane));
+            }
+        }
+
+        for (; i < samples.Length; i++)
+        {
+            largest = Math.Max(largest, Math.Abs(samples[i]));
+        }
+
+        return largest;
     }
 
     // One rounding per sample, as TelephonyMastering.Scale.

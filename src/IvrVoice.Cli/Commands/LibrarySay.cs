@@ -97,7 +97,7 @@ internal static class LibrarySay
         }
 
         // The spec the service plays this prompt with: its own, or the offline engine's when no configured route serves its model.
-        PromptSpec spec = prompt.ToSpec();
+        PromptSpec spec = prompt.Spec;
         if (!router.Supports(spec.Model) && args.Provider is null)
         {
             spec = spec with { Model = ModelCatalog.EspeakNg, Temperature = null };

@@ -101,7 +101,7 @@ internal static class BuildPlanner
                 continue;
             }
 
-            PromptSpec spec = prompt.ToSpec();
+            PromptSpec spec = prompt.Spec;
             if (overrideModel is not null)
             {
                 if (Migrate(spec, overrideModel, out string? problem) is { } migrated)
@@ -130,7 +130,7 @@ internal static class BuildPlanner
     private static PlannedTemplate? PlanTemplate(LibraryPrompt prompt, string? overrideModel, string? fallbackModel, Func<string, bool>? isServed, out string? problem)
     {
         problem = null;
-        PromptSpec spec = prompt.ToSpec();
+        PromptSpec spec = prompt.Spec;
         string? fallbackFrom = null;
         PromptTemplate template = prompt.Template!;
         if (overrideModel is not null)

@@ -16,6 +16,12 @@ public abstract class FlowAction
     public IReadOnlyList<PromptReference> Announce { get; }
 
     public SourceLocation Location { get; }
+
+    /// <summary>
+    /// How <see cref="Announce"/> reaches the caller (<c>playback:</c> beside <c>announce</c>): over a Media Stream (cached
+    /// prompts at once, a miss as it renders), never streamed, or as the service's <c>Streaming:Playback</c> decides.
+    /// </summary>
+    public MenuPlayback Playback { get; internal set; }
 }
 
 /// <summary>Go to another menu of the same flow, optionally switching the call to another language.</summary>

@@ -1,6 +1,6 @@
 namespace IvrVoice.Library.Flows;
 
-/// <summary>How a menu's prompts reach the caller (<c>playback:</c> in flows.yaml).</summary>
+/// <summary>How a menu's prompts, or a step's announcement, reach the caller (<c>playback:</c> in flows.yaml).</summary>
 public enum MenuPlayback
 {
     /// <summary>The service decides (its <c>Streaming:Playback</c> setting).</summary>

@@ -10,7 +10,7 @@ internal sealed partial class FlowReader(DiagnosticBag diagnostics, FieldReader 
     private const int MaxPhraseLength = 100;
     private static readonly string[] FlowKeys = ["languages", "entry", "menus", "notes"];
     private static readonly string[] MenuKeys = ["play", "input", "timeout", "numDigits", "choices", "noInput", "invalid", "notes", "playback"];
-    private static readonly string[] ChoiceKeys = ["digits", "speech", "announce", "goto", "language", "dial", "redirect", "hangup", "return"];
+    private static readonly string[] ChoiceKeys = ["digits", "speech", "announce", "playback", "goto", "language", "dial", "redirect", "hangup", "return"];
 
     private readonly DiagnosticBag _diagnostics = diagnostics;
     private readonly FieldReader _fields = fields;
@@ -179,13 +179,13 @@ internal sealed partial class FlowReader(DiagnosticBag diagnostics, FieldReader 
         }
 
         string? notes = map["notes"] is YamlScalar { IsNull: false } notesNode ? notesNode.Value.Trim() : null;
-        MenuPlayback playback = ReadPlayback(map["playback"], id, input, effectiveDigits);
+        MenuPlayback playback = ReadPlayback(map["playback"], id, input);
         return new FlowMenu(
             id, play, input, timeout, Math.Max(1, effectiveDigits), choices.Select(choice => choice.Choice!).ToArray(), noInput, invalid, notes, map.Location, playback);
     }
 
-    // 'playback: stream' plays the menu over a Media Stream, which hears one digit (barge-in) and no speech.
-    private MenuPlayback ReadPlayback(YamlNode? node, string id, MenuInput input, int digits)
+    // 'playback: stream' plays the menu over a Media Stream, which hears key presses (the first is a barge-in) and no speech.
+    private MenuPlayback ReadPlayback(YamlNode? node, string id, MenuInput input)
     {
         if (node is null || _fields.RequiredText(node, "'playback'") is not { } text)
         {
@@ -196,10 +196,10 @@ internal sealed partial class FlowReader(DiagnosticBag diagnostics, FieldReader 
         {
             case "play":
                 return MenuPlayback.Play;
-            case "stream" when input == MenuInput.Dtmf && digits <= 1:
+            case "stream" when input == MenuInput.Dtmf:
                 return MenuPlayback.Stream;
             case "stream":
-                _diagnostics.Error(node.Location, $"menu '{id}' cannot stream: a streamed menu takes one key press (input: dtmf, one digit)");
+                _diagnostics.Error(node.Location, $"menu '{id}' cannot stream: a streamed menu hears key presses, not speech (input: dtmf)");
                 return MenuPlayback.Default;
             default:
                 _diagnostics.Error(node.Location, $"playback must be 'stream' or 'play', not {Show.Text(text)}");

@@ -8,7 +8,7 @@ namespace IvrVoice.Library.Loading;
 internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldReader fields)
 {
     private static readonly string[] RetryKeys = ["play", "retries", "then"];
-    private static readonly string[] ThenKeys = ["announce", "goto", "language", "dial", "redirect", "hangup", "return"];
+    private static readonly string[] ThenKeys = ["announce", "playback", "goto", "language", "dial", "redirect", "hangup", "return"];
     private static readonly string[] StepKeys = ["goto", "dial", "redirect", "hangup", "return"];
     private static readonly string[] PlayItemKeys = ["prompt", "language", "values", "fallback"];
 
@@ -68,6 +68,7 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
             return null;
         }
 
+        MenuPlayback playback = ReadAnnouncePlayback(map);
         (YamlScalar stepKey, YamlNode value) = steps[0];
         if (map.KeyNode("language") is { } languageKey && stepKey.Value != "goto")
         {
@@ -80,6 +81,44 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
             return null;
         }
 
+        FlowAction? action = ReadStep(map, stepKey, value, announce, context, allowReturn, flow);
+        if (action is not null)
+        {
+            action.Playback = playback;
+        }
+
+        return action;
+    }
+
+    // 'playback' beside 'announce': how the announcement plays (stream or play); the step that follows is unchanged.
+    private MenuPlayback ReadAnnouncePlayback(YamlMapping map)
+    {
+        if (map["playback"] is not { } node || _fields.RequiredText(node, "'playback'") is not { } text)
+        {
+            return MenuPlayback.Default;
+        }
+
+        if (map["announce"] is null)
+        {
+            _diagnostics.Error(node.Location, "'playback' goes with 'announce': it says how the announcement plays");
+            return MenuPlayback.Default;
+        }
+
+        switch (text)
+        {
+            case "stream":
+                return MenuPlayback.Stream;
+            case "play":
+                return MenuPlayback.Play;
+            default:
+                _diagnostics.Error(node.Location, $"playback must be 'stream' or 'play', not {Show.Text(text)}");
+                return MenuPlayback.Default;
+        }
+    }
+
+    private FlowAction? ReadStep(
+        YamlMapping map, YamlScalar stepKey, YamlNode value, IReadOnlyList<PromptReference> announce, string context, bool allowReturn, FlowContext flow)
+    {
         switch (stepKey.Value)
         {
             case "goto":

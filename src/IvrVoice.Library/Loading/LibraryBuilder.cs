@@ -161,16 +161,20 @@ internal static class LibraryBuilder
             return null;
         }
 
+        PromptSpec spec = new()
+        {
+            Text = text.Value,
+            Voice = voice,
+            Style = string.IsNullOrEmpty(style.Value) ? null : style.Value,
+            Language = language,
+            Model = model,
+            Temperature = temperature,
+            Speakers = speakers,
+            Mastering = mastering.Value ?? MasteringOptions.Default,
+        };
         return new LibraryPrompt(
             id.Value,
-            language,
-            text.Value,
-            voice,
-            string.IsNullOrEmpty(style.Value) ? null : style.Value,
-            model,
-            temperature,
-            speakers,
-            mastering.Value ?? MasteringOptions.Default,
+            spec,
             draft.Notes,
             id.At,
             draft.Template,

@@ -102,6 +102,50 @@ public sealed partial class AnnouncementRenderer : IDisposable
         return Result(joined, AnnouncementOutcome.Joined) with { WholeRender = background };
     }
 
+    /// <summary>
+    /// The announcement joined from cached pieces, without rendering anything: null when its strategy renders whole, a value is
+    /// free text, the whole sentence is already cached (for <c>auto</c>; play that), or a piece is missing. Streamed playout
+    /// sends a join at once and streams the whole sentence otherwise.
+    /// </summary>
+    /// <exception cref="TemplateValueException">A value is missing, unknown or cannot be spoken.</exception>
+    /// <exception cref="PromptRequestException">The base spec has no language, or its language cannot speak templates.</exception>
+    public async Task<AnnouncementResult?> TryJoinCachedAsync(AnnouncementRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        PromptSpec baseSpec = request.BaseSpec ?? throw new ArgumentException("The request has no base spec.", nameof(request));
+        string language = baseSpec.Language is { Length: > 0 } l ? l
+            : throw new PromptRequestException("An announcement needs a language: its values are spoken in that language's words.");
+        DateOnly today = request.Today ?? DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
+        ComposedAnnouncement composed = TemplateComposer.Compose(request.Template, request.Values, language, today);
+        if (request.Strategy == AnnouncementStrategy.Render || composed.RenderOnly)
+        {
+            return null;
+        }
+
+        PromptSpec whole = TemplateAudioPlan.WholeRenderSpec(composed, baseSpec);
+        if (request.Strategy == AnnouncementStrategy.Auto && await TryGetAsync(PromptKeys.For(whole), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
+        (CachedPrompt? joined, _, _) = await JoinAsync(composed, baseSpec, cancellationToken).ConfigureAwait(false);
+        if (joined is null)
+        {
+            return null;
+        }
+
+        Task? background = request.Strategy == AnnouncementStrategy.Auto ? QueueWholeRender(whole) : null;
+        return new AnnouncementResult
+        {
+            Prompt = joined,
+            Spoken = composed.Spoken,
+            Language = composed.Language,
+            Strategy = request.Strategy,
+            Outcome = AnnouncementOutcome.Joined,
+            WholeRender = background,
+        };
+    }
+
     /// <summary>The joined prompt (from the cache when these pieces were joined before), or null, how many distinct pieces are missing and why.</summary>
     private async Task<(CachedPrompt? Prompt, int Missing, string? Reason)> JoinAsync(ComposedAnnouncement composed, PromptSpec baseSpec, CancellationToken cancellationToken)
     {

@@ -61,27 +61,8 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
             Define($"ord/{key}", key + "th");
         }
 
-        for (int d = 0; d <= 9; d++)
-        {
-            Define($"dig/{d}", d.ToWords(culture));
-        }
-        for (char c = 'A'; c <= 'Z'; c++)
-        {
-            Define($"let/{c}", c.ToString());
-        }
-        for (char c = 'A'; c <= 'Z'; c++)
-        {
-            Define($"nato/{c}", NatoAlphabet.Word(c));
-        }
-
-        for (int i = 0; i < 7; i++)
-        {
-            Define($"day/{i + 1}", s_weekdays[i]);
-        }
-        for (int i = 0; i < 12; i++)
-        {
-            Define($"mon/{i + 1}", s_months[i]);
-        }
+        DefineSpelling(d => d.ToWords(culture), c => c.ToString());
+        DefineCalendar(s_weekdays, s_months);
         Define("date/oh", "oh");
         Define("date/hundred", "hundred");
 
@@ -94,10 +75,7 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
         Define("cur/and", "and");
         foreach ((string code, string one, string other, string minorOne, string minorOther) in s_currencies)
         {
-            Define($"cur/{code}/one", one);
-            Define($"cur/{code}/other", other);
-            Define($"cur/{code}/minor-one", minorOne);
-            Define($"cur/{code}/minor-other", minorOther);
+            DefineCurrency(code, one, other, minorOne, minorOther);
         }
 
         foreach (string unit in (string[])["hour", "minute", "second"])
@@ -107,6 +85,8 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
         }
         Define("dur/and", "and");
     }
+
+    protected override string CurrencyJoinKey => "cur/and";
 
     protected override IReadOnlyCollection<string> Categories(TemplateValueType type) => type switch
     {
@@ -121,62 +101,12 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
         _ => [],
     };
 
-    protected override IReadOnlyList<SpokenWord> Number(decimal value, NumberForm form)
-    {
-        List<SpokenWord> words = [];
-        if (value < 0)
-        {
-            words.Add(W("num/minus"));
-            value = -value;
-        }
-        Cardinal((long)decimal.Truncate(value), words);
-        string text = value.ToString(CultureInfo.InvariantCulture);
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot >= 0)
-        {
-            words.Add(W("num/point"));
-            foreach (char digit in text[(dot + 1)..])
-            {
-                words.Add(W($"num/{digit}"));
-            }
-        }
-        return words;
-    }
-
     // "one hundred twenty-first": the cardinal words with the last one turned into its ordinal.
     protected override IReadOnlyList<SpokenWord> Ordinal(long value, NumberForm form)
     {
         List<SpokenWord> words = [];
-        Cardinal(value, words);
+        Cardinal(value, form, words);
         words[^1] = W("ord/" + KeyOf(words[^1])["num/".Length..]);
-        return words;
-    }
-
-    protected override IReadOnlyList<SpokenWord> Currency(CurrencyValue value)
-    {
-        List<SpokenWord> words = [];
-        decimal amount = value.Amount;
-        if (amount < 0)
-        {
-            words.Add(W("num/minus"));
-            amount = -amount;
-        }
-        long major = (long)decimal.Truncate(amount);
-        long minor = (long)((amount - major) * 100);
-        if (major > 0 || minor == 0)
-        {
-            Cardinal(major, words);
-            words.Add(W($"cur/{value.Code}/{(major == 1 ? "one" : "other")}"));
-        }
-        if (minor > 0)
-        {
-            if (major > 0)
-            {
-                words.Add(W("cur/and"));
-            }
-            Cardinal(minor, words);
-            words.Add(W($"cur/{value.Code}/{(minor == 1 ? "minor-one" : "minor-other")}"));
-        }
         return words;
     }
 
@@ -206,7 +136,7 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
         int high = year / 100, low = year % 100;
         if (year % 1000 == 0 || (high % 10 == 0 && low < 10))
         {
-            Cardinal(year, words);
+            Cardinal(year, NumberForm.Counting, words);
             return;
         }
         words.Add(W($"num/{high}"));
@@ -245,29 +175,8 @@ internal sealed class EnglishUsVerbaliser : LanguageVerbaliser
         return words;
     }
 
-    // Spoken in whole hours, minutes and seconds: 90 seconds is "one minute and thirty seconds".
-    protected override IReadOnlyList<SpokenWord> Duration(DurationValue value)
-    {
-        IReadOnlyList<(string Unit, int Count)> parts = DurationParts(value);
-        List<SpokenWord> words = [];
-        for (int i = 0; i < parts.Count; i++)
-        {
-            if (i > 0 && i == parts.Count - 1)
-            {
-                words.Add(W("dur/and"));
-            }
-            int start = words.Count;
-            Cardinal(parts[i].Count, words);
-            if (i > 0 && i < parts.Count - 1)
-            {
-                words[start] = words[start] with { PhraseBefore = true };
-            }
-            words.Add(W($"dur/{parts[i].Unit}{(parts[i].Count == 1 ? "" : "s")}"));
-        }
-        return words;
-    }
-
-    private void Cardinal(long n, List<SpokenWord> words)
+    // English numbers have one form.
+    protected override void Cardinal(long n, NumberForm form, List<SpokenWord> words)
     {
         if (n == 0)
         {

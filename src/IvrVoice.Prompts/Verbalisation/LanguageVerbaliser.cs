@@ -48,17 +48,109 @@ internal abstract class LanguageVerbaliser
     /// <summary>The piece categories (first key segment) each type draws on.</summary>
     protected abstract IReadOnlyCollection<string> Categories(TemplateValueType type);
 
-    protected abstract IReadOnlyList<SpokenWord> Number(decimal value, NumberForm form);
+    /// <summary>Appends the words of a whole number, n ≥ 0, in the given form (a language with one form ignores it).</summary>
+    protected abstract void Cardinal(long n, NumberForm form, List<SpokenWord> words);
 
     protected abstract IReadOnlyList<SpokenWord> Ordinal(long value, NumberForm form);
-
-    protected abstract IReadOnlyList<SpokenWord> Currency(CurrencyValue value);
 
     protected abstract IReadOnlyList<SpokenWord> Date(DateValue value, DateOnly today);
 
     protected abstract IReadOnlyList<SpokenWord> Time(TimeOnly value);
 
-    protected abstract IReadOnlyList<SpokenWord> Duration(DurationValue value);
+    /// <summary>The key of the piece between a currency's major and minor amounts ("and", "con").</summary>
+    protected abstract string CurrencyJoinKey { get; }
+
+    /// <summary>"num/minus" for a negative value, the whole part as a cardinal, then "num/point" and the decimals digit by digit.</summary>
+    protected virtual IReadOnlyList<SpokenWord> Number(decimal value, NumberForm form)
+    {
+        List<SpokenWord> words = [];
+        if (value < 0)
+        {
+            words.Add(W("num/minus"));
+            value = -value;
+        }
+        Cardinal((long)decimal.Truncate(value), form, words);
+        string text = value.ToString(CultureInfo.InvariantCulture);
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            words.Add(W("num/point"));
+            foreach (char digit in text[(dot + 1)..])
+            {
+                words.Add(W($"num/{digit}"));
+            }
+        }
+        return words;
+    }
+
+    /// <summary>
+    /// The major amount and its noun ("cur/CODE/one" or "other"), then <see cref="CurrencyJoinKey"/> and the minor amount
+    /// with its noun; a zero major amount is left out unless the minor one is zero too.
+    /// </summary>
+    protected virtual IReadOnlyList<SpokenWord> Currency(CurrencyValue value)
+    {
+        List<SpokenWord> words = [];
+        decimal amount = value.Amount;
+        if (amount < 0)
+        {
+            words.Add(W("num/minus"));
+            amount = -amount;
+        }
+        long major = (long)decimal.Truncate(amount);
+        long minor = (long)((amount - major) * 100);
+        if (major > 0 || minor == 0)
+        {
+            Cardinal(major, CurrencyForm(value.Code, minor: false), words);
+            BeforeCurrencyNoun(major, words);
+            words.Add(W($"cur/{value.Code}/{(major == 1 ? "one" : "other")}"));
+        }
+        if (minor > 0)
+        {
+            if (major > 0)
+            {
+                words.Add(W(CurrencyJoinKey));
+            }
+            Cardinal(minor, CurrencyForm(value.Code, minor: true), words);
+            words.Add(W($"cur/{value.Code}/{(minor == 1 ? "minor-one" : "minor-other")}"));
+        }
+        return words;
+    }
+
+    /// <summary>The grammatical form a currency's amount agrees with (its major or minor unit's gender).</summary>
+    protected virtual NumberForm CurrencyForm(string code, bool minor) => NumberForm.Counting;
+
+    /// <summary>Words between a major amount and its currency noun (none by default).</summary>
+    protected virtual void BeforeCurrencyNoun(long major, List<SpokenWord> words)
+    {
+    }
+
+    /// <summary>
+    /// Hours, minutes and seconds from <see cref="DurationParts"/>, each count with its unit ("dur/hour" or "dur/hours"),
+    /// a "dur/and" before the last part and a phrase boundary before each middle one ("one hour, two minutes and ...").
+    /// </summary>
+    protected virtual IReadOnlyList<SpokenWord> Duration(DurationValue value)
+    {
+        IReadOnlyList<(string Unit, int Count)> parts = DurationParts(value);
+        List<SpokenWord> words = [];
+        for (int i = 0; i < parts.Count; i++)
+        {
+            if (i > 0 && i == parts.Count - 1)
+            {
+                words.Add(W("dur/and"));
+            }
+            int start = words.Count;
+            Cardinal(parts[i].Count, DurationForm(parts[i].Unit), words);
+            if (i > 0 && i < parts.Count - 1)
+            {
+                words[start] = words[start] with { PhraseBefore = true };
+            }
+            words.Add(W($"dur/{parts[i].Unit}{(parts[i].Count == 1 ? "" : "s")}"));
+        }
+        return words;
+    }
+
+    /// <summary>The grammatical form a count of the unit ("hour", "minute", "second") agrees with.</summary>
+    protected virtual NumberForm DurationForm(string unit) => NumberForm.Counting;
 
     /// <summary>Digits one by one from the "dig" pieces, a phrase boundary between groups.</summary>
     protected virtual IReadOnlyList<SpokenWord> Digits(DigitsValue value)
@@ -156,6 +248,45 @@ internal abstract class LanguageVerbaliser
                 $"Template value words need the {name} culture, which this process cannot load: it runs in globalization-invariant " +
                 "mode. Install ICU (libicu) and unset DOTNET_SYSTEM_GLOBALIZATION_INVARIANT / InvariantGlobalization.");
         }
+    }
+
+    /// <summary>The "dig" pieces for 0 to 9, the "let" pieces for A to Z, and the "nato" pieces (the same in every language).</summary>
+    protected void DefineSpelling(Func<int, string> digit, Func<char, string> letter)
+    {
+        for (int d = 0; d <= 9; d++)
+        {
+            Define($"dig/{d}", digit(d));
+        }
+        for (char c = 'A'; c <= 'Z'; c++)
+        {
+            Define($"let/{c}", letter(c));
+        }
+        for (char c = 'A'; c <= 'Z'; c++)
+        {
+            Define($"nato/{c}", NatoAlphabet.Word(c));
+        }
+    }
+
+    /// <summary>The "day" pieces, Monday (1) to Sunday (7), and the "mon" pieces, January (1) to December (12).</summary>
+    protected void DefineCalendar(IReadOnlyList<string> weekdays, IReadOnlyList<string> months)
+    {
+        for (int i = 0; i < 7; i++)
+        {
+            Define($"day/{i + 1}", weekdays[i]);
+        }
+        for (int i = 0; i < 12; i++)
+        {
+            Define($"mon/{i + 1}", months[i]);
+        }
+    }
+
+    /// <summary>A currency's four nouns: "cur/CODE/one", "other", "minor-one" and "minor-other".</summary>
+    protected void DefineCurrency(string code, string one, string other, string minorOne, string minorOther)
+    {
+        Define($"cur/{code}/one", one);
+        Define($"cur/{code}/other", other);
+        Define($"cur/{code}/minor-one", minorOne);
+        Define($"cur/{code}/minor-other", minorOther);
     }
 
     protected void Define(string key, string text)

@@ -78,27 +78,8 @@ internal sealed class SpanishUsVerbaliser : LanguageVerbaliser
             Define($"ord/h{h}.f", (h * 100).ToOrdinalWords(GrammaticalGender.Feminine, culture));
         }
 
-        for (int d = 0; d <= 9; d++)
-        {
-            Define($"dig/{d}", d.ToWords(GrammaticalGender.Masculine, culture));
-        }
-        for (char c = 'A'; c <= 'Z'; c++)
-        {
-            Define($"let/{c}", s_letters[c - 'A']);
-        }
-        for (char c = 'A'; c <= 'Z'; c++)
-        {
-            Define($"nato/{c}", NatoAlphabet.Word(c));
-        }
-
-        for (int i = 0; i < 7; i++)
-        {
-            Define($"day/{i + 1}", s_weekdays[i]);
-        }
-        for (int i = 0; i < 12; i++)
-        {
-            Define($"mon/{i + 1}", "de " + s_months[i]);
-        }
+        DefineSpelling(d => d.ToWords(GrammaticalGender.Masculine, culture), c => s_letters[c - 'A']);
+        DefineCalendar(s_weekdays, [.. s_months.Select(month => "de " + month)]);
         // The first of the month is "primero" in the Americas ("el primero de marzo"); other days are cardinals.
         Define("date/first", "primero");
         Define("date/de", "de");
@@ -122,10 +103,7 @@ internal sealed class SpanishUsVerbaliser : LanguageVerbaliser
         Define("cur/of", "de");
         foreach ((string code, string one, string other, _, string minorOne, string minorOther) in s_currencies)
         {
-            Define($"cur/{code}/one", one);
-            Define($"cur/{code}/other", other);
-            Define($"cur/{code}/minor-one", minorOne);
-            Define($"cur/{code}/minor-other", minorOther);
+            DefineCurrency(code, one, other, minorOne, minorOther);
         }
 
         Define("dur/hour", "hora");
@@ -159,28 +137,6 @@ internal sealed class SpanishUsVerbaliser : LanguageVerbaliser
         _ => [],
     };
 
-    protected override IReadOnlyList<SpokenWord> Number(decimal value, NumberForm form)
-    {
-        List<SpokenWord> words = [];
-        if (value < 0)
-        {
-            words.Add(W("num/minus"));
-            value = -value;
-        }
-        Cardinal((long)decimal.Truncate(value), form, words);
-        string text = value.ToString(CultureInfo.InvariantCulture);
-        int dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot >= 0)
-        {
-            words.Add(W("num/point"));
-            foreach (char digit in text[(dot + 1)..])
-            {
-                words.Add(W($"num/{digit}"));
-            }
-        }
-        return words;
-    }
-
     // Formal ordinals stop at 999th ("noningentésimo nonagésimo noveno"); beyond that Spanish speech uses cardinals.
     protected override IReadOnlyList<SpokenWord> Ordinal(long value, NumberForm form)
     {
@@ -202,37 +158,19 @@ internal sealed class SpanishUsVerbaliser : LanguageVerbaliser
         return words;
     }
 
-    protected override IReadOnlyList<SpokenWord> Currency(CurrencyValue value)
+    protected override string CurrencyJoinKey => "cur/with";
+
+    // A feminine currency is counted in feminine forms ("una libra", "doscientas libras"); minor units are all masculine.
+    protected override NumberForm CurrencyForm(string code, bool minor) =>
+        !minor && Array.Find(s_currencies, c => c.Code == code).Feminine ? NumberForm.Feminine : NumberForm.Masculine;
+
+    // "de" between an exact million and its noun: "un millón de dólares", "dos millones de pesos".
+    protected override void BeforeCurrencyNoun(long major, List<SpokenWord> words)
     {
-        bool feminine = Array.Find(s_currencies, c => c.Code == value.Code).Feminine;
-        List<SpokenWord> words = [];
-        decimal amount = value.Amount;
-        if (amount < 0)
+        if (major >= 1_000_000 && major % 1_000_000 == 0)
         {
-            words.Add(W("num/minus"));
-            amount = -amount;
+            words.Add(W("cur/of"));
         }
-        long major = (long)decimal.Truncate(amount);
-        long minor = (long)((amount - major) * 100);
-        if (major > 0 || minor == 0)
-        {
-            Cardinal(major, feminine ? NumberForm.Feminine : NumberForm.Masculine, words);
-            if (major >= 1_000_000 && major % 1_000_000 == 0)
-            {
-                words.Add(W("cur/of"));
-            }
-            words.Add(W($"cur/{value.Code}/{(major == 1 ? "one" : "other")}"));
-        }
-        if (minor > 0)
-        {
-            if (major > 0)
-            {
-                words.Add(W("cur/with"));
-            }
-            Cardinal(minor, NumberForm.Masculine, words);
-            words.Add(W($"cur/{value.Code}/{(minor == 1 ? "minor-one" : "minor-other")}"));
-        }
-        return words;
     }
 
     // "jueves tres de diciembre de dos mil veintiséis"; the article ("el") belongs to the template's own text.
@@ -287,29 +225,10 @@ internal sealed class SpanishUsVerbaliser : LanguageVerbaliser
         return words;
     }
 
-    // "una hora" (hora is feminine), "un minuto", "veintiún minutos"; parts joined by commas and a final "y".
-    protected override IReadOnlyList<SpokenWord> Duration(DurationValue value)
-    {
-        IReadOnlyList<(string Unit, int Count)> parts = DurationParts(value);
-        List<SpokenWord> words = [];
-        for (int i = 0; i < parts.Count; i++)
-        {
-            if (i > 0 && i == parts.Count - 1)
-            {
-                words.Add(W("dur/and"));
-            }
-            int start = words.Count;
-            Cardinal(parts[i].Count, parts[i].Unit == "hour" ? NumberForm.Feminine : NumberForm.Masculine, words);
-            if (i > 0 && i < parts.Count - 1)
-            {
-                words[start] = words[start] with { PhraseBefore = true };
-            }
-            words.Add(W($"dur/{parts[i].Unit}{(parts[i].Count == 1 ? "" : "s")}"));
-        }
-        return words;
-    }
+    // "una hora" (hora is feminine), "un minuto", "veintiún minutos".
+    protected override NumberForm DurationForm(string unit) => unit == "hour" ? NumberForm.Feminine : NumberForm.Masculine;
 
-    private void Cardinal(long n, NumberForm form, List<SpokenWord> words)
+    protected override void Cardinal(long n, NumberForm form, List<SpokenWord> words)
     {
         if (n == 0)
         {

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using IvrVoice.Providers.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -9,13 +7,9 @@ namespace IvrVoice.Providers.Adapters;
 /// AIgateway's OpenAI-compatible <c>POST /v1/audio/speech</c>. Its schema says <c>format</c> while its quick-start
 /// sends <c>response_format</c>, so both ask for WAV; what comes back is identified by its bytes (MP3 is refused).
 /// </summary>
-internal sealed class AiGatewayTtsProvider(
-    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<AiGatewayTtsProvider> logger)
-    : HttpTtsProvider(RouteNames.AiGateway, httpClientFactory, options, timeProvider, logger)
+internal sealed class AiGatewayTtsProvider(HttpRouteServices services)
+    : HttpTtsProvider(RouteNames.AiGateway, services)
 {
-    protected override void Authenticate(HttpRequestMessage message) =>
-        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Options.ApiKey);
-
     protected override async Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken)
     {
         JsonObject body = new()

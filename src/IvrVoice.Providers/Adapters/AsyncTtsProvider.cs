@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IvrVoice.Providers.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -11,9 +9,8 @@ namespace IvrVoice.Providers.Adapters;
 /// Submit-then-poll routes. An accepted job is written to <see cref="ITtsJobJournal"/> before the first poll, so a retry,
 /// a failover back, or a resumed build polls it instead of paying for it again.
 /// </summary>
-internal abstract partial class AsyncTtsProvider(
-    string name, IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger logger, ITtsJobJournal journal)
-    : HttpTtsProvider(name, httpClientFactory, options, timeProvider, logger)
+internal abstract partial class AsyncTtsProvider(string name, HttpRouteServices services, ITtsJobJournal journal)
+    : HttpTtsProvider(name, services)
 {
     protected override async Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken)
     {

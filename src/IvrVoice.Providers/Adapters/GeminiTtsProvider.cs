@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IvrVoice.Audio;
 using IvrVoice.Providers.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -11,9 +9,8 @@ namespace IvrVoice.Providers.Adapters;
 /// Google's Gemini API: <c>POST /v1beta/models/{model}:generateContent</c> with the AUDIO modality; the audio comes back as
 /// base64 inline data (raw 24 kHz PCM for 3.1, WAV for 3.8). A 200 without audio is a retryable failure.
 /// </summary>
-internal sealed partial class GeminiTtsProvider(
-    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<GeminiTtsProvider> logger)
-    : HttpTtsProvider(RouteNames.Gemini, httpClientFactory, options, timeProvider, logger)
+internal sealed partial class GeminiTtsProvider(HttpRouteServices services)
+    : HttpTtsProvider(RouteNames.Gemini, services)
 {
     // What Google documents for 3.1 when the mimeType is missing: s16le mono 24 kHz.
     private static readonly RawPcmFormat s_geminiPcm = new(24_000);

@@ -6,7 +6,6 @@ using IvrVoice.Audio;
 using IvrVoice.Providers.Configuration;
 using IvrVoice.Providers.Routing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -22,14 +21,16 @@ internal abstract partial class HttpTtsProvider : ITtsProvider, ISpeakerCapabili
 
     private readonly IHttpClientFactory _httpClientFactory;
 
-    protected HttpTtsProvider(string name, IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger logger)
+    /// <summary>The route's settings come from <c>Providers:&lt;name&gt;</c>; its log category is the adapter's type.</summary>
+    protected HttpTtsProvider(string name, HttpRouteServices services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         Name = name;
-        _httpClientFactory = httpClientFactory;
-        Options = options.Get(name);
+        _httpClientFactory = services.HttpClientFactory;
+        Options = services.Routes.Get(name);
         Models = new ModelMap(name, Options);
-        TimeProvider = timeProvider;
-        Logger = logger;
+        TimeProvider = services.TimeProvider;
+        Logger = services.LoggerFactory.CreateLogger(GetType());
     }
 
     public string Name { get; }
@@ -95,8 +96,12 @@ internal abstract partial class HttpTtsProvider : ITtsProvider, ISpeakerCapabili
 
     protected abstract Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken);
 
-    /// <summary>Adds this route's auth header, and only that one.</summary>
-    protected abstract void Authenticate(HttpRequestMessage message);
+    /// <summary>
+    /// Adds this route's auth header, and only that one: <c>Authorization: Bearer</c> with the route's key unless the
+    /// route overrides it with its own header.
+    /// </summary>
+    protected virtual void Authenticate(HttpRequestMessage message) =>
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Options.ApiKey);
 
     protected Uri Endpoint(string path) => new(Options.BaseUrl.TrimEnd('/') + path, UriKind.Absolute);
 

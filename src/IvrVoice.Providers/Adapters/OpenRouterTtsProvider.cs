@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using IvrVoice.Audio;
 using IvrVoice.Providers.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -10,14 +8,10 @@ namespace IvrVoice.Providers.Adapters;
 /// OpenRouter's <c>POST /api/v1/audio/speech</c>, asking for raw PCM (<c>audio/pcm;rate=24000;channels=1</c>).
 /// The <c>X-Generation-Id</c> header is kept as the request id. The style goes in <c>instructions</c>.
 /// </summary>
-internal sealed partial class OpenRouterTtsProvider(
-    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<OpenRouterTtsProvider> logger)
-    : HttpTtsProvider(RouteNames.OpenRouter, httpClientFactory, options, timeProvider, logger)
+internal sealed partial class OpenRouterTtsProvider(HttpRouteServices services)
+    : HttpTtsProvider(RouteNames.OpenRouter, services)
 {
     private static readonly RawPcmFormat s_pcm = new(24_000);
-
-    protected override void Authenticate(HttpRequestMessage message) =>
-        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Options.ApiKey);
 
     protected override async Task<TtsOutcome> SynthesizeCoreAsync(TtsRequest request, string modelId, long started, CancellationToken cancellationToken)
     {

@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IvrVoice.Providers.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -12,10 +10,8 @@ namespace IvrVoice.Providers.Adapters;
 /// download <c>output.media_url[0]</c>. With <c>WebhookUrl</c> set, Pixazo also calls back; the status is still
 /// confirmed by polling, because the callback carries no signature to trust.
 /// </summary>
-internal sealed class PixazoTtsProvider(
-    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<PixazoTtsProvider> logger,
-    ITtsJobJournal journal)
-    : AsyncTtsProvider(RouteNames.Pixazo, httpClientFactory, options, timeProvider, logger, journal)
+internal sealed class PixazoTtsProvider(HttpRouteServices services, ITtsJobJournal journal)
+    : AsyncTtsProvider(RouteNames.Pixazo, services, journal)
 {
     protected override void Authenticate(HttpRequestMessage message) => message.Headers.Add("Ocp-Apim-Subscription-Key", Options.ApiKey);
 

@@ -3,8 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IvrVoice.Providers.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -13,10 +11,8 @@ namespace IvrVoice.Providers.Adapters;
 /// <c>/v2/requests/{id}/status</c> and read at <c>/v2/requests/{id}</c> (<c>Mode=Async</c>). v2 submissions are not
 /// idempotent and are charged, so an accepted job is never submitted again while Segmind still knows it.
 /// </summary>
-internal sealed class SegmindTtsProvider(
-    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<SegmindTtsProvider> logger,
-    ITtsJobJournal journal)
-    : AsyncTtsProvider(RouteNames.Segmind, httpClientFactory, options, timeProvider, logger, journal)
+internal sealed class SegmindTtsProvider(HttpRouteServices services, ITtsJobJournal journal)
+    : AsyncTtsProvider(RouteNames.Segmind, services, journal)
 {
     // Segmind's own default (0.4) is where Gemini TTS is reported to return no audio; send Google's default instead.
     private const double DefaultTemperature = 1.0;

@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IvrVoice.Providers.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Providers.Adapters;
 
@@ -11,14 +9,9 @@ namespace IvrVoice.Providers.Adapters;
 /// Vtrix's task API: <c>POST /model/v1/generation</c>, then <c>GET /model/v1/generation/task/{id}</c> until the task
 /// completes with a WAV URL and token usage.
 /// </summary>
-internal sealed class VtrixTtsProvider(
-    IHttpClientFactory httpClientFactory, IOptionsMonitor<RouteOptions> options, TimeProvider timeProvider, ILogger<VtrixTtsProvider> logger,
-    ITtsJobJournal journal)
-    : AsyncTtsProvider(RouteNames.Vtrix, httpClientFactory, options, timeProvider, logger, journal)
+internal sealed class VtrixTtsProvider(HttpRouteServices services, ITtsJobJournal journal)
+    : AsyncTtsProvider(RouteNames.Vtrix, services, journal)
 {
-    protected override void Authenticate(HttpRequestMessage message) =>
-        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Options.ApiKey);
-
     protected override async Task<(TtsJob? Job, TtsFailure? Failure)> SubmitAsync(
         TtsRequest request, string modelId, string key, CancellationToken cancellationToken)
     {

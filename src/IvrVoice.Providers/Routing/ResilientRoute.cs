@@ -27,6 +27,7 @@ internal sealed partial class ResilientRoute
     private readonly TtsMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly ConcurrencyLimiter _limiter;
     private readonly ResiliencePipeline<TtsOutcome> _pipeline;
 
     public ResilientRoute(ITtsProvider provider, RouteOptions options, TimeProvider timeProvider, TtsMetrics metrics, ILogger logger)
@@ -36,8 +37,24 @@ internal sealed partial class ResilientRoute
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
+        // Polly.RateLimiting's concurrency limiter: calls beyond the limit queue (oldest first, cancellably) rather than fail.
+        // One limiter for whole renders and streams alike, so MaxConcurrency bounds everything sent to the route.
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrency,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
         _pipeline = Build();
     }
+
+    public RouteOptions Options => _options;
+
+    /// <summary>
+    /// Takes one of the route's <see cref="RouteOptions.MaxConcurrency"/> slots for a stream, queued behind whole renders'
+    /// attempts as theirs are; the stream holds it until it is disposed.
+    /// </summary>
+    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
 
     public ITtsProvider Provider { get; }
 
@@ -196,13 +213,7 @@ internal sealed partial class ResilientRoute
                 return ValueTask.CompletedTask;
             },
         });
-        // Polly.RateLimiting's concurrency limiter: calls beyond the limit queue (oldest first, cancellably) rather than fail.
-        builder.AddConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = _options.MaxConcurrency,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        builder.AddRateLimiter(_limiter);
         builder.AddTimeout(new TimeoutStrategyOptions
         {
             TimeoutGenerator = args =>

@@ -12,6 +12,12 @@ public interface ITtsStreamRouter
     bool CanStream(string model);
 
     /// <summary>
+    /// Whether the route that would serve <paramref name="request"/> streams it: the first route in order that serves its
+    /// model, has a closed breaker and can voice its speakers, as a whole render would pick, asked about this very request.
+    /// </summary>
+    bool CanStream(TtsRequest request);
+
+    /// <summary>
     /// Opens the first route that produces audio within the urgency's deadline. Failures before the first chunk come back
     /// in <see cref="TtsStreamResult.Failures"/>; only cancellation of <paramref name="cancellationToken"/> throws.
     /// </summary>

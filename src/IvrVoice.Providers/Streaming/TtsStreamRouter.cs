@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using IvrVoice.Providers.Configuration;
 using IvrVoice.Providers.Routing;
 using IvrVoice.Providers.Telemetry;
@@ -37,6 +38,18 @@ internal sealed partial class TtsStreamRouter(
         return first is IStreamingTtsProvider streaming && streaming.CanStream(probe);
     }
 
+    public bool CanStream(TtsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (TtsRouter.Prepare(request, []) is not { } prepared)
+        {
+            return false;
+        }
+
+        ITtsProvider? serving = Candidates(prepared.Model, prepared.Speakers.Count).FirstOrDefault();
+        return serving is IStreamingTtsProvider streaming && streaming.CanStream(prepared);
+    }
+
     public async Task<TtsStreamResult> OpenAsync(TtsRequest request, RenderUrgency urgency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -72,7 +85,7 @@ internal sealed partial class TtsStreamRouter(
         }
 
         activity?.SetTag("ivrvoice.tts.model", prepared.Model);
-        List<ITtsProvider> candidates = [.. Candidates(prepared.Model)];
+        List<ITtsProvider> candidates = [.. Candidates(prepared.Model, prepared.Speakers.Count)];
         if (candidates.Count == 0)
         {
             failures.Add(new TtsFailure("router", TtsFailureKind.Unavailable, $"no configured route with a closed breaker serves model {prepared.Model}"));
@@ -117,57 +130,134 @@ internal sealed partial class TtsStreamRouter(
         return new TtsStreamResult { Failures = failures };
     }
 
-    private IEnumerable<ITtsProvider> Candidates(string model)
+    // The routes a whole render would try, in order: serving the model, breaker not open, able to voice two speakers when asked.
+    private IEnumerable<ITtsProvider> Candidates(string model, int speakers = 0)
     {
         HashSet<string> open = [.. router.GetHealth().Where(h => h.State == BreakerState.Open).Select(h => h.Name)];
         foreach (string name in router.Routes)
         {
-            if (_providers.TryGetValue(name, out ITtsProvider? provider) && provider.Supports(model) && !open.Contains(name))
+            if (_providers.TryGetValue(name, out ITtsProvider? provider) && provider.Supports(model) && !open.Contains(name)
+                && !(speakers == 2 && provider is ISpeakerCapability { SupportsTwoSpeakers: false }))
             {
                 yield return provider;
             }
         }
     }
 
+    /// <summary>
+    /// Opens a streaming route as a whole render attempts it: one of its <c>MaxConcurrency</c> slots (held until the stream is
+    /// disposed), then up to <c>MaxRetryAttempts</c> retries of a transient failure before the first audio, after the route's
+    /// Retry-After or an exponential backoff from <c>RetryBaseDelay</c>, all within this route's share of the deadline.
+    /// </summary>
     private async Task<TtsAudioStream?> OpenStreamingAsync(
         IStreamingTtsProvider route, string name, TtsRequest request, TimeSpan budget, List<TtsFailure> failures, Activity? activity, CancellationToken cancellationToken)
     {
         long started = timeProvider.GetTimestamp();
         using CancellationTokenSource budgetTimer = new(budget, timeProvider);
         using CancellationTokenSource first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetTimer.Token);
-        TtsChunkSource? source = null;
+        ResilientRoute? resilient = (router as TtsRouter)?.Find(name);
+        RateLimitLease? lease = null;
         try
         {
-            source = await route.OpenStreamAsync(request, first.Token).ConfigureAwait(false);
-            float[]? chunk = await source.ReadAsync(first.Token).ConfigureAwait(false);
-            if (chunk is null)
+            if (resilient is not null)
             {
-                failures.Add(new TtsFailure(name, TtsFailureKind.MalformedAudio, "the stream ended without audio"));
+                lease = await resilient.AcquireAsync(first.Token).ConfigureAwait(false);
+                if (!lease.IsAcquired)
+                {
+                    failures.Add(new TtsFailure(name, TtsFailureKind.Unavailable, "the route's concurrency queue refused the stream"));
+                    return null;
+                }
             }
-            else
+
+            int attempts = 1 + (resilient?.Options.MaxRetryAttempts ?? 0);
+            for (int attempt = 1; ; attempt++)
             {
-                TtsAudioStream stream = new(name, source, chunk, timeProvider.GetElapsedTime(started), activity);
-                source = null;
-                return stream;
+                TtsFailure failure;
+                TtsChunkSource? source = null;
+                try
+                {
+                    source = await route.OpenStreamAsync(request, first.Token).ConfigureAwait(false);
+                    float[]? chunk = await source.ReadAsync(first.Token).ConfigureAwait(false);
+                    if (chunk is not null)
+                    {
+                        TtsAudioStream stream = new(name, new LeasedSource(source, lease), chunk, timeProvider.GetElapsedTime(started), activity);
+                        source = null;
+                        lease = null;
+                        return stream;
+                    }
+
+                    failure = new TtsFailure(name, TtsFailureKind.MalformedAudio, "the stream ended without audio");
+                }
+                catch (TtsStreamException exception)
+                {
+                    failure = exception.Failure;
+                }
+                finally
+                {
+                    if (source is not null)
+                    {
+                        await source.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                failures.Add(failure);
+                if (attempt >= attempts || !failure.IsTransient || resilient is null)
+                {
+                    return null;
+                }
+
+                TimeSpan delay = failure.RetryAfter
+                    ?? TimeSpan.FromTicks(Math.Min(resilient.Options.MaxRetryDelay.Ticks, resilient.Options.RetryBaseDelay.Ticks << Math.Min(attempt - 1, 20)));
+                if (delay > resilient.Options.MaxRetryDelay)
+                {
+                    return null;   // the route asked for a longer pause than we wait: fail over now
+                }
+
+                Log.Retrying(logger, request.IdempotencyKey, name, attempt + 1, delay.TotalMilliseconds);
+                await Task.Delay(delay, timeProvider, first.Token).ConfigureAwait(false);
             }
-        }
-        catch (TtsStreamException exception)
-        {
-            failures.Add(exception.Failure);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             failures.Add(new TtsFailure(name, TtsFailureKind.Timeout, $"no audio within this route's share of the deadline ({budget.TotalSeconds:0.#} s)"));
+            return null;
         }
         finally
         {
-            if (source is not null)
-            {
-                await source.DisposeAsync().ConfigureAwait(false);
-            }
+            lease?.Dispose();
+        }
+    }
+
+    /// <summary>A route's chunks holding one of its concurrency slots, freed with the stream.</summary>
+    private sealed class LeasedSource : TtsChunkSource
+    {
+        private readonly TtsChunkSource _inner;
+        private readonly RateLimitLease? _lease;
+
+        public LeasedSource(TtsChunkSource inner, RateLimitLease? lease)
+        {
+            _inner = inner;
+            _lease = lease;
+            RequestId = inner.RequestId;
         }
 
-        return null;
+        public override int SampleRate => _inner.SampleRate;
+
+        public override bool Progressive => _inner.Progressive;
+
+        public override ValueTask<float[]?> ReadAsync(CancellationToken cancellationToken) => _inner.ReadAsync(cancellationToken);
+
+        public override async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await _inner.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _lease?.Dispose();
+            }
+        }
     }
 
     private async Task<TtsAudioStream?> RenderWholeAsync(
@@ -219,6 +309,9 @@ internal sealed partial class TtsStreamRouter(
 
         [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Prompt {PromptKey}: stream from {From} failed before its first audio ({Kind}), failing over to {To}")]
         public static partial void FailingOver(ILogger logger, string? promptKey, string from, string to, TtsFailureKind kind);
+
+        [LoggerMessage(EventId = 3504, Level = LogLevel.Warning, Message = "Prompt {PromptKey}: stream from {Provider} failed before its first audio; attempt {Attempt} in {DelayMs} ms")]
+        public static partial void Retrying(ILogger logger, string? promptKey, string provider, int attempt, double delayMs);
 
         [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Prompt {PromptKey}: no route could open a stream ({FailureCount} failures)")]
         public static partial void AllFailed(ILogger logger, string? promptKey, int failureCount);

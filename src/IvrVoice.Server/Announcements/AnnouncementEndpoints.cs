@@ -113,6 +113,18 @@ internal static partial class AnnouncementEndpoints
             return invalid;
         }
 
+        if (body.Playback is not (null or "stream" or "play"))
+        {
+            return ApiProblems.BadRequest("Invalid announcement", "\"playback\" must be \"stream\" or \"play\".");
+        }
+
+        if (body.Next is { } next && (body.Playback != "stream" || !Voice.VoiceEndpoints.IsNextTarget(next)))
+        {
+            return ApiProblems.BadRequest("Invalid announcement", body.Playback != "stream"
+                ? "\"next\" goes with \"playback\": \"stream\" (with <Play>, the TwiML that follows it is yours)."
+                : "\"next\" must be a path starting with '/' or an absolute http(s) URL.");
+        }
+
         PreparedAnnouncement prepared;
         try
         {
@@ -151,7 +163,18 @@ internal static partial class AnnouncementEndpoints
         }
 
         string url = publicUrls.Absolute(context, pathAndQuery);
-        return Results.Ok(new AnnouncementResponse(key.ToString(), url, new VoiceResponse().Play(url).ToXml(), expires, prepared.Strategy, prepared.Spoken));
+        string twiml = new VoiceResponse().Play(url).ToXml();
+        if (body.Playback == "stream" && pathAndQuery.StartsWith(AnnouncementUrls.Path + "?", StringComparison.Ordinal) && key == prepared.Key)
+        {
+            // Streamed from the call: Twilio's request there carries the CallSid its stream is signed for. (An announcement
+            // too long to carry was rendered above and is cached: <Play> sends it at once.)
+            string query = pathAndQuery[AnnouncementUrls.Path.Length..]
+                + $"&{Voice.VoiceEndpoints.PlaybackParameter}=stream"
+                + (body.Next is { } then ? $"&{Voice.VoiceEndpoints.NextParameter}={Uri.EscapeDataString(then)}" : "");
+            twiml = new VoiceResponse().Redirect(publicUrls.Absolute(context, "/twilio" + Voice.VoiceEndpoints.SignedAnnouncePath + query), TwiMLMethod.Post).ToXml();
+        }
+
+        return Results.Ok(new AnnouncementResponse(key.ToString(), url, twiml, expires, prepared.Strategy, prepared.Spoken));
     }
 
     /// <summary>The announcement a body asks for, or a 400 naming what is wrong.</summary>

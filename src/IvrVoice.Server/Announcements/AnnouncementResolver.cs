@@ -122,6 +122,27 @@ internal sealed class AnnouncementResolver(
             new PreparedTemplate(prompt, baseSpec, values, today, chosen));
     }
 
+    /// <summary>A template announcement joined from cached pieces with no render, or null (free text, a render strategy, a piece missing).</summary>
+    public async Task<CachedPrompt?> TryJoinCachedAsync(PreparedAnnouncement prepared, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared.Template is not { } template)
+        {
+            return null;
+        }
+
+        AnnouncementResult? result = await announcements.TryJoinCachedAsync(new AnnouncementRequest
+        {
+            Template = template.Prompt.Template!,
+            Values = template.Values,
+            BaseSpec = template.BaseSpec,
+            Strategy = template.Strategy,
+            Today = template.Today,
+            Urgency = RenderUrgency.InCall,
+        }, cancellationToken).ConfigureAwait(false);
+        return result?.Prompt;
+    }
+
     /// <summary>
     /// The audio, from the cache or made now. A caller's token only ends its own wait; a render goes on for the next caller.
     /// </summary>

@@ -32,7 +32,8 @@ internal sealed record RenderedPromptResponse(string Key, string? Url, double Du
 
 /// <summary>
 /// The body of <c>POST /api/announcements</c>: free <c>text</c> (with voice, style, language, model), or a template
-/// <c>prompt</c> of the library with its <c>language</c> and <c>values</c> (strings or numbers by placeholder name).
+/// <c>prompt</c> of the library with its <c>language</c> and <c>values</c> (strings or numbers by placeholder name); and
+/// optionally <c>playback</c> and <c>next</c>.
 /// </summary>
 internal sealed record AnnouncementBody
 {
@@ -49,6 +50,12 @@ internal sealed record AnnouncementBody
     public string? Prompt { get; init; }
 
     public Dictionary<string, System.Text.Json.JsonElement>? Values { get; init; }
+
+    /// <summary><c>"stream"</c>: the TwiML streams the announcement over a Media Stream (then <see cref="Next"/>); <c>"play"</c> or absent: &lt;Play&gt;.</summary>
+    public string? Playback { get; init; }
+
+    /// <summary>Where the call goes after a streamed announcement: a path on this service or an http(s) URL; absent ends the call.</summary>
+    public string? Next { get; init; }
 }
 
 /// <summary>

@@ -16,6 +16,7 @@ internal static class MediaStreamEndpoints
         services.AddSingleton<StreamTickets>();
         services.AddSingleton<StreamOutcomes>();
         services.AddSingleton<StreamingMetrics>();
+        services.AddSingleton<StreamFlights>();
         services.AddSingleton<StreamPlayout>();
         services.AddSingleton<StreamingAnswers>();
         return services;
@@ -53,7 +54,7 @@ internal static class MediaStreamEndpoints
     }
 }
 
-/// <summary>Decides whether a menu answer streams, and makes its signed parameters and WebSocket address.</summary>
+/// <summary>Decides whether a menu or an announcement streams, and makes its signed parameters and WebSocket address.</summary>
 internal sealed class StreamingAnswers(
     IOptions<StreamingOptions> options,
     StreamTickets tickets,
@@ -68,10 +69,12 @@ internal sealed class StreamingAnswers(
 
     /// <summary>
     /// The signed parameters when these prompts should stream for this call: always (<see cref="StreamPlayback.Always"/>), or
-    /// when one is not cached and its model streams (<see cref="StreamPlayback.Auto"/>); null to answer with &lt;Play&gt;/&lt;Say&gt;.
+    /// when one is not cached and the route that would serve it streams (<see cref="StreamPlayback.Auto"/>); null to answer with &lt;Play&gt;/&lt;Say&gt;.
     /// <paramref name="always"/> (the menu's <c>playback: stream</c>) streams whatever the setting says.
     /// </summary>
-    public async Task<List<KeyValuePair<string, string>>?> TryPrepareAsync(IReadOnlyList<StreamItem> items, string? callSid, bool always, CancellationToken cancellationToken)
+    /// <paramref name="input"/> says which key presses the stream listens for (none for an announcement a caller cannot skip).
+    public async Task<List<KeyValuePair<string, string>>?> TryPrepareAsync(
+        IReadOnlyList<StreamItem> items, string? callSid, bool always, StreamInput input, CancellationToken cancellationToken)
     {
         StreamPlayback mode = always ? StreamPlayback.Always : options.Value.Playback;
         if (mode == StreamPlayback.Off || string.IsNullOrEmpty(callSid) || items.Count == 0 || items.Any(i => i.Spec.OutputFormat != "mulaw-wav"))
@@ -84,9 +87,9 @@ internal sealed class StreamingAnswers(
             bool worth = false;
             foreach (StreamItem item in items)
             {
-                if (await renderer.TryGetAsync(item.Spec, Caching.CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false) is null)
+                if (item.CachedKey is null && await renderer.TryGetAsync(item.Spec, Caching.CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false) is null)
                 {
-                    worth = router.CanStream(item.Spec.Model);
+                    worth = router.CanStream(PromptRenderer.CreateTtsRequest(item.Spec));
                     if (!worth)
                     {
                         return null;   // a miss no streaming route serves: the usual wait and <Say> fallback
@@ -100,7 +103,7 @@ internal sealed class StreamingAnswers(
             }
         }
 
-        return tickets.Create(items, callSid);
+        return tickets.Create(items, callSid, input);
     }
 
     /// <summary>The <c>wss://</c> address of the stream endpoint, from the same public base as every other URL handed to Twilio.</summary>

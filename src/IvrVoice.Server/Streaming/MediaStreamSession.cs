@@ -12,8 +12,10 @@ namespace IvrVoice.Server.Streaming;
 /// One Twilio Media Stream, speaking the documented protocol: Twilio sends <c>connected</c>, <c>start</c> (with the
 /// custom parameters), <c>media</c> (the caller's audio, ignored here), <c>dtmf</c>, <c>mark</c> (echoes of ours once the
 /// audio before them played) and <c>stop</c>; the service sends <c>media</c> (base64 μ-law, 20 ms frames), <c>mark</c> and
-/// <c>clear</c>. After the playout's final mark comes back, or a digit interrupts it, the service closes the socket and
-/// Twilio goes on with the <c>&lt;Connect action&gt;</c>. Runs on the request's task: no thread of its own, buffers pooled.
+/// <c>clear</c>. After the playout's final mark comes back, or the caller's key presses are complete (the first clears the
+/// audio: barge-in; more are collected as the menu's &lt;Gather&gt; would, up to its numDigits, its finishOnKey or its timeout
+/// between keys), the service closes the socket and Twilio goes on with the <c>&lt;Connect action&gt;</c>. Runs on the
+/// request's task: no thread of its own, buffers pooled.
 /// </summary>
 internal sealed partial class MediaStreamSession(
     WebSocket socket,
@@ -31,6 +33,11 @@ internal sealed partial class MediaStreamSession(
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Lock _outcomeLock = new();
+    private readonly Lock _inputLock = new();
+    private readonly System.Text.StringBuilder _collected = new();
+    private StreamInput _input = StreamInput.None;
+    private ITimer? _digitTimer;
+    private bool _inputDone;
     private readonly CancellationTokenSource _playoutStop = new();
     private readonly StreamPlayout.Clock _clock = new();
     private byte[] _mediaPrefix = [];
@@ -104,6 +111,13 @@ internal sealed partial class MediaStreamSession(
         }
         finally
         {
+            lock (_inputLock)
+            {
+                _digitTimer?.Dispose();
+                _digitTimer = null;
+                _inputDone = true;
+            }
+
             await _playoutStop.CancelAsync().ConfigureAwait(false);
             if (_playout is not null)
             {
@@ -216,16 +230,27 @@ internal sealed partial class MediaStreamSession(
         {
             case "start":
                 return await StartAsync(root).ConfigureAwait(false);
-            case "dtmf" when _streamSid is not null && _digit is null:
+            case "dtmf" when _streamSid is not null:
                 string? digit = root.TryGetProperty("dtmf", out JsonElement dtmf) && dtmf.TryGetProperty("digit", out JsonElement d) ? d.GetString() : null;
                 if (digit is { Length: 1 } && (char.IsAsciiDigit(digit[0]) || digit[0] is '*' or '#'))
                 {
-                    await BargeInAsync(digit).ConfigureAwait(false);
+                    await KeyAsync(digit[0]).ConfigureAwait(false);
                 }
 
                 return true;
             case "mark" when root.TryGetProperty("mark", out JsonElement mark) && mark.TryGetProperty("name", out JsonElement name) && name.GetString() == EndMark:
-                await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                // Everything played. A caller part-way through a multi-digit entry keeps the socket until it is complete.
+                bool entering;
+                lock (_inputLock)
+                {
+                    entering = _collected.Length > 0 && !_inputDone;
+                }
+
+                if (!entering)
+                {
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+                }
+
                 return true;
             case "stop":
                 await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
@@ -265,7 +290,7 @@ internal sealed partial class MediaStreamSession(
             return false;
         }
 
-        StreamTicketCheck check = tickets.Verify(parameters, callSid, out IReadOnlyList<StreamItem> items);
+        StreamTicketCheck check = tickets.Verify(parameters, callSid, out IReadOnlyList<StreamItem> items, out StreamInput input);
         if (check != StreamTicketCheck.Valid)
         {
             Log.Refused(logger, callSid, check.ToString());
@@ -282,6 +307,7 @@ internal sealed partial class MediaStreamSession(
 
         _callSid = callSid;
         _streamSid = streamSid;
+        _input = input;
         _mediaPrefix = Encoding.UTF8.GetBytes("{\"event\":\"media\",\"streamSid\":\"" + streamSid).Concat(s_mediaMiddle).ToArray();
         Log.Started(logger, callSid, items.Count);
         _playout = Task.Run(() => PlayAsync(items));
@@ -325,10 +351,44 @@ internal sealed partial class MediaStreamSession(
         }
     }
 
-    private async Task BargeInAsync(string digit)
+    /// <summary>One key press: the first clears the audio (barge-in); the entry ends complete, at the finish key, or on the timer.</summary>
+    private async Task KeyAsync(char key)
     {
-        _digit = digit;
-        RecordOutcome(digit, false);
+        bool first;
+        bool complete;
+        lock (_inputLock)
+        {
+            bool finish = _input.FinishOnKey.Length == 1 && key == _input.FinishOnKey[0];
+            if (!_input.Listens || _inputDone || (finish && _collected.Length == 0))
+            {
+                return;   // an announcement a caller cannot skip, an entry already made, or a lone finish key
+            }
+
+            if (!finish)
+            {
+                _collected.Append(key);
+            }
+
+            first = _collected.Length == 1 && !finish;
+            complete = finish || _collected.Length >= _input.NumDigits;
+            _digitTimer?.Dispose();
+            _digitTimer = complete ? null
+                : time.CreateTimer(static state => _ = ((MediaStreamSession)state!).FinishInputAsync(), this, TimeSpan.FromSeconds(_input.TimeoutSeconds), Timeout.InfiniteTimeSpan);
+        }
+
+        if (first)
+        {
+            await ClearPlayoutAsync().ConfigureAwait(false);
+        }
+
+        if (complete)
+        {
+            await FinishInputAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ClearPlayoutAsync()
+    {
         await _playoutStop.CancelAsync().ConfigureAwait(false);
         if (_playout is not null)
         {
@@ -337,6 +397,27 @@ internal sealed partial class MediaStreamSession(
 
         Log.BargeIn(logger, _callSid ?? "-");
         await SendControlAsync($"{{\"event\":\"clear\",\"streamSid\":\"{_streamSid}\"}}", CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The entry is complete (or its time between keys ran out): the digits go to the action, the socket closes.</summary>
+    private async Task FinishInputAsync()
+    {
+        string digits;
+        lock (_inputLock)
+        {
+            if (_inputDone || _collected.Length == 0)
+            {
+                return;
+            }
+
+            _inputDone = true;
+            _digitTimer?.Dispose();
+            _digitTimer = null;
+            digits = _collected.ToString();
+        }
+
+        _digit = digits;
+        RecordOutcome(digits, false);
         await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
     }
 

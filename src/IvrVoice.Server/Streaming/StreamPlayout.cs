@@ -27,14 +27,14 @@ internal enum PlayoutResult
 }
 
 /// <summary>
-/// Plays a stream's prompts in order. A cached prompt is sent at once (Twilio buffers it); a miss is opened on the streaming
-/// router, each chunk resampled, level-controlled and sent as 20 ms frames as it arrives, and the finished audio stored
-/// (mastered in full) for the next caller. A provider that stalls gets until the audio already sent has played plus
+/// Plays a stream's prompts in order. A cached prompt is sent at once (Twilio buffers it); a miss joins the prompt's
+/// <see cref="StreamFlights">flight</see> (one provider request however many callers miss it at once), each chunk resampled,
+/// level-controlled and sent as 20 ms frames as it arrives; the flight stores the finished audio (mastered in full). A provider that stalls gets until the audio already sent has played plus
 /// <see cref="StreamingOptions.MaxStallSilence"/>; then, as after a cut, playout ends early so the flow's fallback plays.
 /// </summary>
 internal sealed partial class StreamPlayout(
     PromptRenderer renderer,
-    ITtsStreamRouter router,
+    StreamFlights flights,
     IOptions<StreamingOptions> options,
     StreamingMetrics metrics,
     TimeProvider time,
@@ -47,7 +47,11 @@ internal sealed partial class StreamPlayout(
     {
         foreach (StreamItem item in items)
         {
-            CachedPrompt? cached = await renderer.TryGetAsync(item.Spec, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+            // A joined announcement is cached under its join key; if it has left the cache, the whole sentence streams.
+            CachedPrompt? cached = item.CachedKey is { } key && PromptKey.TryParse(key, out PromptKey joined)
+                ? await renderer.Cache.TryGetAsync(joined, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false)
+                : null;
+            cached ??= await renderer.TryGetAsync(item.Spec, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
             PlayoutResult result = cached is not null && MuLawData(cached.Audio) is { } data
                 ? await SendCachedAsync(data, sink, clock, cancellationToken).ConfigureAwait(false)
                 : await StreamMissAsync(item.Spec, sink, clock, cancellationToken).ConfigureAwait(false);
@@ -75,62 +79,57 @@ internal sealed partial class StreamPlayout(
     private async Task<PlayoutResult> StreamMissAsync(PromptSpec spec, IFrameSink sink, Clock clock, CancellationToken cancellationToken)
     {
         using Activity? activity = ServerTelemetry.Source.StartActivity("stream.render");
-        TtsStreamResult opened = await router.OpenAsync(PromptRenderer.CreateTtsRequest(spec), RenderUrgency.InCall, cancellationToken).ConfigureAwait(false);
-        if (opened.Stream is not { } stream)
+        // Callers missing the same prompt at once share one provider request (and one stored result).
+        using StreamFlights.Listener flight = flights.Join(spec);
+        FlightOpened? opened = await flight.Opened.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (opened is null)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "render_failed");
-            Log.RenderFailed(logger, PromptKeys.For(spec).ToString(), opened.Failures.Count);
             return PlayoutResult.RenderFailed;
         }
 
-        await using (stream.ConfigureAwait(false))
+        activity?.SetTag("ivrvoice.tts.served_by", opened.Provider);
+        activity?.SetTag("ivrvoice.tts.progressive", opened.Progressive);
+        metrics.Prompt(opened.Progressive ? "stream" : "whole");
+        using MuLawFrameStream frames = new(opened.SampleRate, _options.LevelOptions);
+        byte[] frame = new byte[MuLawFrameStream.FrameBytes];
+        while (true)
         {
-            activity?.SetTag("ivrvoice.tts.served_by", stream.Provider);
-            activity?.SetTag("ivrvoice.tts.progressive", stream.Progressive);
-            metrics.Prompt(stream.Progressive ? "stream" : "whole");
-            using MuLawFrameStream frames = new(stream.SampleRate, _options.LevelOptions);
-            List<float[]> received = [];
-            byte[] frame = new byte[MuLawFrameStream.FrameBytes];
-            while (true)
+            float[]? chunk;
+            TimeSpan wait = clock.Buffered(time.GetUtcNow()) + _options.MaxStallSilence;
+            using (CancellationTokenSource stall = new(wait, time))
+            using (CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token))
             {
-                float[]? chunk;
-                TimeSpan wait = clock.Buffered(time.GetUtcNow()) + _options.MaxStallSilence;
-                using (CancellationTokenSource stall = new(wait, time))
-                using (CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token))
+                try
                 {
-                    try
-                    {
-                        chunk = await stream.ReadAsync(linked.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        activity?.SetStatus(ActivityStatusCode.Error, "stall");
-                        Log.Stalled(logger, PromptKeys.For(spec).ToString(), stream.Provider, _options.MaxStallSilence.TotalMilliseconds);
-                        return PlayoutResult.Stalled;
-                    }
-                    catch (TtsStreamException exception)
-                    {
-                        activity?.SetStatus(ActivityStatusCode.Error, "cut");
-                        Log.Cut(logger, PromptKeys.For(spec).ToString(), stream.Provider, exception.Failure.Kind);
-                        return PlayoutResult.Cut;
-                    }
+                    chunk = await flight.ReadAsync(linked.Token).ConfigureAwait(false);
                 }
-
-                if (chunk is null)
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    break;
+                    activity?.SetStatus(ActivityStatusCode.Error, "stall");
+                    Log.Stalled(logger, PromptKeys.For(spec).ToString(), opened.Provider, _options.MaxStallSilence.TotalMilliseconds);
+                    return PlayoutResult.Stalled;
                 }
-
-                received.Add(chunk);
-                frames.Write(chunk);
-                await DrainAsync(frames, frame, sink, clock, cancellationToken).ConfigureAwait(false);
+                catch (TtsStreamException exception)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, "cut");
+                    Log.Cut(logger, PromptKeys.For(spec).ToString(), opened.Provider, exception.Failure.Kind);
+                    return PlayoutResult.Cut;
+                }
             }
 
-            frames.Complete();
+            if (chunk is null)
+            {
+                break;
+            }
+
+            frames.Write(chunk);
             await DrainAsync(frames, frame, sink, clock, cancellationToken).ConfigureAwait(false);
-            StoreInBackground(spec, stream, received);
-            return PlayoutResult.Completed;
         }
+
+        frames.Complete();
+        await DrainAsync(frames, frame, sink, clock, cancellationToken).ConfigureAwait(false);
+        return PlayoutResult.Completed;
     }
 
     private async Task DrainAsync(MuLawFrameStream frames, byte[] frame, IFrameSink sink, Clock clock, CancellationToken cancellationToken)
@@ -150,41 +149,6 @@ internal sealed partial class StreamPlayout(
         }
 
         await sink.SendFrameAsync(frame, cancellationToken).ConfigureAwait(false);
-    }
-
-    // The finished audio is mastered in full and cached like any render; the caller does not wait for it.
-    private void StoreInBackground(PromptSpec spec, TtsAudioStream stream, List<float[]> received)
-    {
-        float[] samples = new float[received.Sum(c => c.Length)];
-        int at = 0;
-        foreach (float[] chunk in received)
-        {
-            chunk.CopyTo(samples, at);
-            at += chunk.Length;
-        }
-
-        TtsAudio audio = new()
-        {
-            Provider = stream.Provider,
-            Bytes = [],
-            ContentType = "audio/L16",
-            Pcm = new PcmAudio(samples, stream.SampleRate),
-            RequestId = stream.RequestId,
-            Latency = stream.FirstChunkLatency,
-        };
-        string key = PromptKeys.For(spec).ToString();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await renderer.StoreStreamedAsync(spec, audio, CancellationToken.None).ConfigureAwait(false);
-                Log.Stored(logger, key, stream.Provider);
-            }
-            catch (Exception exception)
-            {
-                Log.StoreFailed(logger, exception, key);
-            }
-        });
     }
 
     /// <summary>The μ-law samples of a cached WAV (format 7, 8 kHz), or null for any other audio.</summary>
@@ -247,8 +211,6 @@ internal sealed partial class StreamPlayout(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5801, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey}: no route could start it ({FailureCount} failures); the flow's fallback plays")]
-        public static partial void RenderFailed(ILogger logger, string promptKey, int failureCount);
 
         [LoggerMessage(EventId = 5802, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey}: {Provider} stalled; ended after {SilenceMs} ms of silence, the flow's fallback plays")]
         public static partial void Stalled(ILogger logger, string promptKey, string provider, double silenceMs);
@@ -256,10 +218,5 @@ internal sealed partial class StreamPlayout(
         [LoggerMessage(EventId = 5803, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey}: {Provider} broke off mid-stream ({Kind}); the flow's fallback plays")]
         public static partial void Cut(ILogger logger, string promptKey, string provider, TtsFailureKind kind);
 
-        [LoggerMessage(EventId = 5804, Level = LogLevel.Information, Message = "Streamed prompt {PromptKey} from {Provider} mastered and cached for the next caller")]
-        public static partial void Stored(ILogger logger, string promptKey, string provider);
-
-        [LoggerMessage(EventId = 5805, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey} could not be cached")]
-        public static partial void StoreFailed(ILogger logger, Exception exception, string promptKey);
     }
 }

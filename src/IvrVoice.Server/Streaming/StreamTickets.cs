@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IvrVoice.Audio;
+using IvrVoice.Caching;
 using IvrVoice.Prompts;
 using IvrVoice.Providers;
 using IvrVoice.Server.Hosting;
@@ -13,8 +14,41 @@ using Microsoft.Extensions.Options;
 
 namespace IvrVoice.Server.Streaming;
 
-/// <summary>What a stream plays: one prompt spec, and the text &lt;Say&gt; would speak for it.</summary>
-internal sealed record StreamItem(PromptSpec Spec, string SayText);
+/// <summary>
+/// What a stream plays: one prompt spec, and the text &lt;Say&gt; would speak for it. <paramref name="CachedKey"/> names audio
+/// already in the cache under another key (a joined announcement), sent at once; the spec streams if it has left the cache.
+/// </summary>
+internal sealed record StreamItem(PromptSpec Spec, string SayText, string? CachedKey = null);
+
+/// <summary>
+/// The key presses a stream listens for, as the flow's menu (its &lt;Gather&gt;) would: none (an announcement a caller cannot
+/// skip), or up to <see cref="NumDigits"/> digits, ended early by one of <see cref="FinishOnKey"/>, or by
+/// <see cref="TimeoutSeconds"/> without a key after the first. The first digit clears the audio (barge-in).
+/// </summary>
+internal sealed record StreamInput(int NumDigits, string FinishOnKey, int TimeoutSeconds)
+{
+    /// <summary>No barge-in: digits are ignored until the playout ends.</summary>
+    public static readonly StreamInput None = new(0, "", 0);
+
+    /// <summary>One key press ends the input (a one-digit menu).</summary>
+    public static readonly StreamInput OneDigit = new(1, "", 5);
+
+    public bool Listens => NumDigits > 0;
+
+    /// <summary>The signed parameter's text: <c>numDigits,finishOnKey,timeout</c>.</summary>
+    public string Encode() => string.Create(CultureInfo.InvariantCulture, $"{NumDigits},{FinishOnKey},{TimeoutSeconds}");
+
+    public static StreamInput? Decode(string? text)
+    {
+        string[] parts = text?.Split(',') ?? [];
+        return parts.Length == 3
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int digits) && digits is >= 0 and <= 20
+            && parts[1].Length <= 1 && parts[1].All(c => char.IsAsciiDigit(c) || c is '*' or '#')
+            && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int timeout) && timeout is >= 0 and <= 60
+            ? new StreamInput(digits, parts[1], timeout)
+            : null;
+    }
+}
 
 /// <summary>Why signed stream parameters were refused.</summary>
 internal enum StreamTicketCheck
@@ -30,7 +64,8 @@ internal enum StreamTicketCheck
 /// Signs and checks what a Media Stream plays. The prompts travel in the <c>&lt;Parameter&gt;</c>s of the TwiML (Twilio hands
 /// them back in the stream's <c>start</c> message): <c>p0</c>…<c>pN</c> hold Base64url of the Brotli-compressed JSON of the
 /// prompt specs, split in pieces under Twilio's 500-character limit per parameter; <c>exp</c> is the expiry in Unix seconds;
-/// <c>sig</c> is Base64url(HMAC-SHA256(Service:UrlSigningKey, "stream\n" + CallSid + "\n" + exp + "\n" + payload)). The
+/// <c>in</c> the key presses the stream listens for (<see cref="StreamInput"/>); <c>sig</c> is
+/// Base64url(HMAC-SHA256(Service:UrlSigningKey, "stream\n" + CallSid + "\n" + exp + "\n" + in + "\n" + payload)). The
 /// signature binds the parameters to the call they were made for: replayed in another call's stream they are refused.
 /// </summary>
 internal sealed class StreamTickets
@@ -56,8 +91,9 @@ internal sealed class StreamTickets
     }
 
     /// <summary>The signed parameters for <paramref name="callSid"/>, or null when the prompts do not fit in <see cref="MaxPieces"/> parameters.</summary>
-    public List<KeyValuePair<string, string>>? Create(IReadOnlyList<StreamItem> items, string callSid)
+    public List<KeyValuePair<string, string>>? Create(IReadOnlyList<StreamItem> items, string callSid, StreamInput input)
     {
+        string listen = input.Encode();
         string payload = Encode(items);
         int pieces = (payload.Length + PieceLength - 1) / PieceLength;
         if (pieces > MaxPieces)
@@ -73,15 +109,18 @@ internal sealed class StreamTickets
         }
 
         parameters.Add(new("exp", expires));
-        parameters.Add(new("sig", Sign(callSid, expires, payload)));
+        parameters.Add(new("in", listen));
+        parameters.Add(new("sig", Sign(callSid, expires, listen, payload)));
         return parameters;
     }
 
     /// <summary>Checks the parameters of a <c>start</c> message against its CallSid and reads the prompts.</summary>
-    public StreamTicketCheck Verify(IReadOnlyDictionary<string, string> parameters, string callSid, out IReadOnlyList<StreamItem> items)
+    public StreamTicketCheck Verify(IReadOnlyDictionary<string, string> parameters, string callSid, out IReadOnlyList<StreamItem> items, out StreamInput input)
     {
         items = [];
-        if (!parameters.TryGetValue("sig", out string? signature) || !parameters.TryGetValue("exp", out string? expires) || !parameters.ContainsKey("p0"))
+        input = StreamInput.None;
+        if (!parameters.TryGetValue("sig", out string? signature) || !parameters.TryGetValue("exp", out string? expires)
+            || !parameters.TryGetValue("in", out string? listen) || !parameters.ContainsKey("p0"))
         {
             return StreamTicketCheck.Missing;
         }
@@ -93,7 +132,7 @@ internal sealed class StreamTickets
         }
 
         string joined = payload.ToString();
-        byte[] expected = Mac(callSid, expires, joined);
+        byte[] expected = Mac(callSid, expires, listen, joined);
         Span<byte> given = stackalloc byte[32];
         if (!Base64Url.TryDecodeFromChars(signature, given, out int written) || written != 32 || !CryptographicOperations.FixedTimeEquals(given, expected))
         {
@@ -106,19 +145,20 @@ internal sealed class StreamTickets
         }
 
         IReadOnlyList<StreamItem>? decoded = Decode(joined);
-        if (decoded is null)
+        if (decoded is null || StreamInput.Decode(listen) is not { } listens)
         {
             return StreamTicketCheck.Malformed;
         }
 
         items = decoded;
+        input = listens;
         return StreamTicketCheck.Valid;
     }
 
-    private string Sign(string callSid, string expires, string payload) => Base64Url.EncodeToString(Mac(callSid, expires, payload));
+    private string Sign(string callSid, string expires, string listen, string payload) => Base64Url.EncodeToString(Mac(callSid, expires, listen, payload));
 
-    private byte[] Mac(string callSid, string expires, string payload) =>
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"stream\n{callSid}\n{expires}\n{payload}"));
+    private byte[] Mac(string callSid, string expires, string listen, string payload) =>
+        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"stream\n{callSid}\n{expires}\n{listen}\n{payload}"));
 
     internal static string Encode(IReadOnlyList<StreamItem> items)
     {
@@ -127,7 +167,7 @@ internal sealed class StreamTickets
             item.Spec.Speakers.Count == 0 ? null : [.. item.Spec.Speakers.Select(s => new TicketSpeaker(s.Name, s.Voice))],
             item.Spec.Mastering.Enabled,
             item.Spec.Mastering.PadMilliseconds, item.Spec.Mastering.TargetLevelDbfs, item.Spec.Mastering.PeakCeilingDbfs, item.Spec.Mastering.MaxGainDb,
-            item.Spec.OutputFormat, item.SayText))];
+            item.Spec.OutputFormat, item.SayText, item.CachedKey))];
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(prompts, TicketJsonContext.Default.ListTicketPrompt);
         using MemoryStream compressed = new();
         using (BrotliStream brotli = new(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
@@ -175,7 +215,7 @@ internal sealed class StreamTickets
                     ? new MasteringOptions { PadMilliseconds = p.Pad, TargetLevelDbfs = p.Level, PeakCeilingDbfs = p.Ceiling, MaxGainDb = p.MaxGain }
                     : MasteringOptions.Disabled,
                 OutputFormat = p.Format,
-            }, p.Say))];
+            }, p.Say, p.Key is { } key && PromptKey.TryParse(key, out _) ? key : null))];
         }
         catch (Exception exception) when (exception is FormatException or InvalidDataException or JsonException or IOException)
         {
@@ -188,7 +228,7 @@ internal sealed record TicketSpeaker(string Name, string Voice);
 
 internal sealed record TicketPrompt(
     string Text, string Voice, string? Style, string? Language, string Model, double? Temperature, List<TicketSpeaker>? Speakers,
-    bool Mastered, int Pad, double Level, double Ceiling, double MaxGain, string Format, string Say);
+    bool Mastered, int Pad, double Level, double Ceiling, double MaxGain, string Format, string Say, string? Key);
 
 [JsonSerializable(typeof(List<TicketPrompt>))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

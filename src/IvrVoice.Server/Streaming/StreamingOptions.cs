@@ -9,7 +9,7 @@ public enum StreamPlayback
     /// <summary>Never: prompts not ready in time are spoken with &lt;Say&gt;, as before.</summary>
     Off,
 
-    /// <summary>A menu answer with a prompt that is not cached streams, when the first route that serves the prompt's model streams.</summary>
+    /// <summary>An answer with a prompt that is not cached streams, when the route that would serve that prompt (the first in order that serves its model and speakers, breaker not open) streams it.</summary>
     Auto,
 
     /// <summary>Every eligible menu answer streams (cached prompts are sent at once).</summary>

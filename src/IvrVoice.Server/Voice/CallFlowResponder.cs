@@ -32,6 +32,7 @@ internal sealed partial class CallFlowResponder(
     internal const string LanguageParameter = "lang";
     internal const string NoInputParameter = "noinput";
     internal const string InvalidParameter = "invalid";
+    internal const string StepParameter = "step";
 
     /// <summary>Spoken when a flow does not exist or something failed: short, then the call ends.</summary>
     internal const string ApologyText = "We're sorry, this line cannot take your call right now. Please call again later. Goodbye.";
@@ -111,21 +112,32 @@ internal sealed partial class CallFlowResponder(
         return Apology();
     }
 
-    private async Task<VoiceResponse> ActAsync(HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, FlowAction action)
+    /// <summary>
+    /// Takes a step: its announcement first (streamed alone when the step or the service says so, then the stream's action
+    /// comes back here with <paramref name="announced"/>), then the menu, the dial, the redirect or the hang-up.
+    /// </summary>
+    private async Task<VoiceResponse> ActAsync(
+        HttpContext context, TwilioVoiceRequest call, CallFlow flow, FlowMenu menu, CallState state, FlowAction action, bool announced = false, bool allowStream = true)
     {
+        IReadOnlyList<PromptReference> announce = announced ? [] : action.Announce;
+        if (allowStream && announce.Count > 0 && await TryStreamAnnouncementAsync(context, call, flow, menu, state, action).ConfigureAwait(false) is { } streamed)
+        {
+            return streamed;
+        }
+
         switch (action)
         {
             case GoToMenuAction goTo:
                 FlowMenu target = flow.TryGetMenu(goTo.MenuId, out FlowMenu? next) ? next : flow.EntryMenu;
                 CallState moved = new(goTo.Language is { } language && flow.Languages.Contains(language) ? language : state.Language, 0, 0);
                 // The announcement plays in the language the call continues in.
-                return await MenuAsync(context, call, flow, target, moved, goTo.Announce).ConfigureAwait(false);
+                return await MenuAsync(context, call, flow, target, moved, announce, allowStream).ConfigureAwait(false);
             case ReturnToMenuAction:
-                return await MenuAsync(context, call, flow, menu, state, action.Announce).ConfigureAwait(false);
+                return await MenuAsync(context, call, flow, menu, state, announce, allowStream).ConfigureAwait(false);
         }
 
         VoiceResponse response = new();
-        AppendPrompts(context, await ResolveAsync(action.Announce, state.Language, context, call).ConfigureAwait(false), response.Play, response.SayFallback);
+        AppendPrompts(context, await ResolveAsync(announce, state.Language, context, call).ConfigureAwait(false), response.Play, response.SayFallback);
         return action switch
         {
             RedirectAction redirect => response.Redirect(ResolveRedirect(context, redirect.Url), TwiMLMethod.Post),
@@ -162,7 +174,7 @@ internal sealed partial class CallFlowResponder(
             NumDigits = menu.NumDigits > 0 ? menu.NumDigits : null,
             Timeout = menu.TimeoutSeconds,
             // '#' would end the input instead of being read as a choice.
-            FinishOnKey = menu.Choices.Any(c => c.Digits?.Contains('#', StringComparison.Ordinal) == true) ? "" : null,
+            FinishOnKey = FinishOnKey(menu),
             // Twilio calls the action on silence too, so no-input is handled in one place.
             ActionOnEmptyResult = true,
             Language = speech ? state.Language : null,

@@ -77,7 +77,7 @@ internal sealed class CallFlows
 
     private PromptSpec CreateSpec(LibraryPrompt prompt)
     {
-        PromptSpec spec = prompt.ToSpec();
+        PromptSpec spec = prompt.Spec;
         if (_fallbackModel is null || _router.Supports(spec.Model))
         {
             return spec;

@@ -45,8 +45,12 @@ internal static partial class VoiceEndpoints
             AnswerAsync(context, responder, logger, "gather", () => responder.GatherAsync(context, flow, menu, call)));
         twilio.MapMethods("/voice/{flow}/streamed/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
             AnswerAsync(context, responder, logger, "streamed", () => responder.StreamedAsync(context, flow, menu, call)));
-        twilio.MapMethods("/announce", methods, (HttpContext context, CallFlowResponder responder) =>
-            AnswerAsync(context, responder, logger, "announce", () => AnnounceAsync(context, logger)));
+        twilio.MapMethods("/voice/{flow}/announced/{menu}", methods, (string flow, string menu, TwilioVoiceRequest call, HttpContext context, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, logger, "announced", () => responder.AnnouncedAsync(context, flow, menu, call)));
+        twilio.MapMethods("/announce", methods, (HttpContext context, TwilioVoiceRequest call, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, logger, "announce", () => AnnounceAsync(context, call, logger)));
+        twilio.MapMethods(SignedAnnouncePath, methods, (HttpContext context, TwilioVoiceRequest call, CallFlowResponder responder) =>
+            AnswerAsync(context, responder, logger, "announce", () => AnnounceSignedAsync(context, call, logger)));
         return endpoints;
     }
 
@@ -73,11 +77,13 @@ internal static partial class VoiceEndpoints
     }
 
     /// <summary>
-    /// <c>/twilio/announce?text=…&amp;voice=…&amp;style=…&amp;language=…&amp;model=…&amp;next=…</c>: speaks text written by the TwiML
-    /// author in a Gemini voice, then redirects to <c>next</c> (or ends the call). The audio is played from
+    /// <c>/twilio/announce?text=…&amp;voice=…&amp;style=…&amp;language=…&amp;model=…&amp;playback=…&amp;next=…</c>: speaks text written by
+    /// the TwiML author in a Gemini voice, then redirects to <c>next</c> (or ends the call). The audio is played from
     /// <c>/prompts/{key}.wav</c>, the immutable URL Twilio's caching proxies keep: the same text gets the same URL on every call.
+    /// <c>playback=stream</c> (or <c>Streaming:Playback</c> for text not cached) plays it over a Media Stream instead, whose
+    /// action comes back here to go on to <c>next</c>.
     /// </summary>
-    private static async Task<VoiceResponse> AnnounceAsync(HttpContext context, ILogger logger)
+    private static async Task<VoiceResponse> AnnounceAsync(HttpContext context, TwilioVoiceRequest call, ILogger logger)
     {
         IServiceProvider services = context.RequestServices;
         AnnouncementResolver resolver = services.GetRequiredService<AnnouncementResolver>();
@@ -94,6 +100,14 @@ internal static partial class VoiceEndpoints
         {
             PreparedAnnouncement prepared = resolver.Prepare(announcement);
             PromptSpec spec = prepared.Spec;
+            switch (await StreamAnnouncementAsync(context, call, prepared, logger).ConfigureAwait(false))
+            {
+                case { Response: { } streamed }:
+                    return streamed;
+                case { Played: true }:
+                    return AppendNext(context, response, urls, logger);
+            }
+
             PromptKey?[] ready = await prompts.ResolveAsync([spec], context.RequestAborted).ConfigureAwait(false);
             if (ready[0] is { } key)
             {
@@ -119,7 +133,13 @@ internal static partial class VoiceEndpoints
             }
         }
 
-        string? next = query["next"].FirstOrDefault();
+        return AppendNext(context, response, urls, logger);
+    }
+
+    /// <summary>Ends the answer with a redirect to the query's <c>next</c> (a path on this service or an http(s) URL), if any.</summary>
+    private static VoiceResponse AppendNext(HttpContext context, VoiceResponse response, PublicUrls urls, ILogger logger)
+    {
+        string? next = context.Request.Query["next"].FirstOrDefault();
         if (!string.IsNullOrWhiteSpace(next))
         {
             if (next.StartsWith('/') && !next.StartsWith("//", StringComparison.Ordinal))

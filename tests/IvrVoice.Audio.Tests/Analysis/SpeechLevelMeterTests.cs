@@ -29,6 +29,27 @@ public sealed class SpeechLevelMeterTests
     }
 
     [Theory]
+    [InlineData(8000, 40 * 2048)]
+    [InlineData(8000, (300 * 2048) + 1234)]
+    [InlineData(24000, 600_000)]
+    public void Add_LongPieceOnTwoCores_SameLevelAndActivityBitForBitAsOneCore(int rate, int length)
+    {
+        float[] x = Signal(rate, length, 7);
+        SpeechLevelMeter shared = new(rate, 0.8);
+        SpeechLevelMeter alone = new(rate, 0.8) { Parallel = false };
+        shared.Add(x.AsSpan(0, 100));   // a partial block first, so the long piece starts by completing it
+        shared.Add(x.AsSpan(100));
+        alone.Add(x);
+
+        (double level, double activity) = alone.Finish();
+        (double sharedLevel, double sharedActivity) = shared.Finish();
+
+        Assert.Equal(level, sharedLevel);
+        Assert.Equal(activity, sharedActivity);
+        Assert.True(double.IsFinite(level) && activity > 0.1, $"{level} {activity}");
+    }
+
+    [Theory]
     [InlineData(8000, 0)]
     [InlineData(8000, 2047)]
     [InlineData(8000, 2048)]

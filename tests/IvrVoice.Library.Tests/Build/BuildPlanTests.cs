@@ -21,7 +21,7 @@ public sealed class BuildPlanTests
         // Like the web app's flow prompts: the text is kept as written, so both compute the same key.
         Assert.Equal(library.GetPrompt("en-US", "hold").Text, hold.Spec.Text);
         Assert.Equal(PromptKeys.For(hold.Spec), hold.Key);
-        Assert.NotEqual(PromptKeys.For(library.GetPrompt("en-US", "hold").ToSpec()), hold.Key);
+        Assert.NotEqual(PromptKeys.For(library.GetPrompt("en-US", "hold").Spec), hold.Key);
     }
 
     [Fact]

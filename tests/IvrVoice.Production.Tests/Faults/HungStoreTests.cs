@@ -39,7 +39,7 @@ public sealed class HungStoreTests(ITestOutputHelper output) : IAsyncLifetime
         _postgres.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Webhooks_StoreAcceptsAndNeverAnswers_EveryAnswerIsTwimlFromTheFallback()
     {
         Stopwatch clock = Stopwatch.StartNew();
@@ -109,7 +109,7 @@ public sealed class HungStoreTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Readyz_StoreAcceptsAndNeverAnswers_DegradedNotUnready()
     {
         using HttpResponseMessage response = await _live.Client.GetAsync("/readyz");
@@ -121,7 +121,7 @@ public sealed class HungStoreTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(root.GetProperty("store").GetProperty("healthy").GetBoolean());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RenderApi_StoreHangsThenAnswers_NotStoredWithoutUrlThenWrittenWhenItComesBack()
     {
         using HttpResponseMessage first = await _live.PostJsonAsync("/api/prompts", """{"text":"Kept when the store comes back."}""");

@@ -17,12 +17,13 @@ namespace IvrVoice.Server.Tests.Support;
 /// </summary>
 internal sealed class ServerHost : IAsyncDisposable
 {
-    public const string PublicBaseUrl = "https://ivr.example.test";
+    // The values every test host shares (ServiceTestSettings), under the names these tests use.
+    public const string PublicBaseUrl = ServiceTestSettings.PublicBaseUrl;
     public const string PublicWssStreamUrl = "wss://ivr.example.test/twilio/stream";
-    public const string AuthToken = "d41c8f0e2b7a49c6a1f3e5b8c9d02e7f";
-    public const string ApiKey = "test-api-key-5f0e6a3b9c21";
-    public const string SigningKey = "test-url-signing-key-7d41c2a9e8b3f6054d1c";
-    public const string CallerNumber = "+15555550123";
+    public const string AuthToken = ServiceTestSettings.AuthToken;
+    public const string ApiKey = ServiceTestSettings.ApiKey;
+    public const string SigningKey = ServiceTestSettings.SigningKey;
+    public const string CallerNumber = ServiceTestSettings.CallerNumber;
 
     private readonly Factory _factory;
     private readonly TempDirectory _cache;
@@ -120,25 +121,9 @@ internal sealed class ServerHost : IAsyncDisposable
     public static Dictionary<string, string?> Settings(
         TtsEmulator? emulator, string libraryFolder, IReadOnlyDictionary<string, string?>? overrides = null, params string[] routes)
     {
-        Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Twilio:AuthToken"] = AuthToken,
-            ["Twilio:PublicBaseUrl"] = PublicBaseUrl,
-            ["Twilio:RequestValidation"] = "Enabled",
-            ["Service:ApiKeys:0"] = ApiKey,
-            ["Service:UrlSigningKey"] = SigningKey,
-            ["Flows:Folder"] = libraryFolder,
-            ["Providers:Gemini:RetryBaseDelay"] = "00:00:00.020",
-            ["Providers:OpenRouter:RetryBaseDelay"] = "00:00:00.020",
-        };
-        if (emulator is not null)
-        {
-            foreach ((string key, string? value) in emulator.Settings(routes.Length == 0 ? ["gemini"] : routes))
-            {
-                settings[key] = value;
-            }
-        }
-
+        Dictionary<string, string?> settings = ServiceTestSettings.For(libraryFolder, emulator?.Settings(routes.Length == 0 ? ["gemini"] : routes));
+        settings["Providers:Gemini:RetryBaseDelay"] = "00:00:00.020";
+        settings["Providers:OpenRouter:RetryBaseDelay"] = "00:00:00.020";
         foreach ((string key, string? value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -157,7 +142,7 @@ internal sealed class ServerHost : IAsyncDisposable
         ["Caller"] = CallerNumber,
         ["Direction"] = "inbound",
         ["From"] = CallerNumber,
-        ["To"] = "+15035550100",
+        ["To"] = ServiceTestSettings.CalledNumber,
     };
 
     /// <summary>A form POST signed the way Twilio signs it, for the public URL of <paramref name="pathAndQuery"/>.</summary>
@@ -185,8 +170,8 @@ internal sealed class ServerHost : IAsyncDisposable
         return publicUrl[PublicBaseUrl.Length..];
     }
 
-    /// <summary>A JSON POST to the API with the test key (or <paramref name="apiKey"/>; null sends none).</summary>
-    public Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? apiKey = ApiKey, string? cacheMode = null)
+    /// <summary>A JSON POST request to the API with the test key (or <paramref name="apiKey"/>; null sends none).</summary>
+    public static HttpRequestMessage ApiPost(string path, string json, string? apiKey = ApiKey)
     {
         HttpRequestMessage request = new(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (apiKey is not null)
@@ -194,6 +179,13 @@ internal sealed class ServerHost : IAsyncDisposable
             request.Headers.Add("X-Api-Key", apiKey);
         }
 
+        return request;
+    }
+
+    /// <summary>Sends <see cref="ApiPost"/> through the test server (with <paramref name="cacheMode"/> as X-Cache-Mode when given).</summary>
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json, string? apiKey = ApiKey, string? cacheMode = null)
+    {
+        HttpRequestMessage request = ApiPost(path, json, apiKey);
         if (cacheMode is not null)
         {
             request.Headers.Add("X-Cache-Mode", cacheMode);

@@ -1,5 +1,3 @@
-using IvrVoice.Testing;
-
 namespace IvrVoice.Server.Tests.Support;
 
 /// <summary>
@@ -7,15 +5,14 @@ namespace IvrVoice.Server.Tests.Support;
 /// a reminder (date and number, render), a note (free text) and a flow, <c>billing</c>, that announces the balance with the
 /// amount from the webhook URL's query and, on an answer no choice matches, reads back the keys pressed.
 /// </summary>
-internal sealed class TemplateTestLibrary : IDisposable
+internal sealed class TemplateTestLibrary : LibraryFolder
 {
     public const string Flow = "billing";
     public const string GenericBalanceText = "Your balance is available online.";
     public const string WelcomeText = "Press 1 to pay now.";
 
-    private readonly TempDirectory _folder = new("ivrvoice-server-templates-");
-
     public TemplateTestLibrary()
+        : base("ivrvoice-server-templates-")
     {
         Write("library.yaml", """
             library:
@@ -80,10 +77,4 @@ internal sealed class TemplateTestLibrary : IDisposable
                         hangup: true
             """);
     }
-
-    public string Folder => _folder.Path;
-
-    public void Dispose() => _folder.Dispose();
-
-    private void Write(string name, string text) => File.WriteAllText(Path.Combine(_folder.Path, name), text.ReplaceLineEndings("\n") + "\n");
 }

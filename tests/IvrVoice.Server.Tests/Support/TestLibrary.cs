@@ -1,12 +1,10 @@
-using IvrVoice.Testing;
-
 namespace IvrVoice.Server.Tests.Support;
 
 /// <summary>
 /// A small prompt library written to a temp folder: one flow, <c>clinic</c>, in English and Spanish, with a choice of every kind
 /// (another menu, a language switch, a dial, a redirect, replay) and retries on silence and on invalid answers.
 /// </summary>
-internal sealed class TestLibrary : IDisposable
+internal sealed class TestLibrary : LibraryFolder
 {
     public const string Flow = "clinic";
     public const string WelcomeText = "Welcome to the test clinic. For billing, press 1 or say billing. For Spanish, press 2.";
@@ -19,9 +17,8 @@ internal sealed class TestLibrary : IDisposable
     public const string FrontDesk = "+15035550140";
     public const string RedirectTarget = "/twilio/voice/elsewhere";
 
-    private readonly TempDirectory _folder = new("ivrvoice-server-library-");
-
     public TestLibrary()
+        : base("ivrvoice-server-library-")
     {
         Write("library.yaml", """
             library:
@@ -119,10 +116,4 @@ internal sealed class TestLibrary : IDisposable
                       then: { goto: welcome }
             """);
     }
-
-    public string Folder => _folder.Path;
-
-    public void Dispose() => _folder.Dispose();
-
-    private void Write(string name, string text) => File.WriteAllText(Path.Combine(_folder.Path, name), text.ReplaceLineEndings("\n") + "\n");
 }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using IvrVoice.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace IvrVoice.Telephony.Tests.Hosting;

@@ -45,6 +45,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>The root URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>A client whose base address is <see cref="Url"/> (paths such as <c>/api/prompts</c> go to this process); disposed with it.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
     public int Id => _process.Id;
 
     /// <summary>The folder the service runs in and uses as its content root.</summary>
@@ -109,6 +112,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         try
         {
             service.Url = await service._listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
+            service.Client = new HttpClient { BaseAddress = service.Url };
             return service;
         }
         catch
@@ -220,6 +224,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             // Never started or already reaped.
         }
 
+        Client?.Dispose();
         _process.Dispose();
         _ownFolder?.Dispose();
     }
