@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-process race: the installed `ivrvoice` (the Native AOT binary of scripts/install.sh; built with
-# scripts/publish-cli.sh into $OUT/cli when none is on PATH) against sox and ffmpeg, converting 24 kHz 16-bit mono WAV
+# Whole-process race: the installed `ivrvoice` (the Native AOT launcher of scripts/install.sh, which transcodes itself
+# and leaves other verbs to ivrvoice-full; built with scripts/publish-cli.sh into $OUT/cli when none is on PATH)
+# against sox and ffmpeg, converting 24 kHz 16-bit mono WAV
 # (espeak-ng speech, looped) of 5 s, 60 s and 10 min to 8 kHz μ-law WAV; ivrvoice mastered (its default, which sox and
 # ffmpeg do not do) and with --no-master (the like-for-like conversion).
 #
