@@ -26,6 +26,9 @@ public sealed class MultiNodeTests(EmulatorFixture emulatorFixture, PostgresFixt
         {
             ["Cache:Store"] = "Postgres",
             ["Cache:Postgres:ConnectionString"] = postgres.ConnectionString,
+            // The longest wait Twilio allows: what is asserted is one render shared by both nodes, and on a loaded machine
+            // the default 5 s passed before the slowed provider answered, so a caller fell back to <Say>.
+            ["Service:InCallWait"] = "00:00:12",
         });
         ServiceProcess[] nodes = await Task.WhenAll(ServiceProcess.StartAsync(settings), ServiceProcess.StartAsync(settings));
         await using ServiceProcess a = nodes[0];
