@@ -58,12 +58,7 @@ public sealed partial class AnnouncementRenderer : IDisposable
     /// <exception cref="TimeoutException">A whole render exceeded the cache's render timeout.</exception>
     public async Task<AnnouncementResult> SpeakAsync(AnnouncementRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        PromptSpec baseSpec = request.BaseSpec ?? throw new ArgumentException("The request has no base spec.", nameof(request));
-        string language = baseSpec.Language is { Length: > 0 } l ? l
-            : throw new PromptRequestException("An announcement needs a language: its values are spoken in that language's words.");
-        DateOnly today = request.Today ?? DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
-        ComposedAnnouncement composed = TemplateComposer.Compose(request.Template, request.Values, language, today);
+        (PromptSpec baseSpec, ComposedAnnouncement composed) = Compose(request);
         PromptSpec whole = TemplateAudioPlan.WholeRenderSpec(composed, baseSpec);
         AnnouncementResult Result(CachedPrompt prompt, AnnouncementOutcome outcome) => new()
         {
@@ -102,6 +97,17 @@ public sealed partial class AnnouncementRenderer : IDisposable
         return Result(joined, AnnouncementOutcome.Joined) with { WholeRender = background };
     }
 
+    /// <summary>The request's values in its language's words; checks the request first.</summary>
+    private (PromptSpec BaseSpec, ComposedAnnouncement Composed) Compose(AnnouncementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        PromptSpec baseSpec = request.BaseSpec ?? throw new ArgumentException("The request has no base spec.", nameof(request));
+        string language = baseSpec.Language is { Length: > 0 } l ? l
+            : throw new PromptRequestException("An announcement needs a language: its values are spoken in that language's words.");
+        DateOnly today = request.Today ?? DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
+        return (baseSpec, TemplateComposer.Compose(request.Template, request.Values, language, today));
+    }
+
     /// <summary>
     /// The announcement joined from cached pieces, without rendering anything: null when its strategy renders whole, a value is
     /// free text, the whole sentence is already cached (for <c>auto</c>; play that), or a piece is missing. Streamed playout
@@ -111,12 +117,7 @@ public sealed partial class AnnouncementRenderer : IDisposable
     /// <exception cref="PromptRequestException">The base spec has no language, or its language cannot speak templates.</exception>
     public async Task<AnnouncementResult?> TryJoinCachedAsync(AnnouncementRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        PromptSpec baseSpec = request.BaseSpec ?? throw new ArgumentException("The request has no base spec.", nameof(request));
-        string language = baseSpec.Language is { Length: > 0 } l ? l
-            : throw new PromptRequestException("An announcement needs a language: its values are spoken in that language's words.");
-        DateOnly today = request.Today ?? DateOnly.FromDateTime(_time.GetLocalNow().DateTime);
-        ComposedAnnouncement composed = TemplateComposer.Compose(request.Template, request.Values, language, today);
+        (PromptSpec baseSpec, ComposedAnnouncement composed) = Compose(request);
         if (request.Strategy == AnnouncementStrategy.Render || composed.RenderOnly)
         {
             return null;
