@@ -25,21 +25,8 @@ internal sealed partial class EspeakTtsProvider : IStreamingTtsProvider
             throw new TtsStreamException(Fail(TtsFailureKind.InvalidRequest, "espeak-ng streams only single-voice prompts of its own model"));
         }
 
-        ProcessStartInfo start = new(_options.BinaryPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-        };
         string voice = EspeakVoice(request.Voice, request.Language);
-        foreach (string argument in (string[])["--stdout", "-v", voice, "-s", WordsPerMinute(request.Style).ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "--stdin"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process = new() { StartInfo = start };
+        Process process = new() { StartInfo = StartInfo(voice, WordsPerMinute(request.Style)) };
         try
         {
             process.Start();

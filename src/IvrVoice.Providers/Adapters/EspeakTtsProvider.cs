@@ -89,7 +89,8 @@ internal sealed partial class EspeakTtsProvider : ITtsProvider, ISpeakerCapabili
         };
     }
 
-    private async Task<(byte[]? Wav, TtsFailure? Failure)> RunAsync(string voice, int rate, string text, CancellationToken cancellationToken)
+    /// <summary>espeak-ng writing a WAV of the text it reads from standard input, for both whole and streamed renders.</summary>
+    private ProcessStartInfo StartInfo(string voice, int rate)
     {
         ProcessStartInfo start = new(_options.BinaryPath)
         {
@@ -105,7 +106,12 @@ internal sealed partial class EspeakTtsProvider : ITtsProvider, ISpeakerCapabili
             start.ArgumentList.Add(argument);
         }
 
-        using Process process = new() { StartInfo = start };
+        return start;
+    }
+
+    private async Task<(byte[]? Wav, TtsFailure? Failure)> RunAsync(string voice, int rate, string text, CancellationToken cancellationToken)
+    {
+        using Process process = new() { StartInfo = StartInfo(voice, rate) };
         try
         {
             process.Start();
