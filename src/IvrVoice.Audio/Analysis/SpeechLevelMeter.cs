@@ -29,8 +29,11 @@ internal sealed class SpeechLevelMeter
     private const int Part = Block / Parts;
     private const int Thresholds = SpeechLevel.Thresholds;
     private const int ChangeWords = Parts * (Part / 64);
-    /// <summary>Whole blocks shared by two threads at a time (2 MiB of envelope), and the fewest worth sharing per thread.</summary>
-    private const int GroupBlocks = 128, MinGroupBlocks = 16;
+    /// <summary>
+    /// Whole blocks shared by two threads at a time (2 MiB of envelope), and the fewest worth sharing per thread (64 K
+    /// samples: a 10 s prompt at 8 kHz stays on one core, where handing work over would cost about what it saves).
+    /// </summary>
+    private const int GroupBlocks = 128, MinGroupBlocks = 32;
 
     private readonly double _gain, _g, _h;
     private readonly int _hangover;
@@ -89,7 +92,7 @@ internal sealed class SpeechLevelMeter
         while (x.Length >= Block)
         {
             int blocks = x.Length / Block;
-            if (Parallel && blocks >= 2 * MinGroupBlocks && Environment.ProcessorCount > 1)
+            if (Parallel && blocks >= 2 * MinGroupBlocks && Threading.SecondCore.Available)
             {
                 int group = Math.Min(blocks, GroupBlocks);
                 WholeBlocksOnTwoCores(x[..(group * Block)]);
@@ -163,7 +166,7 @@ internal sealed class SpeechLevelMeter
         x.CopyTo(group.Input);
         double gain = _gain, g = _g, h = _h;
         double[] powers = _powers;
-        OnTwoCores(blocks, (from, to) =>
+        Threading.SecondCore.Split(blocks, (from, to) =>
         {
             for (int b = from; b < to; b++)
             {
@@ -181,7 +184,7 @@ internal sealed class SpeechLevelMeter
                 Vector256.Create(group.FinalP.AsSpan((b * Parts) + 4, 4)), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts));
         }
 
-        OnTwoCores(blocks, (from, to) =>
+        Threading.SecondCore.Split(blocks, (from, to) =>
         {
             for (int b = from; b < to; b++)
             {
@@ -194,15 +197,6 @@ internal sealed class SpeechLevelMeter
             Scan(group.Envelope.AsSpan(b * Block, Block), group.Changes.AsSpan(b * ChangeWords, ChangeWords), (int)_length);
             _length += Block;
         }
-    }
-
-    // Blocks [0, count) split in two halves, the second on a pool thread.
-    private static void OnTwoCores(int count, Action<int, int> work)
-    {
-        int half = count / 2;
-        Task other = Task.Run(() => work(half, count));
-        work(0, half);
-        other.Wait();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using IvrVoice.Audio.Resampling;
+using IvrVoice.Audio.Threading;
 
 namespace IvrVoice.Audio;
 
@@ -35,7 +36,8 @@ internal static class MasteredTranscode
     private static long Run(ChunkedPcm source, Resampler resampler, Stream output, OutputFormat format, MasteringOptions options,
         int count, Stream spool, float[][] batches)
     {
-        // Pass 1 runs on two threads: this one resamples into one batch while a pool thread measures and spools the other.
+        // Pass 1 runs on two threads: this one resamples into one batch while another core measures and spools the one
+        // before (or this thread does, when no pool thread has started it by the time the next batch is full).
         SpeechLevelMeter meter = new(Rate) { Parallel = false };
         int frame = AudioAnalysis.FrameLength(Rate);
         double[] energies = new double[(count + frame - 1) / frame];
@@ -43,7 +45,7 @@ internal static class MasteredTranscode
         float[] pending = new float[frame];
         int pendingCount = 0;
         int current = 0, filled = 0;
-        Task measuring = Task.CompletedTask;
+        SecondCore? measuring = null;
 
         void Consume(ReadOnlySpan<float> y)
         {
@@ -66,9 +68,9 @@ internal static class MasteredTranscode
         // Hands the filled batch over (after the previous one is done, so the batches are measured in order).
         void Hand()
         {
-            measuring.GetAwaiter().GetResult();
+            measuring?.Join();
             (float[] batch, int n) = (batches[current], filled);
-            measuring = Task.Run(() => Consume(batch.AsSpan(0, n)));
+            measuring = SecondCore.Start(() => Consume(batch.AsSpan(0, n)));
             (current, filled) = (current ^ 1, 0);
         }
 
@@ -87,7 +89,7 @@ internal static class MasteredTranscode
                 int n = chunk.IsInt16 ? resampler.Process(chunk.Int16, into) : resampler.Process(chunk.Float, into);
                 if (needed > Batch)
                 {
-                    measuring.GetAwaiter().GetResult();
+                    measuring?.Join();
                     Consume(into[..n]);
                 }
                 else
@@ -103,12 +105,11 @@ internal static class MasteredTranscode
 
             filled += resampler.Flush(batches[current].AsSpan(filled));
             Hand();
-            measuring.GetAwaiter().GetResult();
+            measuring?.Join();
         }
-        finally
+        catch when (measuring is not null && Quietly(measuring))
         {
-            // Never leave the spool to a pool thread that is still writing it.
-            ((IAsyncResult)measuring).AsyncWaitHandle.WaitOne();
+            throw;   // never reached: the filter only makes sure no pool thread still writes the spool
         }
 
         if (pendingCount > 0)
@@ -194,6 +195,20 @@ internal static class MasteredTranscode
         }
 
         return start < 0 ? (0, 0) : (start, end);
+    }
+
+    // Waits for the measuring work, ignoring its own failure (the caller's exception is the one that propagates).
+    private static bool Quietly(SecondCore work)
+    {
+        try
+        {
+            work.Join();
+        }
+        catch (Exception ex) when (ex is IOException or AudioFormatException or ArgumentException or InvalidOperationException)
+        {
+        }
+
+        return false;
     }
 
     // The writer encodes at most 16 K samples at a time (its 64 KiB buffer holds them as 16-bit PCM).
