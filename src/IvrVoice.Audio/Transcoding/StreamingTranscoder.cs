@@ -142,6 +142,13 @@ public static class StreamingTranscoder
         bool fused = format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw;
         while (source.TryNext(out ChunkedPcm.Chunk chunk))
         {
+            // Below 8 kHz a chunk's output outgrows its input (4 kHz 8-bit: twice as many samples as bytes read).
+            int produced = resampler.GetOutputLength(chunk.IsInt16 ? chunk.Int16.Length : chunk.Float.Length);
+            if (produced > resampled.Length)
+            {
+                (resampled, codes) = (new float[produced], new byte[produced]);
+            }
+
             if (fused)
             {
                 int n = chunk.IsInt16 ? resampler.ProcessToMuLaw(chunk.Int16, codes) : resampler.ProcessToMuLaw(chunk.Float, codes);
@@ -152,6 +159,12 @@ public static class StreamingTranscoder
                 int n = chunk.IsInt16 ? resampler.Process(chunk.Int16, resampled) : resampler.Process(chunk.Float, resampled);
                 writer.Write(resampled.AsSpan(0, n));
             }
+        }
+
+        int flushed = resampler.GetFlushLength();
+        if (flushed > resampled.Length)
+        {
+            (resampled, codes) = (new float[flushed], new byte[flushed]);
         }
 
         if (fused)
@@ -260,8 +273,19 @@ internal sealed class ChunkWriter
         return size;
     }
 
-    /// <summary>Encodes and writes samples (at most <see cref="StreamingTranscoder.ChunkBytes"/>).</summary>
+    /// <summary>Encodes and writes samples, at most <see cref="StreamingTranscoder.ChunkBytes"/> (what the buffer holds as 16-bit) at a time.</summary>
     public void Write(ReadOnlySpan<float> samples)
+    {
+        while (samples.Length > StreamingTranscoder.ChunkBytes)
+        {
+            WritePiece(samples[..StreamingTranscoder.ChunkBytes]);
+            samples = samples[StreamingTranscoder.ChunkBytes..];
+        }
+
+        WritePiece(samples);
+    }
+
+    private void WritePiece(ReadOnlySpan<float> samples)
     {
         Span<byte> target = _bytes;
         int bytes;

@@ -54,6 +54,21 @@ public sealed class StreamingTranscoderTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]   // 8-bit unsigned
+    [InlineData(7)]   // μ-law
+    public void TryTranscode_EightBitBelowEightKilohertz_EqualsInMemoryBitForBit(ushort tag)
+    {
+        // One byte a sample at 4 kHz: a 64 KiB chunk resamples to about 128 K samples, more than a chunk's buffers held.
+        byte[] wav = Layout(Speech(4_000, 40), tag, 8, 1, 4_000);
+
+        foreach (OutputFormat format in new[] { OutputFormat.MuLawWav, OutputFormat.Pcm16Wav, OutputFormat.RawALaw })
+        {
+            AssertSameAsInMemory(wav, format, MasteringOptions.Disabled);
+            AssertSameAsInMemory(wav, format, MasteringOptions.Default);
+        }
+    }
+
     [Fact]
     public void TryTranscode_RawPcm_EqualsInMemoryBitForBit()
     {
