@@ -451,12 +451,16 @@ internal sealed class SpeechLevelMeter
         return now;
     }
 
-    private static (double G, double[] Table)? s_powers;
+    // One reference, written and read whole: meters at different rates on other threads may replace it at any time, and a
+    // reader must never see one rate's g with another rate's table (a value-tuple field can be read half-written).
+    private sealed record PowerTable(double G, double[] Table);
+
+    private static PowerTable? s_powers;
 
     // g^(n+1), then (n+1) g^(n+1), for n < Part; the last rate's table is kept (one rate at a time in practice).
     private static double[] Powers(double g)
     {
-        if (s_powers is { } cached && cached.G == g)
+        if (Volatile.Read(ref s_powers) is { } cached && cached.G == g)
         {
             return cached.Table;
         }
@@ -468,7 +472,7 @@ internal sealed class SpeechLevelMeter
             table[Part + n] = (n + 1) * table[n];
         }
 
-        s_powers = (g, table);
+        Volatile.Write(ref s_powers, new PowerTable(g, table));
         return table;
     }
 }
