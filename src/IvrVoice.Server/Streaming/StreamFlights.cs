@@ -23,9 +23,6 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
     private readonly PromptRenderer _renderer = renderer;
     private readonly ILogger _logger = logger;
 
-    /// <summary>Flights open now (for tests and the benchmark).</summary>
-    public int Open => _flights.Count;
-
     /// <summary>Listens to the render of <paramref name="spec"/>, opening it unless one is already on its way.</summary>
     public Listener Join(PromptSpec spec)
     {
@@ -178,9 +175,16 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
             {
                 End(exception);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
-                End(null);
+                End(null);   // every listener left: nothing to report
+            }
+            catch (Exception exception)
+            {
+                // Any other end (a timeout, a socket error) is a broken render, never a complete prompt: the listeners' playout
+                // reports it and the flow's fallback plays. Only the exception's type is logged; its message may carry a URL.
+                Log.Broke(owner._logger, key, exception.GetType().Name);
+                End(new TtsStreamException(new TtsFailure(stream?.Provider ?? "stream", TtsFailureKind.TransientUpstream, exception.GetType().Name)));
             }
             finally
             {
@@ -214,7 +218,14 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
         // The finished audio is mastered in full and cached like any render; the flight stays joinable until it is stored.
         private async Task StoreAsync(TtsAudioStream stream)
         {
-            float[] samples = [.. _received.SelectMany(c => c)];
+            float[] samples = new float[_received.Sum(c => c.Length)];
+            int offset = 0;
+            foreach (float[] chunk in _received)
+            {
+                chunk.CopyTo(samples, offset);
+                offset += chunk.Length;
+            }
+
             TtsAudio audio = new()
             {
                 Provider = stream.Provider,
@@ -243,6 +254,9 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
 
         [LoggerMessage(EventId = 5804, Level = LogLevel.Information, Message = "Streamed prompt {PromptKey} from {Provider} mastered and cached for the next caller")]
         public static partial void Stored(ILogger logger, string promptKey, string provider);
+
+        [LoggerMessage(EventId = 5806, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey}: the provider stream ended with {ExceptionType}; the flow's fallback plays")]
+        public static partial void Broke(ILogger logger, string promptKey, string exceptionType);
 
         [LoggerMessage(EventId = 5805, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey} could not be cached")]
         public static partial void StoreFailed(ILogger logger, Exception exception, string promptKey);
