@@ -244,6 +244,26 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Api_PlaybackStreamTooLongForAUrl_PlaysItFromTheCacheThenGoesToNext()
+    {
+        await using ServerHost host = Start("Off");
+        // 2,000 characters that do not compress: the URL carries a reference to the rendered audio, not the announcement.
+        string text = string.Concat(Enumerable.Range(0, 2000).Select(i => (char)(0x4E00 + (i * 7919 % 20000))));
+
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements",
+            JsonSerializer.Serialize(new { text, language = "cmn-CN", voice = "Leda", playback = "stream", next = "/twilio/voice/clinic" }));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        System.Xml.Linq.XElement twiml = System.Xml.Linq.XElement.Parse(JsonDocument.Parse(body).RootElement.GetProperty("twiml").GetString()!);
+        string redirect = Assert.Single(twiml.Elements("Redirect")).Value;
+        Assert.DoesNotContain("a=", new Uri(redirect).Query, StringComparison.Ordinal);
+        TwiML answer = await host.PostWebhookAsync(ServerHost.LocalPath(redirect), Call());
+        Assert.Equal(["Play", "Redirect"], answer.Verbs);
+        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", answer.Root.Element("Redirect")!.Value);
+    }
+
+    [Fact]
     public async Task Api_SignedStreamUrlTampered_PlaysNothingAndGoesToNext()
     {
         await using ServerHost host = Start("Off");

@@ -164,10 +164,10 @@ internal static partial class AnnouncementEndpoints
 
         string url = publicUrls.Absolute(context, pathAndQuery);
         string twiml = new VoiceResponse().Play(url).ToXml();
-        if (body.Playback == "stream" && pathAndQuery.StartsWith(AnnouncementUrls.Path + "?", StringComparison.Ordinal) && key == prepared.Key)
+        if (body.Playback == "stream")
         {
-            // Streamed from the call: Twilio's request there carries the CallSid its stream is signed for. (An announcement
-            // too long to carry was rendered above and is cached: <Play> sends it at once.)
+            // Streamed from the call: Twilio's request there carries the CallSid its stream is signed for. An announcement too
+            // long to carry was rendered above and is cached: that answer plays it at once. Either way it then goes to next.
             string query = pathAndQuery[AnnouncementUrls.Path.Length..]
                 + $"&{Voice.VoiceEndpoints.PlaybackParameter}=stream"
                 + (body.Next is { } then ? $"&{Voice.VoiceEndpoints.NextParameter}={Uri.EscapeDataString(then)}" : "");

@@ -30,9 +30,6 @@ internal sealed record StreamInput(int NumDigits, string FinishOnKey, int Timeou
     /// <summary>No barge-in: digits are ignored until the playout ends.</summary>
     public static readonly StreamInput None = new(0, "", 0);
 
-    /// <summary>One key press ends the input (a one-digit menu).</summary>
-    public static readonly StreamInput OneDigit = new(1, "", 5);
-
     public bool Listens => NumDigits > 0;
 
     /// <summary>The signed parameter's text: <c>numDigits,finishOnKey,timeout</c>.</summary>

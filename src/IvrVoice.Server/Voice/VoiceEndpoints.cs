@@ -142,13 +142,9 @@ internal static partial class VoiceEndpoints
         string? next = context.Request.Query["next"].FirstOrDefault();
         if (!string.IsNullOrWhiteSpace(next))
         {
-            if (next.StartsWith('/') && !next.StartsWith("//", StringComparison.Ordinal))
+            if (IsNextTarget(next))
             {
-                response.Redirect(urls.Absolute(context, next), TwiMLMethod.Post);
-            }
-            else if (Uri.TryCreate(next, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            {
-                response.Redirect(next, TwiMLMethod.Post);
+                response.Redirect(next.StartsWith('/') ? urls.Absolute(context, next) : next, TwiMLMethod.Post);
             }
             else
             {
