@@ -142,7 +142,7 @@ internal sealed partial class MediaStreamSession(
             {
                 if (!_outcomeSet)
                 {
-                    outcomes.Set(_callSid, _digit, _result is not PlayoutResult.Completed && _digit is null);
+                    await outcomes.SetAsync(_callSid, _digit, _result is not PlayoutResult.Completed && _digit is null).ConfigureAwait(false);
                 }
 
                 outcomes.End(_callSid);
@@ -339,7 +339,7 @@ internal sealed partial class MediaStreamSession(
             }
 
             // Known before the socket closes, so the <Connect action> request that follows the close finds it.
-            RecordOutcome(null, _result != PlayoutResult.Completed);
+            await RecordOutcomeAsync(null, _result != PlayoutResult.Completed).ConfigureAwait(false);
 
             // The end mark comes back once everything sent has played; then the socket closes and the call goes on.
             await SendControlAsync($"{{\"event\":\"mark\",\"streamSid\":\"{_streamSid}\",\"mark\":{{\"name\":\"{EndMark}\"}}}}", stop).ConfigureAwait(false);
@@ -352,16 +352,19 @@ internal sealed partial class MediaStreamSession(
         }
     }
 
-    private void RecordOutcome(string? digit, bool failed)
+    // Decided under the lock (the outcomes keep a call's writes in that order); the shared store's write is awaited outside it.
+    private Task RecordOutcomeAsync(string? digit, bool failed)
     {
         lock (_outcomeLock)
         {
             if (_callSid is not null && (!_outcomeSet || digit is not null))
             {
-                outcomes.Set(_callSid, digit, failed);
                 _outcomeSet = true;
+                return outcomes.SetAsync(_callSid, digit, failed);
             }
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>One key press: the first clears the audio (barge-in); the entry ends complete, at the finish key, or on the timer.</summary>
@@ -430,7 +433,7 @@ internal sealed partial class MediaStreamSession(
         }
 
         _digit = digits;
-        RecordOutcome(digits, false);
+        await RecordOutcomeAsync(digits, false).ConfigureAwait(false);
         await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
     }
 

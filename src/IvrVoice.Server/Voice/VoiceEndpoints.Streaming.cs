@@ -37,7 +37,7 @@ internal static partial class VoiceEndpoints
         IQueryCollection query = context.Request.Query;
         if (query[StreamedParameter] == "1")
         {
-            if (streaming.Outcomes.Take(call.CallSid) is { Failed: false })
+            if (await streaming.Outcomes.TakeAsync(call.CallSid, context.RequestAborted).ConfigureAwait(false) is { Failed: false })
             {
                 return new AnnouncementStream(null, true);
             }
