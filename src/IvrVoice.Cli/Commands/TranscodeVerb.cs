@@ -77,7 +77,7 @@ internal static class TranscodeVerb
         }
 
         // The summary goes to stderr when the audio itself goes to stdout.
-        (output == "-" ? Console.Error : Console.Out).WriteLine(outcome.Message);
+        SummaryLine.Write(toError: output == "-", outcome.Message);
         return ExitCodes.Success;
     }
 
