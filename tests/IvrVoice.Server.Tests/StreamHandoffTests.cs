@@ -33,7 +33,7 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
         return emulator;
     }
 
-    private ServerHost Node(string? connectionString = null, FakeTimeProvider? clock = null, string handoffTimeout = "00:00:02") =>
+    private ServerHost Node(string? connectionString = null, FakeTimeProvider? clock = null, string handoffTimeout = "00:00:02", string playback = "Always") =>
         ServerHost.Start(
             clock is null ? null : services => services.AddSingleton(new StreamingClock(clock)),
             _emulator,
@@ -43,7 +43,8 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
                 ["Cache:Store"] = "Postgres",
                 ["Cache:Postgres:ConnectionString"] = connectionString ?? postgres.ConnectionString,
                 ["Cache:StoreTimeout"] = "00:00:00.5",
-                ["Streaming:Playback"] = "Always",
+                ["Streaming:Playback"] = playback,
+                ["Prompts:MaxTextLength"] = "6000",
                 ["Streaming:LevelControl"] = "false",
                 ["Streaming:HandoffTimeout"] = handoffTimeout,
             });
@@ -197,5 +198,42 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
         TwiML onA = await PostActionAsync(a, action, CallSid);
         Assert.Contains("/gather/welcome", onA.GatherAction, StringComparison.Ordinal);
         proxy.Resume();
+    }
+
+    [SkippableFact]
+    public async Task TwoNodes_LongApiAnnouncementSignedOnA_StreamsWhereverTwilioGoes()
+    {
+        const string CallSid = "CA6000000000000000000000000000000f";
+        await using ServerHost a = Node(playback: "Off");
+        await using ServerHost b = Node(playback: "Off");
+        // 5,000 characters that do not compress: too long for a URL and for a stream's parameters, so both the announcement
+        // and the stream's prompts are kept in the shared store.
+        Random random = new(7);
+        string text = string.Concat(Enumerable.Range(0, 5000).Select(_ => (char)random.Next(0x4E00, 0x9FA5)));
+        using HttpResponseMessage response = await a.PostJsonAsync("/api/announcements", System.Text.Json.JsonSerializer.Serialize(
+            new { text, language = "cmn-CN", voice = "Leda", playback = "stream", next = "/twilio/voice/clinic" }));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, body);
+        System.Text.Json.JsonElement signed = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        string redirect = System.Xml.Linq.XElement.Parse(signed.GetProperty("twiml").GetString()!).Element("Redirect")!.Value;
+        Assert.Equal(0, _emulator.Submissions("gemini"));
+
+        // Twilio follows the redirect to B, opens the stream on A and posts the action to B.
+        TwiML answer = await b.PostWebhookAsync(ServerHost.LocalPath(redirect), ServerHost.CallParameters(CallSid));
+        Assert.Equal(["Connect"], answer.Verbs);
+        (_, Dictionary<string, string> parameters, string action) = MediaStreamsClient.StreamOf(answer);
+        Assert.Contains("ref", parameters.Keys);
+        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(a);
+        await client.StartAsync(CallSid, parameters);
+        Assert.False(await client.ReadAsync());
+        Assert.Equal("mark", client.Events[^1]);
+        Assert.True(client.AudioCount > 0);
+        TwiML next = await PostActionAsync(b, action, CallSid);
+        Assert.Equal(["Redirect"], next.Verbs);
+        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", next.Root.Element("Redirect")!.Value);
+
+        // The audio URL signed on A plays from B.
+        using HttpResponseMessage audio = await b.UnsignedClient.GetAsync(ServerHost.LocalPath(signed.GetProperty("url").GetString()!));
+        Assert.Equal(System.Net.HttpStatusCode.OK, audio.StatusCode);
     }
 }

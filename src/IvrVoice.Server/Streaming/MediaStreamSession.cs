@@ -303,7 +303,7 @@ internal sealed partial class MediaStreamSession(
             return false;
         }
 
-        StreamTicketCheck check = tickets.Verify(parameters, callSid, out IReadOnlyList<StreamItem> items, out StreamInput input);
+        (StreamTicketCheck check, IReadOnlyList<StreamItem> items, StreamInput input) = await tickets.VerifyAsync(parameters, callSid, CancellationToken.None).ConfigureAwait(false);
         if (check != StreamTicketCheck.Valid)
         {
             Log.Refused(logger, callSid, check.ToString());
