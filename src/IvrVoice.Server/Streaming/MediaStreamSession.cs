@@ -136,7 +136,7 @@ internal sealed partial class MediaStreamSession(
             }
 
             // Final: a digit entry the timer completes from now on is not taken; one completed before is.
-            string? digit = _outcome?.End(_result is not PlayoutResult.Completed);
+            string? digit = _outcome is null ? null : await _outcome.EndAsync(_result is not PlayoutResult.Completed).ConfigureAwait(false);
             outcome = digit is not null ? "barge_in" : _result is PlayoutResult.Completed ? "completed" : _result is not null ? "fallback" : outcome;
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -293,7 +293,7 @@ internal sealed partial class MediaStreamSession(
             return false;
         }
 
-        StreamTicketCheck check = tickets.Verify(parameters, callSid, out IReadOnlyList<StreamItem> items, out StreamInput input);
+        (StreamTicketCheck check, IReadOnlyList<StreamItem> items, StreamInput input) = await tickets.VerifyAsync(parameters, callSid, CancellationToken.None).ConfigureAwait(false);
         if (check != StreamTicketCheck.Valid)
         {
             Log.Refused(logger, callSid, check.ToString());
@@ -330,7 +330,10 @@ internal sealed partial class MediaStreamSession(
             }
 
             // Known before the socket closes, so the <Connect action> request that follows the close finds it.
-            _outcome?.PlayoutEnded(_result != PlayoutResult.Completed);
+            if (_outcome is not null)
+            {
+                await _outcome.PlayoutEndedAsync(_result != PlayoutResult.Completed).ConfigureAwait(false);
+            }
 
             // The end mark comes back once everything sent has played; then the socket closes and the call goes on.
             await SendControlAsync($"{{\"event\":\"mark\",\"streamSid\":\"{_streamSid}\",\"mark\":{{\"name\":\"{EndMark}\"}}}}", stop).ConfigureAwait(false);
@@ -408,7 +411,7 @@ internal sealed partial class MediaStreamSession(
             digits = _collected.ToString();
         }
 
-        if (_outcome?.TryDigits(digits) == true)
+        if (_outcome is not null && await _outcome.TryDigitsAsync(digits).ConfigureAwait(false))
         {
             await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
         }
@@ -467,22 +470,28 @@ internal sealed partial class MediaStreamSession(
         private bool _set;
         private bool _ended;
 
+        // Each decision and its write start under the lock, so the writes reach the outcomes (and a shared store) in the order
+        // they were decided; the store's part is awaited outside it.
+
         /// <summary>The playout ended (failed: the flow must fall back); kept unless digits come or came.</summary>
-        public void PlayoutEnded(bool failed)
+        public Task PlayoutEndedAsync(bool failed)
         {
             lock (_lock)
             {
-                if (!_ended && !_set)
+                if (_ended || _set)
                 {
-                    outcomes.Set(callSid, null, failed);
-                    _set = true;
+                    return Task.CompletedTask;
                 }
+
+                _set = true;
+                return outcomes.SetAsync(callSid, null, failed);
             }
         }
 
         /// <summary>A completed digit entry; false when the session had already ended (its outcome stands).</summary>
-        public bool TryDigits(string digits)
+        public async Task<bool> TryDigitsAsync(string digits)
         {
+            Task written;
             lock (_lock)
             {
                 if (_ended || _digits is not null)
@@ -491,31 +500,35 @@ internal sealed partial class MediaStreamSession(
                 }
 
                 _digits = digits;
-                outcomes.Set(callSid, digits, false);
                 _set = true;
-                return true;
+                written = outcomes.SetAsync(callSid, digits, false);
             }
+
+            await written.ConfigureAwait(false);
+            return true;
         }
 
         /// <summary>The session ended: records the outcome if nothing did, frees the call's stream, and returns the digits taken.</summary>
-        public string? End(bool failed)
+        public async Task<string?> EndAsync(bool failed)
         {
+            Task written;
+            string? digits;
             lock (_lock)
             {
-                if (!_ended)
+                digits = _digits;
+                if (_ended)
                 {
-                    _ended = true;
-                    if (!_set)
-                    {
-                        outcomes.Set(callSid, null, failed);
-                        _set = true;
-                    }
-
-                    outcomes.End(callSid);
+                    return digits;
                 }
 
-                return _digits;
+                _ended = true;
+                written = _set ? Task.CompletedTask : outcomes.SetAsync(callSid, null, failed);
+                _set = true;
             }
+
+            await written.ConfigureAwait(false);
+            outcomes.End(callSid);
+            return digits;
         }
     }
 
