@@ -1,5 +1,6 @@
 using IvrVoice.Caching;
 using IvrVoice.Server.Streaming;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -9,35 +10,42 @@ namespace IvrVoice.Server.Tests;
 
 /// <summary>
 /// A stream's outcome for its &lt;Connect action&gt;, when the timer between keys completes a digit entry while the session
-/// ends (Twilio's stop, a hang-up, a limit): exactly one of them decides it, and what the session reports is what it recorded,
-/// in this node's memory and in a shared hand-off store alike.
+/// ends (Twilio's stop, a hang-up, a limit): exactly one of them decides it, and what the session reports is what it recorded.
 /// </summary>
-public sealed class MediaStreamSessionOutcomeTests : IDisposable
+public sealed class MediaStreamSessionOutcomeTests
 {
     private const string CallSid = "CA7000000000000000000000000000000b";
-    private readonly FakeTimeProvider _time = new();
-    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    public void Dispose() => _metrics.Dispose();
+    // One node's outcomes, over the hand-off store the service registers when no PostgreSQL is shared (this process's memory).
+    private static readonly ServiceProvider s_services = new ServiceCollection()
+        .AddLogging()
+        .AddMetrics()
+        .AddSingleton<TimeProvider>(new FakeTimeProvider())
+        .AddPromptCache(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Cache:Disk:Path"] = Path.Combine(Path.GetTempPath(), "ivrvoice-outcome-tests") })
+            .Build())
+        .BuildServiceProvider();
 
-    private (StreamOutcomes Outcomes, SharedStore Store, MediaStreamSession.SessionOutcome Outcome) Begin()
+    private static (StreamOutcomes Outcomes, MediaStreamSession.SessionOutcome Outcome) Begin()
     {
-        SharedStore store = new();
-        StreamOutcomes outcomes = new(store, Options.Create(new StreamingOptions()), _time, new StreamingClock(_time),
-            _metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLogger<StreamOutcomes>.Instance);
+        TimeProvider time = s_services.GetRequiredService<TimeProvider>();
+        StreamOutcomes outcomes = new(
+            s_services.GetRequiredService<IHandoffStore>(), Options.Create(new StreamingOptions()), time, new StreamingClock(time),
+            s_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLogger<StreamOutcomes>.Instance);
         Assert.True(outcomes.TryBegin(CallSid));
-        return (outcomes, store, new MediaStreamSession.SessionOutcome(outcomes, CallSid));
+        return (outcomes, new MediaStreamSession.SessionOutcome(outcomes, CallSid));
     }
 
     [Fact]
-    public async Task TryDigitsAsync_AfterTheSessionEnded_IsRefusedAndTheEndsOutcomeStands()
+    public async Task TryDigits_AfterTheSessionEnded_IsRefusedAndTheEndsOutcomeStands()
     {
-        (StreamOutcomes outcomes, SharedStore store, MediaStreamSession.SessionOutcome outcome) = Begin();
+        (StreamOutcomes outcomes, MediaStreamSession.SessionOutcome outcome) = Begin();
 
-        Assert.Null(await outcome.EndAsync(failed: true));
-        Assert.False(await outcome.TryDigitsAsync("4"));
+        (string? digits, Task write) = outcome.End(failed: true);
+        await write;
+        Assert.Null(digits);
+        Assert.Null(outcome.TryDigits("4"));
 
-        Assert.Equal(1, store.Puts);
         StreamOutcome? recorded = await outcomes.TakeAsync(CallSid, CancellationToken.None);
         Assert.NotNull(recorded);
         Assert.Null(recorded.Digit);
@@ -46,87 +54,56 @@ public sealed class MediaStreamSessionOutcomeTests : IDisposable
     }
 
     [Fact]
-    public async Task EndAsync_AfterDigitsAndAPlayoutFailure_KeepsTheDigits()
+    public async Task End_AfterDigitsAndAPlayoutFailure_KeepsTheDigits()
     {
-        (StreamOutcomes outcomes, SharedStore store, MediaStreamSession.SessionOutcome outcome) = Begin();
+        (StreamOutcomes outcomes, MediaStreamSession.SessionOutcome outcome) = Begin();
 
-        await outcome.PlayoutEndedAsync(failed: true);
-        Assert.True(await outcome.TryDigitsAsync("12"));
-        await outcome.PlayoutEndedAsync(failed: true);
+        await outcome.PlayoutEnded(failed: true);
+        Task? digitsWrite = outcome.TryDigits("12");
+        Assert.NotNull(digitsWrite);
+        await digitsWrite;
+        await outcome.PlayoutEnded(failed: true);
 
-        Assert.Equal("12", await outcome.EndAsync(failed: true));
-        Assert.Equal(2, store.Puts);   // "failed", then the digits that replace it; nothing after
+        (string? digits, Task write) = outcome.End(failed: true);
+        await write;
+        Assert.Equal("12", digits);
         StreamOutcome? recorded = await outcomes.TakeAsync(CallSid, CancellationToken.None);
         Assert.Equal("12", recorded?.Digit);
         Assert.False(recorded!.Failed);
+        Assert.Null(await outcomes.TakeAsync(CallSid, CancellationToken.None));   // recorded once: nothing stale left for the call's next stream
     }
 
     [Fact]
     public async Task TryDigitsAndEnd_AtTheSameTime_RecordOneOutcomeThatMatchesWhatTheSessionReports()
     {
-        for (int i = 0; i < 1_000; i++)
+        for (int i = 0; i < 2_000; i++)
         {
-            (StreamOutcomes outcomes, SharedStore store, MediaStreamSession.SessionOutcome outcome) = Begin();
+            (StreamOutcomes outcomes, MediaStreamSession.SessionOutcome outcome) = Begin();
             using Barrier start = new(2);
-            Task<bool> timer = Task.Run(async () =>
+            Task<Task?> timer = Task.Run(() =>
             {
                 start.SignalAndWait();
-                return await outcome.TryDigitsAsync("5");
+                return outcome.TryDigits("5");
             });
-            Task<string?> end = Task.Run(async () =>
+            Task<(string? Digits, Task Write)> end = Task.Run(() =>
             {
                 start.SignalAndWait();
-                return await outcome.EndAsync(failed: true);
+                return outcome.End(failed: true);
             });
 
-            bool taken = await timer;
-            string? reported = await end;
+            Task? digitsWrite = await timer;
+            (string? reported, Task write) = await end;
+            bool taken = digitsWrite is not null;
+            await (digitsWrite ?? Task.CompletedTask);
+            await write;
 
-            Assert.Equal(1, store.Puts);
             StreamOutcome? recorded = await outcomes.TakeAsync(CallSid, CancellationToken.None);
             Assert.NotNull(recorded);
             Assert.Equal(taken ? "5" : null, reported);
             Assert.Equal(reported, recorded.Digit);
             Assert.Equal(reported is null, recorded.Failed);
+            Assert.Null(await outcomes.TakeAsync(CallSid, CancellationToken.None));
             Assert.Equal(0, outcomes.Active);
-        }
-    }
-
-    /// <summary>A hand-off store shared by nodes, as PostgreSQL is, kept in a dictionary; counts the writes it was given.</summary>
-    private sealed class SharedStore : IHandoffStore
-    {
-        private readonly Dictionary<string, string> _entries = [];
-        private int _puts;
-
-        public int Puts => Volatile.Read(ref _puts);
-
-        public bool Shared => true;
-
-        public Task PutAsync(string key, string value, TimeSpan lifetime, CancellationToken cancellationToken)
-        {
-            lock (_entries)
-            {
-                _puts++;
-                _entries[key] = value;
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task<string?> GetAsync(string key, CancellationToken cancellationToken)
-        {
-            lock (_entries)
-            {
-                return Task.FromResult(_entries.TryGetValue(key, out string? value) ? value : null);
-            }
-        }
-
-        public Task<string?> TakeAsync(string key, CancellationToken cancellationToken)
-        {
-            lock (_entries)
-            {
-                return Task.FromResult(_entries.Remove(key, out string? value) ? value : null);
-            }
         }
     }
 }

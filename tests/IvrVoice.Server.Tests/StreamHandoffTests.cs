@@ -72,6 +72,16 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
     private static Task<TwiML> PostActionAsync(ServerHost node, string action, string callSid) =>
         node.PostWebhookAsync(ServerHost.LocalPath(action), ServerHost.CallParameters(callSid));
 
+    /// <summary>The node's <c>ivrvoice_stream_handoffs_total</c> for these results, from /metrics.</summary>
+    private static async Task<double> HandoffsAsync(ServerHost node, params string[] results)
+    {
+        string metrics = await node.Client.GetStringAsync("/metrics");
+        return metrics.Split('\n')
+            .Where(line => line.StartsWith("ivrvoice_stream_handoffs_total{", StringComparison.Ordinal)
+                && results.Any(r => line.Contains($"result=\"{r}\"", StringComparison.Ordinal)))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [SkippableFact]
     public async Task TwoNodes_StreamOnAActionOnB_TheActionCarriesTheDigit()
     {
@@ -86,6 +96,7 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
         TwiML next = await PostActionAsync(b, action, CallSid);
         Assert.Contains("/gather/welcome", next.GatherAction, StringComparison.Ordinal);
         Assert.Contains("clear", client.Events);
+        Assert.Equal(1, await HandoffsAsync(b, "shared"));
 
         // Taken once, on either node: a repeated action finds nothing and answers the menu again (the fallback).
         TwiML again = await PostActionAsync(a, action, CallSid);
@@ -197,6 +208,10 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
         Assert.Contains(b.Logs.Entries, e => e.Message.Contains("answering as after a failed stream", StringComparison.Ordinal));
         TwiML onA = await PostActionAsync(a, action, CallSid);
         Assert.Contains("/gather/welcome", onA.GatherAction, StringComparison.Ordinal);
+        // (The playout may have finished, and its "played" failed to be written too, before the digit's.)
+        Assert.InRange(await HandoffsAsync(a, "write_failed"), 1, 2);
+        Assert.Equal(1, await HandoffsAsync(a, "local"));
+        Assert.Equal(1, await HandoffsAsync(b, "failed", "missing"));
         proxy.Resume();
     }
 

@@ -119,7 +119,7 @@ internal static class MasteredTranscode
 
         float[] resampled = batches[0];
         double untrimmedLevel = meter.Finish().LevelDb;
-        (int start, int end) = SoundBounds(energies, frame, count, untrimmedLevel);
+        (int start, int end) = AudioAnalysis.SoundBounds(energies, frame, count, untrimmedLevel);
         ChunkWriter writer;
         if (end <= start)
         {
@@ -179,24 +179,6 @@ internal static class MasteredTranscode
         }
 
         return writer.Finish();
-    }
-
-    // As AudioAnalysis.FindSound, from the frames' energies.
-    private static (int Start, int End) SoundBounds(ReadOnlySpan<double> energies, int frame, int count, double level)
-    {
-        double threshold = AudioAnalysis.SoundThresholdEnergy(level);
-        int start = -1, end = 0;
-        for (int f = 0; f < energies.Length; f++)
-        {
-            int begin = f * frame, length = Math.Min(frame, count - begin);
-            if (energies[f] >= threshold * length)
-            {
-                start = start < 0 ? begin : start;
-                end = begin + length;
-            }
-        }
-
-        return start < 0 ? (0, 0) : (start, end);
     }
 
     // Waits for the measuring work, ignoring its own failure (the caller's exception is the one that propagates).

@@ -136,7 +136,13 @@ internal sealed partial class MediaStreamSession(
             }
 
             // Final: a digit entry the timer completes from now on is not taken; one completed before is.
-            string? digit = _outcome is null ? null : await _outcome.EndAsync(_result is not PlayoutResult.Completed).ConfigureAwait(false);
+            string? digit = null;
+            if (_outcome is not null)
+            {
+                (digit, Task write) = _outcome.End(_result is not PlayoutResult.Completed);
+                await write.ConfigureAwait(false);   // in the shared store before the socket closes
+            }
+
             outcome = digit is not null ? "barge_in" : _result is PlayoutResult.Completed ? "completed" : _result is not null ? "fallback" : outcome;
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -332,7 +338,7 @@ internal sealed partial class MediaStreamSession(
             // Known before the socket closes, so the <Connect action> request that follows the close finds it.
             if (_outcome is not null)
             {
-                await _outcome.PlayoutEndedAsync(_result != PlayoutResult.Completed).ConfigureAwait(false);
+                await _outcome.PlayoutEnded(_result != PlayoutResult.Completed).ConfigureAwait(false);
             }
 
             // The end mark comes back once everything sent has played; then the socket closes and the call goes on.
@@ -411,8 +417,9 @@ internal sealed partial class MediaStreamSession(
             digits = _collected.ToString();
         }
 
-        if (_outcome is not null && await _outcome.TryDigitsAsync(digits).ConfigureAwait(false))
+        if (_outcome?.TryDigits(digits) is { } write)
         {
+            await write.ConfigureAwait(false);
             await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
         }
     }
@@ -461,7 +468,9 @@ internal sealed partial class MediaStreamSession(
     /// <summary>
     /// What one stream hands to its <c>&lt;Connect action&gt;</c>, decided once under one lock: the playout's end gives a
     /// provisional outcome, a completed digit entry replaces it, and the session's end makes it final (a digit entry
-    /// completed after that, by the timer between keys racing the socket's close, is not taken).
+    /// completed after that, by the timer between keys racing the socket's close, is not taken). Each decision is made under
+    /// the lock, which also orders the call's writes; the returned task (the shared store's write, which never faults) is
+    /// awaited outside it, before the socket closes.
     /// </summary>
     internal sealed class SessionOutcome(StreamOutcomes outcomes, string callSid)
     {
@@ -470,65 +479,57 @@ internal sealed partial class MediaStreamSession(
         private bool _set;
         private bool _ended;
 
-        // Each decision and its write start under the lock, so the writes reach the outcomes (and a shared store) in the order
-        // they were decided; the store's part is awaited outside it.
-
         /// <summary>The playout ended (failed: the flow must fall back); kept unless digits come or came.</summary>
-        public Task PlayoutEndedAsync(bool failed)
+        public Task PlayoutEnded(bool failed)
         {
             lock (_lock)
             {
-                if (_ended || _set)
+                if (!_ended && !_set)
                 {
-                    return Task.CompletedTask;
+                    _set = true;
+                    return outcomes.SetAsync(callSid, null, failed);
                 }
-
-                _set = true;
-                return outcomes.SetAsync(callSid, null, failed);
             }
+
+            return Task.CompletedTask;
         }
 
-        /// <summary>A completed digit entry; false when the session had already ended (its outcome stands).</summary>
-        public async Task<bool> TryDigitsAsync(string digits)
+        /// <summary>A completed digit entry, with its write; null when the session had already ended (its outcome stands).</summary>
+        public Task? TryDigits(string digits)
         {
-            Task written;
             lock (_lock)
             {
                 if (_ended || _digits is not null)
                 {
-                    return false;
+                    return null;
                 }
 
                 _digits = digits;
                 _set = true;
-                written = outcomes.SetAsync(callSid, digits, false);
+                return outcomes.SetAsync(callSid, digits, false);
             }
-
-            await written.ConfigureAwait(false);
-            return true;
         }
 
         /// <summary>The session ended: records the outcome if nothing did, frees the call's stream, and returns the digits taken.</summary>
-        public async Task<string?> EndAsync(bool failed)
+        public (string? Digits, Task Write) End(bool failed)
         {
-            Task written;
-            string? digits;
             lock (_lock)
             {
-                digits = _digits;
-                if (_ended)
+                Task write = Task.CompletedTask;
+                if (!_ended)
                 {
-                    return digits;
+                    _ended = true;
+                    if (!_set)
+                    {
+                        _set = true;
+                        write = outcomes.SetAsync(callSid, null, failed);
+                    }
+
+                    outcomes.End(callSid);
                 }
 
-                _ended = true;
-                written = _set ? Task.CompletedTask : outcomes.SetAsync(callSid, null, failed);
-                _set = true;
+                return (_digits, write);
             }
-
-            await written.ConfigureAwait(false);
-            outcomes.End(callSid);
-            return digits;
         }
     }
 
