@@ -9,6 +9,11 @@ if (args is ["metrics-output", string folder])
     return 0;
 }
 
+if (args is ["ticket-sizes"])
+{
+    return IvrVoice.Benchmarks.Streaming.TicketEncodeBenchmarks.PrintSizes();
+}
+
 if (args.Length > 0 && args[0] == "streams")
 {
     return await IvrVoice.Benchmarks.Streaming.StreamBench.RunAsync(args[1..]);

@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.IO.Compression;
 using IvrVoice.Caching;
 using IvrVoice.Prompts;
 using IvrVoice.Server.Hosting;
@@ -25,6 +27,29 @@ public sealed class StreamTicketTests
         Random random = new(seed);
         string text = string.Concat(Enumerable.Range(0, characters).Select(_ => (char)random.Next(0x4E00, 0x9FA5)));
         return new StreamItem(new PromptSpec { Text = text, Voice = "Leda", Model = "gemini-2.5-flash-preview-tts", Language = "cmn-CN", Mastering = IvrVoice.Audio.MasteringOptions.Disabled }, text);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(11)]
+    public void Decode_PayloadCompressedAtAnyBrotliQuality_ReadsTheSamePrompts(int quality)
+    {
+        // Tickets made before the encoder's quality changed (quality 11 was CompressionLevel.SmallestSize) may still
+        // reach a node during a rolling deploy: the decoder must not depend on the quality they were made with.
+        StreamItem[] items = [Item(120, seed: 3), Item(40, seed: 4)];
+        using MemoryStream compressed = new();
+        using (BrotliStream brotli = new(compressed, quality == 11 ? CompressionLevel.SmallestSize : CompressionLevel.Optimal, leaveOpen: true))
+        {
+            brotli.Write(StreamTickets.Json(items));
+        }
+
+        string payload = quality == 11 ? Base64Url.EncodeToString(compressed.ToArray()) : StreamTickets.Encode(items, quality, StreamTickets.Window);
+
+        IReadOnlyList<StreamItem>? back = StreamTickets.Decode(payload);
+
+        Assert.NotNull(back);
+        Assert.Equal(items.Select(i => (i.Spec.Text, i.Spec.Voice, i.Spec.Language, i.SayText)), back.Select(i => (i.Spec.Text, i.Spec.Voice, i.Spec.Language, i.SayText)));
     }
 
     [Fact]
