@@ -120,6 +120,9 @@ internal static class StreamBench
                         Console.WriteLine($"(service quiet after {await WaitQuietAsync(server):0.0} s)");
                     }
 
+                    // The service's CPU time over the burst: the load on a shared machine disturbs it less than lateness.
+                    server.Refresh();
+                    TimeSpan cpuBefore = server.TotalProcessorTime;
                     List<Task<StreamRun>> streams = [];
                     for (int s = 0; s < level; s++)
                     {
@@ -137,11 +140,14 @@ internal static class StreamBench
                             return new StreamRun(double.NaN, [], false);
                         }
                     }));
+                    server.Refresh();
+                    double cpuMs = (server.TotalProcessorTime - cpuBefore).TotalMilliseconds;
                     List<double> late = [.. runs.SelectMany(r => r.Late).Order()];
                     int complete = runs.Count(r => r.Completed);
                     Console.WriteLine($"{level} concurrent streams ({(cold ? "cold" : "warm")}, round {round}): {complete} completed; frames {late.Count}; "
                         + $"lateness p50 {Percentile(late, 0.5):0.0} ms, p99 {Percentile(late, 0.99):0.0} ms, max {(late.Count > 0 ? late[^1] : double.NaN):0.0} ms; "
-                        + $"underruns (frames late) {late.Count(l => l > 0)}; start→first frame median {Summary([.. runs.Where(r => r.Completed).Select(r => r.FirstFrameMs)])} ms");
+                        + $"underruns (frames late) {late.Count(l => l > 0)}; start→first frame median {Summary([.. runs.Where(r => r.Completed).Select(r => r.FirstFrameMs)])} ms; "
+                        + $"service CPU {cpuMs / 1000:0.00} s, {(late.Count > 0 ? cpuMs * 1000 / late.Count : double.NaN):0.0} µs per frame");
                     cold = false;
                 }
             }

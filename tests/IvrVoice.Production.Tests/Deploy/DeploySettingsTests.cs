@@ -142,6 +142,18 @@ public sealed class DeploySettingsTests
     }
 
     [Fact]
+    public void SystemdUnit_InstallPublish_IsTheDockerfilesPublishToAnotherFolder()
+    {
+        // The unit's install comment is the only place a plain host learns the publish command: it must build what the
+        // image builds (ReadyToRun for linux-x64), only into /opt/ivrvoice and with its own restore.
+        string docker = DeployFiles.DockerStages()[0].Runs.Single(r => r.StartsWith("dotnet publish ", StringComparison.Ordinal));
+        string unit = File.ReadAllLines(DeployFiles.SystemdUnit).Select(l => l.TrimStart('#', ' ')).Single(l => l.StartsWith("dotnet publish ", StringComparison.Ordinal));
+
+        Assert.Equal(docker.Replace(" --no-restore", "", StringComparison.Ordinal).Replace("-o /app", "-o /opt/ivrvoice", StringComparison.Ordinal), unit);
+        Assert.Contains("-p:PublishReadyToRun=true", docker, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SystemdUnit_UMask_KeepsEverythingTheServiceCreatesPrivate()
     {
         string[] lines = File.ReadAllLines(DeployFiles.SystemdUnit);

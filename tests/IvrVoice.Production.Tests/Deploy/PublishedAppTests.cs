@@ -92,6 +92,21 @@ public sealed partial class PublishedAppTests(PublishedApp app, PostgresFixture 
         Assert.Equal(0, await service.StopAsync());
     }
 
+    [Fact]
+    public void Published_OurAssemblies_AreReadyToRun()
+    {
+        // Precompiled code lives in the image's managed native header; an IL-only assembly has none, and a cold node
+        // compiles every method it meets on its first calls.
+        string[] ours = Directory.GetFiles(app.Folder, "IvrVoice.*.dll");
+        Assert.NotEmpty(ours);
+        Assert.All(ours, path =>
+        {
+            using FileStream file = File.OpenRead(path);
+            using System.Reflection.PortableExecutable.PEReader reader = new(file);
+            Assert.True(reader.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{Path.GetFileName(path)} was published without ReadyToRun code.");
+        });
+    }
+
     [SkippableFact]
     public async Task Published_WithSystemdSettings_StartsOnTheDiskStoreAndStopsCleanly()
     {
