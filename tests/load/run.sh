@@ -107,7 +107,7 @@ pids+=($!)
 emulator="http://127.0.0.1:$emulator_port"
 wait_for "$emulator/" "the provider emulator"
 
-declare -A url_of
+declare -A url_of pid_of
 start_service() { # name, app folder, extra env assignments...
   local name=$1 app=$2; shift 2
   local port; port=$(free_port)
@@ -135,6 +135,7 @@ start_service() { # name, app folder, extra env assignments...
     "$@" \
     dotnet "$app/IvrVoice.Server.dll" >"$log" 2>&1) &
   pids+=($!)
+  pid_of[$name]=$!
   url_of[$name]=$url
   wait_for "$url/readyz" "the service ($name)"
 }
@@ -249,6 +250,7 @@ http {
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' 2>"$work/nginx/stderr.log" &
 pids+=($!)
+pid_of[nginx]=$!
 nginx_url="http://127.0.0.1:$nginx_port"
 wait_for "$nginx_url${prompt_path[current]}" "nginx"
 
@@ -259,10 +261,23 @@ for name in "${services[@]}"; do
   plan+=("webhook $name")
   [ -n "${LOAD_ANNOUNCE:-}" ] && [ "$name" != sync ] && [ "$name" != watched ] && plan+=("announce $name")
 done
+# CPU time (user + system, clock ticks) of a server: the process with all its threads, plus its child processes (nginx's
+# workers). Divided by the requests wrk completed it gives CPU per request, which the other work on a shared machine
+# disturbs far less than requests per second (it is what the server spent, not what it was given).
+cpu_ticks() { # pid
+  local total=0 p
+  for p in "$1" $(ps -o pid= --ppid "$1"); do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | cut -d' ' -f12,13 | tr ' ' '+')))
+  done
+  echo "$total"
+}
+ticks_per_second=$(getconf CLK_TCK)
 results="$work/results.tsv"
 : >"$results"
 measure() { # row service round
   local row=$1 name=$2 out="$work/wrk-$1-$2-$3.txt"
+  local before; before=$(cpu_ticks "${pid_of[$name]}")
   case "$row/$name" in
     prompt/nginx) wrk -t"$threads" -c"$connections" -d"$duration" --latency "$nginx_url${prompt_path[current]}" >"$out" ;;
     prompt/*) wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "X-Twilio-Signature: ${prompt_sig[$name]}" "${url_of[$name]}${prompt_path[$name]}" >"$out" ;;
@@ -270,7 +285,10 @@ measure() { # row service round
     webhook/*) WEBHOOK_BODY="$form" WEBHOOK_SIGNATURE="${webhook_sig[$name]}" wrk -t"$threads" -c"$connections" -d"$duration" --latency \
                  -s tests/load/webhook.lua "${url_of[$name]}/twilio/voice/main" >"$out" ;;
   esac
-  printf '%s\t%s\t%s\t%s\n' "$3" "$row" "$name" "$(wrk_figures "$row $name" "$out")" >>"$results"
+  local ticks=$(($(cpu_ticks "${pid_of[$name]}") - before))
+  local requests; requests=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$out")
+  local cpu_us; cpu_us=$(python3 -c "print(f'{$ticks * 1e6 / $ticks_per_second / max($requests, 1):.1f}')")
+  printf '%s\t%s\t%s\t%s %s\n' "$3" "$row" "$name" "$(wrk_figures "$row $name" "$out")" "$cpu_us" >>"$results"
 }
 # Every row once before the rounds, discarded: each process's hot paths reach their optimised (tier-1) code first.
 warmup=${LOAD_WARMUP:-3s}
@@ -305,19 +323,22 @@ def spread(values, fmt): return f"{fmt(statistics.median(values))} ({fmt(min(val
 count = lambda v: f"{v:,.0f}"
 ms = lambda v: f"{v:.2f}"
 ratio = lambda v: f"{v:.2f}x"
+us = lambda v: f"{v:.1f}"
 print()
-print("| Load (loopback) | requests/s, median (min–max) | p99 ms, median (min–max) |")
-print("|---|---|---|")
+print("| Load (loopback) | requests/s, median (min–max) | p99 ms, median (min–max) | server CPU µs per request, median (min–max) |")
+print("|---|---|---|---|")
 for (row, name), by_round in sorted(rows.items(), key=lambda kv: (kv[0][0] != "prompt", kv[0][0], kv[0][1] != "nginx", kv[0][1] != "current", kv[0][1])):
     what = {"prompt": "cached prompt", "webhook": "voice webhook, signed", "announce": "announcement audio as /twilio/announce plays it"}[row]
-    print(f"| {what}, {label(name)} | {spread([f[0] for f in by_round.values()], count)} | {spread([f[2] for f in by_round.values()], ms)} |")
+    print(f"| {what}, {label(name)} | {spread([f[0] for f in by_round.values()], count)} | {spread([f[2] for f in by_round.values()], ms)} | {spread([f[3] for f in by_round.values()], us)} |")
 def paired(a, b):
     """Per-round ratios of row a to row b (same round, so the same moment's load)."""
     if a not in rows or b not in rows: return None
     return [rows[a][r][0] / rows[b][r][0] for r in rows[a] if r in rows[b]]
+def paired_cpu(a, b):
+    """Per-round ratios of b's server CPU per request to a's: above 1 means a spends less per request."""
+    if a not in rows or b not in rows: return None
+    return [rows[b][r][3] / rows[a][r][3] for r in rows[a] if r in rows[b] and rows[a][r][3] > 0]
 print()
-print("| Ratio, taken within each round | median (min–max) |")
-print("|---|---|")
 pairs = [(("prompt", "current"), ("prompt", "nginx"), "cached prompt: service / nginx (goal ≥ 1.0)"),
          (("prompt", "current"), ("prompt", "sync"), "cached prompt: async log sink / synchronous sink"),
          (("webhook", "current"), ("webhook", "sync"), "webhook: async log sink / synchronous sink"),
@@ -334,13 +355,16 @@ for variant in sorted({name for _, name in rows if name.startswith("var-")}):
               (("prompt", variant), ("prompt", "nginx"), f"cached prompt: variant {variant[4:]} / nginx")]
 for earlier, later in zip(bases, bases[1:]):
     pairs += [((row, later), (row, earlier), f"{row}: {later[5:]} / {earlier[5:]}") for row in ("prompt", "webhook", "announce")]
+print("| Ratio, taken within each round | requests/s, median (min–max) | CPU per request, the other's / this one's, median (min–max) |")
+print("|---|---|---|")
 for a, b, what in pairs:
     r = paired(a, b)
-    if r: print(f"| {what} | {spread(r, ratio)} |")
+    if r: print(f"| {what} | {spread(r, ratio)} | {spread(paired_cpu(a, b), ratio)} |")
 # The two figures issue 12 asks for, on two lines of their own.
 print()
 if (r := paired(("prompt", "current"), ("prompt", "nginx"))):
-    print(f"cached prompt, service / nginx (goal >= 1.0x): {spread(r, ratio)} over {len(r)} rounds")
+    print(f"cached prompt, service / nginx (goal >= 1.0x): {spread(r, ratio)} over {len(r)} rounds"
+          f"; CPU per request, nginx's / the service's: {spread(paired_cpu(('prompt', 'current'), ('prompt', 'nginx')), ratio)}")
 if ("webhook", "current") in rows:
     rates = [f[0] for f in rows[("webhook", "current")].values()]
     against = [f"{spread(r, ratio)} the service at {b[5:]}" for b in bases if (r := paired(("webhook", "current"), ("webhook", b)))]

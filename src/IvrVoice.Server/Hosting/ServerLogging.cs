@@ -10,7 +10,9 @@ internal static class ServerLogging
 {
     // ASP.NET Core's hosting log writes each request's full URL, query included, at Information; GET webhooks carry the
     // caller's number there. HttpClient's log writes provider URLs. Neither may appear below Warning, whatever the settings say.
-    private static readonly string[] QuietSources = ["Microsoft.AspNetCore.Hosting.Diagnostics", "System.Net.Http.HttpClient"];
+    private static readonly string[] QuietSources = [HostingDiagnostics, "System.Net.Http.HttpClient"];
+
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     // Events queued for the async sink's worker; past this a burst drops events rather than stalling requests.
     private const int AsyncBufferSize = 10_000;
@@ -26,6 +28,12 @@ internal static class ServerLogging
         builder.Logging.ClearProviders();
         // Serilog's own levels decide; the Microsoft filter would otherwise drop Debug before Serilog sees it.
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        // ASP.NET Core's hosting log is off entirely. While its logger is enabled at any level, every request gets an
+        // Activity and a logging scope (connection id, request id, path, trace and span ids) that Serilog copies into each
+        // line: about a tenth of a webhook's CPU, for lines whose own events were already dropped below Warning (they carry
+        // the query string). The request log line says what happened; with tracing on (Telemetry:Otlp:Endpoint) requests
+        // still get their Activity from the tracer, and log lines their trace and span ids.
+        builder.Logging.AddFilter(HostingDiagnostics, LogLevel.None);
         // Built from the final configuration (after test hosts and the command line have added theirs).
         builder.Services.AddSingleton<ILoggerProvider>(services =>
             new SerilogLoggerProvider(CreateLogger(services.GetRequiredService<IConfiguration>()), dispose: true));

@@ -29,25 +29,69 @@ internal sealed partial class InCallPrompts(
         new(PromptKeys.For(spec), wait => renderer.GetOrRenderAsync(spec, RenderUrgency.InCall, CacheMode.ReadWrite, wait));
 
     /// <summary>The key of each prompt's audio, or null where &lt;Say&gt; must stand in; in the order given; one wait for all.</summary>
-    public async Task<PromptKey?[]> ResolveAsync(IReadOnlyList<InCallPrompt> prompts, CancellationToken requestAborted)
+    public Task<PromptKey?[]> ResolveAsync(IReadOnlyList<InCallPrompt> prompts, CancellationToken requestAborted)
     {
         if (prompts.Count == 0)
         {
-            return [];
+            return Task.FromResult<PromptKey?[]>([]);
         }
 
-        using CancellationTokenSource deadline = new(_wait, time);
-        using CancellationTokenSource wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, requestAborted);
-        return await Task.WhenAll(prompts.Select(prompt => ResolveAsync(prompt, wait.Token))).ConfigureAwait(false);
+        // Every prompt is asked for at once. Prompts in the memory tier answer at once, and when all do (nearly every
+        // webhook of a warm service) the answer needs no deadline: no timer is set up and no task awaited.
+        Task<CachedPrompt>[] work = new Task<CachedPrompt>[prompts.Count];
+        bool allReady = true;
+        for (int i = 0; i < work.Length; i++)
+        {
+            work[i] = Start(prompts[i], requestAborted);
+            allReady &= work[i].IsCompletedSuccessfully;
+        }
+
+        if (allReady)
+        {
+            PromptKey?[] keys = new PromptKey?[work.Length];
+            for (int i = 0; i < work.Length; i++)
+            {
+                keys[i] = work[i].Result.Metadata.Key;
+            }
+
+            return Task.FromResult(keys);
+        }
+
+        return WaitAsync(prompts, work, requestAborted);
     }
 
-    private async Task<PromptKey?> ResolveAsync(InCallPrompt item, CancellationToken wait)
+    private static Task<CachedPrompt> Start(InCallPrompt prompt, CancellationToken requestAborted)
     {
-        PromptKey key = item.Key;
         try
         {
-            // The token ends this wait only; PromptCache keeps the shared render going (up to Providers:InCallDeadline).
-            CachedPrompt prompt = await item.GetAsync(wait).ConfigureAwait(false);
+            return prompt.GetAsync(requestAborted);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<CachedPrompt>(exception);
+        }
+    }
+
+    private async Task<PromptKey?[]> WaitAsync(IReadOnlyList<InCallPrompt> prompts, Task<CachedPrompt>[] work, CancellationToken requestAborted)
+    {
+        using CancellationTokenSource deadline = new(_wait, time);
+        using CancellationTokenSource wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, requestAborted);
+        Task<PromptKey?>[] keys = new Task<PromptKey?>[work.Length];
+        for (int i = 0; i < work.Length; i++)
+        {
+            keys[i] = ResolveAsync(prompts[i].Key, work[i], wait.Token);
+        }
+
+        return await Task.WhenAll(keys).ConfigureAwait(false);
+    }
+
+    private async Task<PromptKey?> ResolveAsync(PromptKey key, Task<CachedPrompt> work, CancellationToken wait)
+    {
+        try
+        {
+            // The wait ends at the deadline or when the caller hangs up; PromptCache keeps the shared render going (up to
+            // Providers:InCallDeadline) for the next caller.
+            CachedPrompt prompt = await work.WaitAsync(wait).ConfigureAwait(false);
             return prompt.Metadata.Key;
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested)

@@ -36,7 +36,8 @@ public static class TwilioSignature
         IEnumerable<KeyValuePair<string, StringValues>>? grouped = parameters?
             .GroupBy(p => p.Key, StringComparer.Ordinal)
             .Select(g => new KeyValuePair<string, StringValues>(g.Key, g.Select(p => p.Value).ToArray()));
-        return Convert.ToBase64String(Hash(Encoding.UTF8.GetBytes(authToken), SignedData(url, grouped), algorithm));
+        using SortedFields fields = SortedFields.From(grouped);
+        return new TwilioSignatureHasher(Encoding.UTF8.GetBytes(authToken)).Sign(url, fields, algorithm);
     }
 
     /// <summary>
@@ -62,29 +63,4 @@ public static class TwilioSignature
 
     /// <summary>Lowercase hex SHA-256 of a raw body, the value Twilio puts in <c>bodySHA256</c>.</summary>
     public static string ComputeBodySha256(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
-
-    /// <summary>The string Twilio signs: the URL followed by key+value for each form field, keys in ordinal order.</summary>
-    internal static string SignedData(string url, IEnumerable<KeyValuePair<string, StringValues>>? parameters)
-    {
-        if (parameters is null) return url;
-        StringBuilder data = new(url);
-        foreach (KeyValuePair<string, StringValues> parameter in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            if (parameter.Value.Count == 1)
-            {
-                data.Append(parameter.Key).Append(parameter.Value[0]);
-                continue;
-            }
-            // The Node library signs a repeated key as each distinct value in sorted order; the C# library would comma-join
-            // instead. Twilio's voice webhooks never repeat a key, so this only matters for agreement with the Node oracle.
-            foreach (string? value in parameter.Value.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-                data.Append(parameter.Key).Append(value);
-        }
-        return data.ToString();
-    }
-
-    internal static byte[] Hash(byte[] key, string data, TwilioSignatureAlgorithm algorithm = TwilioSignatureAlgorithm.HmacSha1) =>
-        algorithm == TwilioSignatureAlgorithm.HmacSha256
-            ? HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data))
-            : HMACSHA1.HashData(key, Encoding.UTF8.GetBytes(data));
 }

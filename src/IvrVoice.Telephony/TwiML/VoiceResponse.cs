@@ -97,9 +97,28 @@ public sealed class VoiceResponse
     /// <exception cref="TwiMLTooLargeException">The document is over <see cref="MaxDocumentBytes"/>.</exception>
     public byte[] ToUtf8Bytes()
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(Serialize());
-        if (bytes.Length > MaxDocumentBytes) throw new TwiMLTooLargeException(bytes.Length, MaxDocumentBytes);
-        return bytes;
+        StringBuilder output = RentBuilder();
+        try
+        {
+            Write(output);
+            // Encoded straight from the builder: a webhook's answer fits its one chunk, so no intermediate string is made.
+            if (SingleChunk(output) is { } text)
+            {
+                int size = Encoding.UTF8.GetByteCount(text.Span);
+                if (size > MaxDocumentBytes) throw new TwiMLTooLargeException(size, MaxDocumentBytes);
+                byte[] document = new byte[size];
+                Encoding.UTF8.GetBytes(text.Span, document);
+                return document;
+            }
+
+            byte[] bytes = Encoding.UTF8.GetBytes(output.ToString());
+            if (bytes.Length > MaxDocumentBytes) throw new TwiMLTooLargeException(bytes.Length, MaxDocumentBytes);
+            return bytes;
+        }
+        finally
+        {
+            ReturnBuilder(output);
+        }
     }
 
     /// <summary>The document as a string, with the XML declaration.</summary>
@@ -117,9 +136,63 @@ public sealed class VoiceResponse
 
     private string Serialize()
     {
-        StringBuilder output = new(XmlDeclaration);
+        StringBuilder output = RentBuilder();
+        try
+        {
+            Write(output);
+            return output.ToString();
+        }
+        finally
+        {
+            ReturnBuilder(output);
+        }
+    }
+
+    private void Write(StringBuilder output)
+    {
+        output.Append(XmlDeclaration);
         _root.Write(output);
-        return output.ToString();
+    }
+
+    // One builder per thread, kept between documents so a webhook's answer is written without growing a new one each time.
+    // Builders that grew past the cap (documents near the 64 kB limit) are not kept.
+    private const int BuilderCapacity = 4096;
+    private const int MaxKeptCapacity = 16 * 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private static StringBuilder RentBuilder()
+    {
+        StringBuilder? builder = t_builder;
+        if (builder is null)
+        {
+            return new StringBuilder(BuilderCapacity);
+        }
+
+        t_builder = null;
+        return builder;
+    }
+
+    private static void ReturnBuilder(StringBuilder builder)
+    {
+        if (builder.Capacity <= MaxKeptCapacity)
+        {
+            builder.Clear();
+            t_builder = builder;
+        }
+    }
+
+    private static ReadOnlyMemory<char>? SingleChunk(StringBuilder builder)
+    {
+        ReadOnlyMemory<char>? only = null;
+        foreach (ReadOnlyMemory<char> chunk in builder.GetChunks())
+        {
+            if (only is not null) return null;
+            only = chunk;
+        }
+
+        return only ?? ReadOnlyMemory<char>.Empty;
     }
 
     private VoiceResponse Add(TwiMLElement verb)

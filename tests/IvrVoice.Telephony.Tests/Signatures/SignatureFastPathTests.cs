@@ -63,7 +63,7 @@ public sealed class SignatureFastPathTests
         // "😀" is \uD83D\uDE00: the key ends with its high half and the value starts with the low half. Signed as one string,
         // the pair is one 4-byte character; encoded piece by piece it would be two replacement characters.
         KeyValuePair<string, string>[] form = [new("Emoji\uD83D", "\uDE00 end"), new("A", "b")];
-        string signature = TwilioSignature.Compute(Token, Url, form);
+        string signature = Joined(Url + "Ab" + "Emoji\uD83D\uDE00 end");
 
         Assert.Equal(TwilioSignatureCheck.Valid, Sut.Validate(Url, signature, FormOf(form)));
         Assert.Equal(TwilioSignatureCheck.SignatureMismatch, Sut.Validate(Url, TwilioSignature.Compute(Token, Url, [new("Emoji\uFFFD", "\uFFFD end"), new("A", "b")]), FormOf(form)));
@@ -75,9 +75,29 @@ public sealed class SignatureFastPathTests
         string url = "https://ivr.test/voice?" + string.Join('&', Enumerable.Range(0, 300).Select(i => $"k{i}=v{i}é"));
         KeyValuePair<string, string>[] form = [new("SpeechResult", new string('ü', 5000)), new("Digits", "12")];
 
-        Assert.Equal(TwilioSignatureCheck.Valid, Sut.Validate(url, TwilioSignature.Compute(Token, url, form), FormOf(form)));
-        Assert.Equal(TwilioSignatureCheck.SignatureMismatch, Sut.Validate(url, TwilioSignature.Compute(Token, url + "x", form), FormOf(form)));
+        Assert.Equal(TwilioSignatureCheck.Valid, Sut.Validate(url, Joined(url + "Digits12SpeechResult" + new string('ü', 5000)), FormOf(form)));
+        Assert.Equal(TwilioSignatureCheck.SignatureMismatch, Sut.Validate(url, Joined(url + "x" + "Digits12SpeechResult" + new string('ü', 5000)), FormOf(form)));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Validate_FourByteCharactersAcrossBufferEdges_MatchesTheSignedString(int offset)
+    {
+        // Emoji are two chars and four UTF-8 bytes each; shifting them by one to three ASCII characters puts a pair, or its
+        // bytes, across every possible position of an internal buffer's edge somewhere in the 3,000 of them.
+        string value = new string('a', offset) + string.Concat(Enumerable.Repeat("\uD83D\uDE00", 3000));
+        KeyValuePair<string, string>[] form = [new("SpeechResult", value)];
+
+        Assert.Equal(TwilioSignatureCheck.Valid, Sut.Validate(Url, Joined(Url + "SpeechResult" + value), FormOf(form)));
+        Assert.Equal(Joined(Url + "SpeechResult" + value), TwilioSignature.Compute(Token, Url, form));
+    }
+
+    /// <summary>The published algorithm, independently: Base64(HMAC-SHA1(token, UTF-8 of the URL and the sorted fields joined)).</summary>
+    private static string Joined(string signedText) =>
+        Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Token), System.Text.Encoding.UTF8.GetBytes(signedText)));
 
     [Fact]
     public void Validate_ManyThreadsMixingValidAndForgedRequests_EachAnsweredAsAlone()

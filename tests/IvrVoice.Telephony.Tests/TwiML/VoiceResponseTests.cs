@@ -153,6 +153,24 @@ public sealed class VoiceResponseTests(TwilioNodeOracle node) : IClassFixture<Tw
         Assert.Equal(VoiceResponse.MaxDocumentBytes, sut.ToUtf8Bytes().Length);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(3_000)]
+    [InlineData(20_000)]
+    public void ToUtf8Bytes_OneThreadManyDocuments_EachIsItsXmlEncoded(int length)
+    {
+        // Documents of every size on one thread, small after large: each is exactly its own text as UTF-8 (four-byte
+        // characters included), whatever was written before it.
+        string text = string.Concat(Enumerable.Repeat("é\uD83D\uDE00a", length / 4 + 1))[..(length - length % 4)];
+        VoiceResponse large = new VoiceResponse().Say(text).Play("https://ivr.test/a.wav");
+        VoiceResponse small = new VoiceResponse().Hangup();
+
+        Assert.Equal(Encoding.UTF8.GetBytes(large.ToXml()), large.ToUtf8Bytes());
+        Assert.Equal(Encoding.UTF8.GetBytes(Declaration + "<Response><Hangup/></Response>"), small.ToUtf8Bytes());
+        Assert.Equal(Encoding.UTF8.GetBytes(large.ToXml()), large.ToUtf8Bytes());
+        Assert.Contains(text, Encoding.UTF8.GetString(large.ToUtf8Bytes()), StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public void ToXml_OverLimitAfterEscaping_ThrowsTooLarge()
     {
