@@ -11,7 +11,8 @@ namespace IvrVoice.Caching;
 public static class CachingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PromptCache"/>, the configured <see cref="IPromptStore"/> and <see cref="PromptCacheMetrics"/>,
+    /// Registers <see cref="PromptCache"/>, the configured <see cref="IPromptStore"/>, <see cref="PromptCacheMetrics"/> and the
+    /// <see cref="IHandoffStore"/> (shared through PostgreSQL with that store, in memory otherwise),
     /// with <see cref="CacheOptions"/> bound from the "Cache" section of <paramref name="configuration"/> and validated at
     /// start-up. In a host, the store is initialised (and the disk cache verified) when the host starts. Logging must be
     /// registered too (hosts do; a bare <see cref="IServiceCollection"/> needs <c>AddLogging()</c>).
@@ -26,6 +27,9 @@ public static class CachingServiceCollectionExtensions
         services.TryAddSingleton(static provider => new PromptCacheMetrics(provider.GetService<IMeterFactory>()));
         services.TryAddSingleton<IPromptStore>(CreateStore);
         services.TryAddSingleton<PromptCache>();
+        services.TryAddSingleton<IHandoffStore>(static provider => provider.GetRequiredService<IPromptStore>() is PostgresPromptStore postgres
+            ? new PostgresHandoffStore(postgres, provider.GetRequiredService<TimeProvider>())
+            : new MemoryHandoffStore(provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<PromptStoreStartup>();
         return services;
     }

@@ -21,4 +21,10 @@ public interface ITtsRouter
 
     /// <summary>Every known route, configured or not, with its breaker state.</summary>
     IReadOnlyList<RouteHealth> GetHealth();
+
+    /// <summary>
+    /// The configured route named <paramref name="name"/> behind its resilience pipeline (retry, breaker, concurrency slots),
+    /// which streams share with whole renders; null when it is not configured.
+    /// </summary>
+    internal Routing.ResilientRoute? Route(string name);
 }

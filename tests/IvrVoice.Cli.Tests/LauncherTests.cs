@@ -9,7 +9,9 @@ namespace IvrVoice.Cli.Tests;
 /// The installed <c>ivrvoice</c> is the launcher (src/IvrVoice.Cli.Launcher): it answers <c>transcode</c> itself, without
 /// ICU, and hands every other command line to <c>ivrvoice-full</c>. Its transcode must be the full program's: the same
 /// command line gives the same exit code, standard output, standard error and files through both, in a German locale
-/// too (where System.CommandLine would translate its own errors).
+/// too (where System.CommandLine would translate its own errors). The launcher parses plain transcode command lines
+/// itself and hands the rest (help, usage errors, unusual forms) to the full program, so here it runs beside a full program
+/// that is the built one.
 /// </summary>
 public sealed partial class LauncherTests
 {
@@ -37,8 +39,9 @@ public sealed partial class LauncherTests
     [MemberData(nameof(CommandLines))]
     public async Task Launcher_Transcode_SameExitOutputErrorsAndFilesAsTheFullProgram(string[] arguments)
     {
+        using TempDirectory installed = LauncherBeside($"#!/bin/sh\nexec dotnet '{BuiltCli.Program}' \"$@\"\n");
         Run full = await RunInFreshFolderAsync(BuiltCli.Program, arguments);
-        Run launcher = await RunInFreshFolderAsync(LauncherProgram(), arguments);
+        Run launcher = await RunInFreshFolderAsync(installed.File("ivrvoice.dll"), arguments);
 
         Assert.Equal(full.ExitCode, launcher.ExitCode);
         Assert.Equal(full.StandardOutput, launcher.StandardOutput);
@@ -53,7 +56,8 @@ public sealed partial class LauncherTests
     [Fact]
     public async Task Launcher_TranscodeInGermanLocale_SpeaksEnglishAsTheFullProgramDoes()
     {
-        Run launcher = await RunInFreshFolderAsync(LauncherProgram(), ["transcode", "speech.wav", "out.wav", "--in-rate", "abc"]);
+        using TempDirectory installed = LauncherBeside($"#!/bin/sh\nexec dotnet '{BuiltCli.Program}' \"$@\"\n");
+        Run launcher = await RunInFreshFolderAsync(installed.File("ivrvoice.dll"), ["transcode", "speech.wav", "out.wav", "--in-rate", "abc"]);
 
         // System.CommandLine's own words (its help headings, translated under a German locale before) stay English.
         Assert.Equal(1, launcher.ExitCode);
@@ -65,24 +69,92 @@ public sealed partial class LauncherTests
     [Fact]
     public async Task Launcher_OtherVerb_RunsTheFullProgramBesideItWithTheSameArguments()
     {
-        using TempDirectory copy = new();
+        using TempDirectory installed = LauncherBeside(StandIn);
+
+        Run run = await RunInFreshFolderAsync(installed.File("ivrvoice.dll"), ["say", "Press one, then 'hash'.", "--out", "a b.wav"]);
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Equal("[say][Press one, then 'hash'.][--out][a b.wav]", run.StandardOutput);
+    }
+
+    public static TheoryData<string[]> PlainLines => new()
+    {
+        new[] { "transcode", "speech.wav", "out.wav" },
+        new[] { "transcode", "--no-master", "speech.wav", "out.ulaw" },
+        new[] { "transcode", "speech.wav", "out.wav", "--to", "alaw-wav", "--no-master" },
+        new[] { "transcode", "tone.pcm", "out.sln", "--in-rate", "16000", "--in-format", "s16le", "--in-channels", "1" },
+        new[] { "transcode", "speech.wav", "tone.wav", "--out-dir", "library" },
+        new[] { "transcode", "speech.wav", "-" },
+        new[] { "transcode", "missing.wav", "out.wav" },
+        new[] { "transcode", "speech.wav", "out.wav", "--to", "ogg" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlainLines))]
+    public async Task Launcher_PlainTranscodeLine_AnswersItselfWithoutTheFullProgram(string[] arguments)
+    {
+        using TempDirectory installed = LauncherBeside(StandIn);
+
+        Run run = await RunInFreshFolderAsync(installed.File("ivrvoice.dll"), arguments);
+
+        Assert.NotEqual(7, run.ExitCode);
+        Assert.DoesNotContain("[transcode]", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[]> UnusualLines => new()
+    {
+        new[] { "transcode", "--help" },
+        new[] { "transcode", "speech.wav", "out.wav", "-h" },
+        new[] { "transcode", "speech.wav", "out.wav", "/?" },
+        new[] { "transcode", "speech.wav", "out.wav", "--to=sln" },
+        new[] { "transcode", "speech.wav", "out.wav", "--to:sln" },
+        new[] { "transcode", "speech.wav", "out.wav", "--no-master", "false" },
+        new[] { "transcode", "speech.wav", "out.wav", "--no-master", "--no-master" },
+        new[] { "transcode", "speech.wav", "out.wav", "--to", "sln", "--to", "ulaw" },
+        new[] { "transcode", "tone.pcm", "out.sln", "--in-rate", "+16000" },
+        new[] { "transcode", "tone.pcm", "out.sln", "--in-rate", "1600000000000" },
+        new[] { "transcode", "tone.pcm", "out.sln", "--in-rate", "-8000" },
+        new[] { "transcode", "speech.wav", "out.wav", "--in-channels" },
+        new[] { "transcode", "@arguments.rsp" },
+        new[] { "transcode", "--", "speech.wav", "out.wav" },
+        new[] { "transcode", "speech.wav", "out.wav", "--version" },
+        new[] { "transcode", "speech.wav", "out.wav", "--no-mastr" },
+        new[] { "transcode" },
+        new[] { "transcode", "--no-master" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusualLines))]
+    public async Task Launcher_UnusualTranscodeLine_HandsItToTheFullProgramVerbatim(string[] arguments)
+    {
+        using TempDirectory installed = LauncherBeside(StandIn);
+
+        Run run = await RunInFreshFolderAsync(installed.File("ivrvoice.dll"), arguments);
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Equal(string.Concat(arguments.Select(a => $"[{a}]")), run.StandardOutput);
+    }
+
+    // A stand-in full program that reports what it was given and exits with a code of its own.
+    private const string StandIn = "#!/bin/sh\nprintf '[%s]' \"$@\"\nexit 7\n";
+
+    // A copy of the built launcher with `script` as the ivrvoice-full beside it.
+    private static TempDirectory LauncherBeside(string script)
+    {
+        TempDirectory copy = new();
         foreach (string file in Directory.GetFiles(Path.GetDirectoryName(LauncherProgram())!))
         {
             File.Copy(file, Path.Combine(copy.Path, Path.GetFileName(file)));
         }
 
-        // A stand-in full program that reports what it was given and exits with a code of its own.
         string full = copy.File("ivrvoice-full");
-        File.WriteAllText(full, "#!/bin/sh\nprintf '[%s]' \"$@\"\nexit 7\n");
+        File.WriteAllText(full, script);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
         }
 
-        Run run = await RunInFreshFolderAsync(copy.File("ivrvoice.dll"), ["say", "Press one, then 'hash'.", "--out", "a b.wav"]);
-
-        Assert.Equal(7, run.ExitCode);
-        Assert.Equal("[say][Press one, then 'hash'.][--out][a b.wav]", run.StandardOutput);
+        return copy;
     }
 
     [Fact]

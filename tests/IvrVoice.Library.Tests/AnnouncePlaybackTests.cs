@@ -73,4 +73,17 @@ public sealed class AnnouncePlaybackTests
 
         Assert.Equal(["flows.yaml:10:23: error: 'playback' goes with 'announce': it says how the announcement plays"], library.Diagnostics());
     }
+
+    [Fact]
+    public void Load_MisplacedPlaybackWithAWrongValue_ReportsBoth()
+    {
+        using TempLibrary library = Library("            playback: loud\n            hangup: true");
+
+        Assert.Equal(
+            [
+                "flows.yaml:10:23: error: playback must be 'stream' or 'play', not 'loud'",
+                "flows.yaml:10:23: error: 'playback' goes with 'announce': it says how the announcement plays",
+            ],
+            library.Diagnostics());
+    }
 }

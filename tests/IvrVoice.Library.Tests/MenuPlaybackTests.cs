@@ -70,4 +70,26 @@ public sealed class MenuPlaybackTests
 
         Assert.Equal(["flows.yaml:9:19: error: menu 'start' cannot stream: a streamed menu hears key presses, not speech (input: dtmf)"], library.Diagnostics());
     }
+
+    [Fact]
+    public void Load_StreamOnASpeechOnlyMenu_IsAnErrorAtItsValue()
+    {
+        using TempLibrary library = Library("        input: speech\n        playback: stream");
+
+        // (The digit-only choice of this menu is reported too: a speech-only menu never hears it.)
+        Assert.Contains("flows.yaml:9:19: error: menu 'start' cannot stream: a streamed menu hears key presses, not speech (input: dtmf)", library.Diagnostics());
+    }
+
+    [Fact]
+    public void Load_PlayOnASpeechMenu_IsAllowed()
+    {
+        using TempLibrary library = Library("        input: dtmf speech\n        playback: play");
+
+        LibraryLoadResult result = library.Load();
+
+        Assert.Empty(library.Render(result));
+        Assert.True(result.Library!.TryGetFlow("main", out CallFlow? flow));
+        Assert.Equal(MenuPlayback.Play, flow.EntryMenu.Playback);
+        Assert.Equal(MenuInput.Dtmf | MenuInput.Speech, flow.EntryMenu.Input);
+    }
 }

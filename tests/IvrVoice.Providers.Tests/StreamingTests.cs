@@ -78,7 +78,7 @@ public sealed class StreamingTests : IClassFixture<EmulatorFixture>
         Assert.Null(error);
         Assert.Single(chunks);
         Assert.Equal(_emulator.Clip.Samples.Length, chunks[0].Length);
-        Assert.False(StreamRouter(harness).CanStream(ModelCatalog.Gemini31FlashTts));
+        Assert.False(StreamRouter(harness).CanStream(RouterHarness.Request()));
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class StartupValidationTests : IDisposable
             IdleTimeout = TimeSpan.FromMilliseconds(10),
             MaxDuration = TimeSpan.FromHours(5),
             TicketLifetime = TimeSpan.FromDays(2),
+            HandoffTimeout = TimeSpan.FromSeconds(99),
             MaxMessageBytes = 13,
             TypicalLevelDbfs = 7.25,
             Playback = (IvrVoice.Server.Streaming.StreamPlayback)42,
@@ -29,14 +30,14 @@ public sealed class StartupValidationTests : IDisposable
         ValidateOptionsResult result = new IvrVoice.Server.Streaming.StreamingOptionsValidator().Validate(null, options);
 
         string[] failures = [.. result.Failures!];
-        Assert.Equal(7, failures.Length);
-        foreach (string setting in (string[])["MaxStallSilence", "IdleTimeout", "MaxDuration", "TicketLifetime", "MaxMessageBytes", "TypicalLevelDbfs", "Playback"])
+        Assert.Equal(8, failures.Length);
+        foreach (string setting in (string[])["MaxStallSilence", "IdleTimeout", "MaxDuration", "TicketLifetime", "HandoffTimeout", "MaxMessageBytes", "TypicalLevelDbfs", "Playback"])
         {
             Assert.Contains(failures, f => f.StartsWith($"Streaming:{setting} must be", StringComparison.Ordinal));
         }
 
         Assert.DoesNotContain(failures, f => f.Contains("37", StringComparison.Ordinal) || f.Contains("42", StringComparison.Ordinal)
-            || f.Contains("13", StringComparison.Ordinal) || f.Contains("7.25", StringComparison.Ordinal));
+            || f.Contains("13", StringComparison.Ordinal) || f.Contains("7.25", StringComparison.Ordinal) || f.Contains("99", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -244,10 +244,10 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Api_PlaybackStreamTooLongForAUrl_PlaysItFromTheCacheThenGoesToNext()
+    public async Task Api_PlaybackStreamTooLongForAUrl_StreamsItThenGoesToNext()
     {
         await using ServerHost host = Start("Off");
-        // 2,000 characters that do not compress: the URL carries a reference to the rendered audio, not the announcement.
+        // 2,000 characters that do not compress: too long for a URL, so the announcement is kept server-side under a ticket.
         string text = string.Concat(Enumerable.Range(0, 2000).Select(i => (char)(0x4E00 + (i * 7919 % 20000))));
 
         using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements",
@@ -255,12 +255,49 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
 
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-        System.Xml.Linq.XElement twiml = System.Xml.Linq.XElement.Parse(JsonDocument.Parse(body).RootElement.GetProperty("twiml").GetString()!);
+        Assert.Equal(0, _emulator.Submissions("gemini"));   // nothing rendered to sign it: the call streams it
+        JsonElement signed = JsonDocument.Parse(body).RootElement;
+        System.Xml.Linq.XElement twiml = System.Xml.Linq.XElement.Parse(signed.GetProperty("twiml").GetString()!);
         string redirect = Assert.Single(twiml.Elements("Redirect")).Value;
         Assert.DoesNotContain("a=", new Uri(redirect).Query, StringComparison.Ordinal);
+        Assert.Contains("t=", new Uri(redirect).Query, StringComparison.Ordinal);
+        Assert.True(redirect.Length < 400, redirect);
+
         TwiML answer = await host.PostWebhookAsync(ServerHost.LocalPath(redirect), Call());
-        Assert.Equal(["Play", "Redirect"], answer.Verbs);
-        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", answer.Root.Element("Redirect")!.Value);
+        Assert.Equal(["Connect"], answer.Verbs);
+        (_, Dictionary<string, string> parameters, string action) = MediaStreamsClient.StreamOf(answer);
+        Assert.All(parameters, p => Assert.True(p.Key.Length + p.Value.Length < 500, $"{p.Key} is over Twilio's 500 characters"));
+        await using MediaStreamsClient client = await PlayAsync(host, parameters);
+        Assert.Equal(WholeClip(), client.Audio);
+        Assert.Contains(_emulator.RequestsTo("gemini"), r => r.Path.Contains(":streamGenerateContent?alt=sse", StringComparison.Ordinal));
+        TwiML next = await host.PostWebhookAsync(ServerHost.LocalPath(action), Call());
+        Assert.Equal(["Redirect"], next.Verbs);
+        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", next.Root.Element("Redirect")!.Value);
+
+        // The audio URL names the same ticket and serves the announcement too.
+        using HttpResponseMessage audio = await host.UnsignedClient.GetAsync(ServerHost.LocalPath(signed.GetProperty("url").GetString()!));
+        Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
+        Assert.Equal("audio/wav", audio.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Api_PlaybackStreamTicketNoLongerHeld_PlaysNothingAndGoesToNext()
+    {
+        await using ServerHost host = Start("Off");
+        string text = string.Concat(Enumerable.Range(0, 2000).Select(i => (char)(0x4E00 + (i * 7919 % 20000))));
+        using HttpResponseMessage response = await host.PostJsonAsync("/api/announcements",
+            JsonSerializer.Serialize(new { text, language = "cmn-CN", voice = "Leda", playback = "stream", next = "/twilio/voice/clinic" }));
+        JsonElement signed = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        string redirect = System.Xml.Linq.XElement.Parse(signed.GetProperty("twiml").GetString()!).Element("Redirect")!.Value;
+        string ticket = Regex.Match(redirect, "[?&]t=([^&]+)").Groups[1].Value;
+        Assert.NotNull(await host.Service<IvrVoice.Caching.IHandoffStore>().TakeAsync("announcement:" + Uri.UnescapeDataString(ticket), CancellationToken.None));
+
+        TwiML answer = await host.PostWebhookAsync(ServerHost.LocalPath(redirect), Call());
+        using HttpResponseMessage audio = await host.UnsignedClient.GetAsync(ServerHost.LocalPath(signed.GetProperty("url").GetString()!));
+
+        Assert.Equal(["Redirect"], answer.Verbs);
+        Assert.Equal(HttpStatusCode.NotFound, audio.StatusCode);
+        Assert.Equal(0, _emulator.Submissions("gemini"));
     }
 
     [Fact]

@@ -56,15 +56,40 @@ public static class AudioAnalysis
     internal static (int Start, int End) FindSound(ReadOnlySpan<float> x, int sampleRate, double activeLevelDb)
     {
         int frame = FrameLength(sampleRate);
+        int frames = (x.Length + frame - 1) / frame;
+        double[] rented = System.Buffers.ArrayPool<double>.Shared.Rent(frames);
+        try
+        {
+            Span<double> energies = rented.AsSpan(0, frames);
+            for (int f = 0; f < frames; f++)
+            {
+                int begin = f * frame;
+                energies[f] = FrameEnergy(x.Slice(begin, Math.Min(frame, x.Length - begin)));
+            }
+
+            return SoundBounds(energies, frame, x.Length, activeLevelDb);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FindSound"/> from each 10 ms frame's energy (<see cref="FrameEnergy"/>) of a signal of
+    /// <paramref name="count"/> samples (the streaming transcode keeps the energies, not the signal).
+    /// </summary>
+    internal static (int Start, int End) SoundBounds(ReadOnlySpan<double> energies, int frame, int count, double activeLevelDb)
+    {
         double thresholdEnergy = SoundThresholdEnergy(activeLevelDb);
         int start = -1, end = 0;
-        for (int begin = 0; begin < x.Length; begin += frame)
+        for (int f = 0; f < energies.Length; f++)
         {
-            ReadOnlySpan<float> chunk = x.Slice(begin, Math.Min(frame, x.Length - begin));
-            if (FrameEnergy(chunk) >= thresholdEnergy * chunk.Length)
+            int begin = f * frame, length = Math.Min(frame, count - begin);
+            if (energies[f] >= thresholdEnergy * length)
             {
                 start = start < 0 ? begin : start;
-                end = begin + chunk.Length;
+                end = begin + length;
             }
         }
 

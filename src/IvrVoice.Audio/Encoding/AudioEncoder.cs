@@ -15,38 +15,60 @@ public static class AudioEncoder
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
         int n = samples.Length;
-        byte[] file;
+        int header = HeaderSize(format);
+        int data = checked(BytesPerSample(format) * n);
+        // Every byte is written below (the header, the samples, and a G.711 WAV's pad byte), so the array need not be zeroed.
+        byte[] file = GC.AllocateUninitializedArray<byte>(format is OutputFormat.MuLawWav or OutputFormat.ALawWav ? WavWriter.G711FileSize(n) : checked(header + data));
+        WriteHeader(file, format, n, sampleRate);
+        EncodeSamples(samples, file.AsSpan(header, data), format);
+        file.AsSpan(header + data).Clear();
+        return file;
+    }
+
+    /// <summary>The header's size in bytes (0 for the raw formats).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The format is unknown.</exception>
+    internal static int HeaderSize(OutputFormat format) => format switch
+    {
+        OutputFormat.MuLawWav or OutputFormat.ALawWav => WavWriter.G711HeaderSize,
+        OutputFormat.Pcm16Wav => WavWriter.Pcm16HeaderSize,
+        OutputFormat.RawMuLaw or OutputFormat.RawALaw or OutputFormat.RawSln => 0,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format."),
+    };
+
+    /// <summary>Bytes per encoded sample: 2 for 16-bit PCM, 1 for G.711.</summary>
+    internal static int BytesPerSample(OutputFormat format) => format is OutputFormat.Pcm16Wav or OutputFormat.RawSln ? 2 : 1;
+
+    /// <summary>Writes the header of a file of <paramref name="count"/> samples (nothing for the raw formats).</summary>
+    internal static void WriteHeader(Span<byte> destination, OutputFormat format, int count, int sampleRate)
+    {
         switch (format)
         {
             case OutputFormat.MuLawWav:
-                file = new byte[WavWriter.G711FileSize(n)];
-                WavWriter.WriteMuLawHeader(file, n, sampleRate);
-                G711.EncodeMuLaw(samples, file.AsSpan(WavWriter.G711HeaderSize, n));
-                return file;
+                WavWriter.WriteMuLawHeader(destination, count, sampleRate);
+                break;
             case OutputFormat.ALawWav:
-                file = new byte[WavWriter.G711FileSize(n)];
-                WavWriter.WriteALawHeader(file, n, sampleRate);
-                G711.EncodeALaw(samples, file.AsSpan(WavWriter.G711HeaderSize, n));
-                return file;
+                WavWriter.WriteALawHeader(destination, count, sampleRate);
+                break;
             case OutputFormat.Pcm16Wav:
-                file = new byte[WavWriter.Pcm16FileSize(n)];
-                WavWriter.WritePcm16Header(file, n, sampleRate);
-                WritePcm16(samples, file.AsSpan(WavWriter.Pcm16HeaderSize));
-                return file;
-            case OutputFormat.RawMuLaw:
-                file = new byte[n];
-                G711.EncodeMuLaw(samples, file);
-                return file;
-            case OutputFormat.RawALaw:
-                file = new byte[n];
-                G711.EncodeALaw(samples, file);
-                return file;
-            case OutputFormat.RawSln:
-                file = new byte[checked(2 * n)];
-                WritePcm16(samples, file);
-                return file;
+                WavWriter.WritePcm16Header(destination, count, sampleRate);
+                break;
+        }
+    }
+
+    /// <summary>Encodes samples into <paramref name="destination"/>, <see cref="BytesPerSample"/> bytes each.</summary>
+    internal static void EncodeSamples(ReadOnlySpan<float> samples, Span<byte> destination, OutputFormat format)
+    {
+        switch (format)
+        {
+            case OutputFormat.MuLawWav or OutputFormat.RawMuLaw:
+                G711.EncodeMuLaw(samples, destination);
+                break;
+            case OutputFormat.ALawWav or OutputFormat.RawALaw:
+                G711.EncodeALaw(samples, destination);
+                break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format.");
+                WritePcm16(samples, destination);
+                break;
         }
     }
 

@@ -1,7 +1,7 @@
 namespace IvrVoice.Audio;
 
 /// <summary>
-/// <see cref="TelephonyMastering.Limit"/> over a stream, with the same results bit for bit. The forward (release) pass
+/// <see cref="TelephonyMastering.Limit"/> over a stream, with the same results bit for bit (both are built from <see cref="LimiterGains"/>). The forward (release) pass
 /// only looks back, so it carries one gain; the backward (attack) pass lowers a gain by at most 1/attack per sample ahead
 /// of a peak, so a peak reaches back at most attack + 1 samples (a gain of 1 or more cannot lower a later minimum).
 /// Samples are therefore held <see cref="LookAhead"/> (more than that) samples before they are final.
@@ -20,8 +20,8 @@ internal sealed class StreamingLimiter
     public StreamingLimiter(int rate, float ceiling)
     {
         _ceiling = ceiling;
-        _release = 1f / Math.Max(1, (int)(TelephonyMastering.ReleaseSeconds * rate));
-        _attack = 1f / Math.Max(1, (int)(TelephonyMastering.AttackSeconds * rate));
+        _release = TelephonyMastering.ReleaseStep(rate);
+        _attack = TelephonyMastering.AttackStep(rate);
         if ((int)(TelephonyMastering.AttackSeconds * rate) + 1 >= LookAhead)
         {
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "The look-ahead is sized for telephone rates.");
@@ -50,14 +50,9 @@ internal sealed class StreamingLimiter
         }
 
         scaled.CopyTo(_samples.AsSpan(_count));
-        for (int i = _count; i < _count + scaled.Length; i++)
-        {
-            float magnitude = Math.Abs(_samples[i]);
-            float gain = magnitude > _ceiling ? _ceiling / magnitude : 1f;
-            _forward[i] = float.IsNaN(_last) ? gain : Math.Min(gain, _last + _release);
-            _last = _forward[i];
-        }
-
+        Span<float> forward = _forward.AsSpan(_count, scaled.Length);
+        LimiterGains.Needed(scaled, forward, _ceiling);
+        _last = LimiterGains.Release(forward, _last, _release);
         _count += scaled.Length;
     }
 
@@ -69,16 +64,10 @@ internal sealed class StreamingLimiter
             return 0;
         }
 
-        _gain[_count - 1] = _forward[_count - 1];
-        for (int i = _count - 2; i >= 0; i--)
-        {
-            _gain[i] = Math.Min(_forward[i], _gain[i + 1] + _attack);
-        }
-
-        for (int i = 0; i < ready; i++)
-        {
-            output[i] = Math.Clamp(_samples[i] * _gain[i], -_ceiling, _ceiling);
-        }
+        Span<float> gain = _gain.AsSpan(0, _count);
+        _forward.AsSpan(0, _count).CopyTo(gain);
+        LimiterGains.Attack(gain, _attack);
+        LimiterGains.Apply(_samples.AsSpan(0, ready), gain[..ready], output, _ceiling);
 
         int kept = _count - ready;
         Array.Copy(_samples, ready, _samples, 0, kept);

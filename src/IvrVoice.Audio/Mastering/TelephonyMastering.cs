@@ -147,16 +147,21 @@ public static class TelephonyMastering
     }
 
     /// <summary>
-    /// Look-ahead peak limiter. Each sample needs at most gain r = ceiling / |x|; a forward pass lets the gain rise by at
-    /// most 1/release per sample after a dip, a backward pass lets it fall by at most 1/attack per sample ahead of one.
-    /// Both only lower the gain, so gain ≤ r everywhere and |output| ≤ ceiling, with linear ramps and no overshoot.
+    /// Look-ahead peak limiter (<see cref="LimiterGains"/>): each sample needs at most gain r = ceiling / |x|; a forward pass
+    /// lets the gain rise by at most 1/release per sample after a dip, a backward pass lets it fall by at most 1/attack per
+    /// sample ahead of one. Both only lower the gain, so gain ≤ r everywhere and |output| ≤ ceiling, with linear ramps and
+    /// no overshoot.
     /// </summary>
     internal static void Limit(Span<float> samples, int rate, float ceiling)
     {
         float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(samples.Length);
         try
         {
-            Limit(samples, rate, ceiling, rented.AsSpan(0, samples.Length));
+            Span<float> gain = rented.AsSpan(0, samples.Length);
+            LimiterGains.Needed(samples, gain, ceiling);
+            LimiterGains.Release(gain, float.NaN, ReleaseStep(rate));
+            LimiterGains.Attack(gain, AttackStep(rate));
+            LimiterGains.Apply(samples, gain, samples, ceiling);
         }
         finally
         {
@@ -164,30 +169,9 @@ public static class TelephonyMastering
         }
     }
 
-    private static void Limit(Span<float> samples, int rate, float ceiling, Span<float> gain)
-    {
-        for (int i = 0; i < samples.Length; i++)
-        {
-            float magnitude = Math.Abs(samples[i]);
-            gain[i] = magnitude > ceiling ? ceiling / magnitude : 1f;
-        }
+    /// <summary>The most the limiter's gain rises per sample after a dip.</summary>
+    internal static float ReleaseStep(int rate) => 1f / Math.Max(1, (int)(ReleaseSeconds * rate));
 
-        float releaseStep = 1f / Math.Max(1, (int)(ReleaseSeconds * rate));
-        for (int i = 1; i < gain.Length; i++)
-        {
-            gain[i] = Math.Min(gain[i], gain[i - 1] + releaseStep);
-        }
-
-        float attackStep = 1f / Math.Max(1, (int)(AttackSeconds * rate));
-        for (int i = gain.Length - 2; i >= 0; i--)
-        {
-            gain[i] = Math.Min(gain[i], gain[i + 1] + attackStep);
-        }
-
-        for (int i = 0; i < samples.Length; i++)
-        {
-            // The clamp only absorbs float rounding of ceiling / |x| * x.
-            samples[i] = Math.Clamp(samples[i] * gain[i], -ceiling, ceiling);
-        }
-    }
+    /// <summary>The most the limiter's gain falls per sample ahead of a peak.</summary>
+    internal static float AttackStep(int rate) => 1f / Math.Max(1, (int)(AttackSeconds * rate));
 }

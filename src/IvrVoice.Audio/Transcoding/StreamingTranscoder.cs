@@ -242,6 +242,7 @@ internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
 /// <summary>Writes the telephone file a chunk at a time: the header for a known sample count, then the encoded samples.</summary>
 internal sealed class ChunkWriter
 {
+    private const int Rate = Resampler.TelephonyRate;
     private readonly Stream _output;
     private readonly OutputFormat _format;
     private readonly long _count;
@@ -252,25 +253,10 @@ internal sealed class ChunkWriter
     public ChunkWriter(Stream output, OutputFormat format, long count)
     {
         (_output, _format, _count) = (output, format, count);
-        int n = checked((int)count);
-        int header = format switch
-        {
-            OutputFormat.MuLawWav => Header(static (b, n) => WavWriter.WriteMuLawHeader(b, n, 8000), WavWriter.G711HeaderSize, n),
-            OutputFormat.ALawWav => Header(static (b, n) => WavWriter.WriteALawHeader(b, n, 8000), WavWriter.G711HeaderSize, n),
-            OutputFormat.Pcm16Wav => Header(static (b, n) => WavWriter.WritePcm16Header(b, n, 8000), WavWriter.Pcm16HeaderSize, n),
-            OutputFormat.RawMuLaw or OutputFormat.RawALaw or OutputFormat.RawSln => 0,
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format."),
-        };
+        int header = AudioEncoder.HeaderSize(format);
+        AudioEncoder.WriteHeader(_bytes, format, checked((int)count), Rate);
         _output.Write(_bytes, 0, header);
         _written = header;
-    }
-
-    private delegate void HeaderWriter(Span<byte> destination, int count);
-
-    private int Header(HeaderWriter write, int size, int count)
-    {
-        write(_bytes.AsSpan(0, size), count);
-        return size;
     }
 
     /// <summary>Encodes and writes samples, at most <see cref="StreamingTranscoder.ChunkBytes"/> (what the buffer holds as 16-bit) at a time.</summary>
@@ -287,29 +273,9 @@ internal sealed class ChunkWriter
 
     private void WritePiece(ReadOnlySpan<float> samples)
     {
-        Span<byte> target = _bytes;
-        int bytes;
-        switch (_format)
-        {
-            case OutputFormat.MuLawWav or OutputFormat.RawMuLaw:
-                G711.EncodeMuLaw(samples, target);
-                bytes = samples.Length;
-                break;
-            case OutputFormat.ALawWav or OutputFormat.RawALaw:
-                G711.EncodeALaw(samples, target);
-                bytes = samples.Length;
-                break;
-            default:
-                for (int i = 0; i < samples.Length; i++)
-                {
-                    BinaryPrimitives.WriteInt16LittleEndian(target[(2 * i)..], AudioEncoder.ToPcm16(samples[i]));
-                }
-
-                bytes = 2 * samples.Length;
-                break;
-        }
-
-        _output.Write(target[..bytes]);
+        int bytes = AudioEncoder.BytesPerSample(_format) * samples.Length;
+        AudioEncoder.EncodeSamples(samples, _bytes.AsSpan(0, bytes), _format);
+        _output.Write(_bytes, 0, bytes);
         _written += bytes;
         _samples += samples.Length;
     }

@@ -47,6 +47,15 @@ public sealed partial class PostgresPromptStore : IPromptStore, IAsyncDisposable
 
     public string Name => StoreName;
 
+    /// <summary>The pool every operation of this store uses (the hand-off table shares it).</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>The bound on one operation (<c>Cache:StoreTimeout</c>).</summary>
+    internal TimeSpan OperationTimeout => _operationTimeout;
+
+    /// <summary>Completes once the schema (every table of the store) is in place.</summary>
+    internal Task EnsureReadyAsync(CancellationToken cancellationToken) => EnsureInitializedAsync(cancellationToken);
+
     /// <summary>Applies the embedded schema (idempotent, serialised across nodes by an advisory lock).</summary>
     public Task InitializeAsync(CancellationToken cancellationToken) => EnsureInitializedAsync(cancellationToken);
 

@@ -30,3 +30,12 @@ BEGIN
     END IF;
 END
 $$;
+
+-- Short-lived hand-offs between nodes (a call's stream outcome for its <Connect action>, a long announcement behind a
+-- signed ticket). Rows past expires_at are never read and are deleted by later writes.
+CREATE TABLE IF NOT EXISTS ivrvoice_handoffs (
+    key        text        PRIMARY KEY,
+    value      text        NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ivrvoice_handoffs_expires_at ON ivrvoice_handoffs (expires_at);

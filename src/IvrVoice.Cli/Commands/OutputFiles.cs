@@ -18,6 +18,15 @@ internal static class OutputFiles
         _ => null,
     };
 
+    /// <summary>The extension a batch gives a file of <paramref name="format"/>: .ulaw, .alaw or .sln for the raw formats, .wav for the WAV ones.</summary>
+    public static string ExtensionOf(OutputFormat format) => format switch
+    {
+        OutputFormat.RawMuLaw => ".ulaw",
+        OutputFormat.RawALaw => ".alaw",
+        OutputFormat.RawSln => ".sln",
+        _ => ".wav",
+    };
+
     /// <summary>
     /// Chooses the format for <paramref name="path"/>: <paramref name="requested"/> when given and the extension agrees (a WAV
     /// format for .wav, that raw format for a raw extension), else the extension's. Null with <paramref name="error"/> otherwise.

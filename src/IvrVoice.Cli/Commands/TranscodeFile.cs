@@ -61,7 +61,7 @@ internal static class TranscodeFile
 
     private static TranscodeSummary InMemory(string input, string output, OutputFormat format, RawPcmFormat? raw, MasteringOptions mastering)
     {
-        byte[] bytes = input == "-" ? ReadStandardInput() : File.ReadAllBytes(input);
+        byte[] bytes = input == "-" ? ReadStandardInput() : ReadWhole(input);
         byte[] result;
         TimeSpan duration;
         int rate;
@@ -103,7 +103,8 @@ internal static class TranscodeFile
         try
         {
             T? result;
-            using (FileStream file = new(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            // Unbuffered: callers write whole files or large pieces, which a buffer would only copy.
+            using (FileStream file = new(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 0))
             {
                 result = write(file);
             }
@@ -123,6 +124,26 @@ internal static class TranscodeFile
                 File.Delete(temporary);
             }
         }
+    }
+
+    // One read into an array that is not zeroed first (the read fills it): a prompt's file costs one system call.
+    private static byte[] ReadWhole(string path)
+    {
+        using Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(path);
+        long length = RandomAccess.GetLength(file);
+        if (length > Limits.MaxInputBytes)
+        {
+            return File.ReadAllBytes(path);   // the decoder names the size; as before, reading it whole first
+        }
+
+        byte[] bytes = GC.AllocateUninitializedArray<byte>((int)length);
+        int read = 0;
+        for (int n; read < bytes.Length && (n = RandomAccess.Read(file, bytes.AsSpan(read), read)) > 0;)
+        {
+            read += n;
+        }
+
+        return read == bytes.Length ? bytes : bytes[..read];   // the file shrank while it was read
     }
 
     private static byte[] ReadStandardInput()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IvrVoice.Library.Flows;
 using IvrVoice.Library.Yaml;
 
 namespace IvrVoice.Library.Loading;
@@ -31,6 +32,26 @@ internal sealed class FieldReader(DiagnosticBag diagnostics)
             ? $"language {Show.Strict(language)} is not in canonical form; write '{canonical}'"
             : $"language {Show.Strict(language)} is not a BCP 47 tag like en-US or es-419");
         return null;
+    }
+
+    /// <summary>
+    /// A <c>playback:</c> value (a menu's, or a step's beside <c>announce</c>): <c>stream</c> or <c>play</c>; anything else is
+    /// reported where it is written. Null when the value is empty or wrong (the caller then keeps the service's choice).
+    /// </summary>
+    public MenuPlayback? ReadPlayback(YamlNode node)
+    {
+        switch (RequiredText(node, "'playback'"))
+        {
+            case null:
+                return null;
+            case "stream":
+                return MenuPlayback.Stream;
+            case "play":
+                return MenuPlayback.Play;
+            case { } text:
+                _diagnostics.Error(node.Location, $"playback must be 'stream' or 'play', not {Show.Text(text)}");
+                return null;
+        }
     }
 
     /// <summary>BCP 47 casing: language lower, script title, region upper (en-us, en_US → en-US).</summary>

@@ -184,27 +184,18 @@ internal sealed partial class FlowReader(DiagnosticBag diagnostics, FieldReader 
             id, play, input, timeout, Math.Max(1, effectiveDigits), choices.Select(choice => choice.Choice!).ToArray(), noInput, invalid, notes, map.Location, playback);
     }
 
-    // 'playback: stream' plays the menu over a Media Stream, which hears key presses (the first is a barge-in) and no speech.
+    // 'playback: stream' plays the menu over a Media Stream, which hears key presses (the first is a barge-in) and no speech:
+    // a menu that takes speech keeps <Gather input="speech">, whose own prompts a caller may talk over.
     private MenuPlayback ReadPlayback(YamlNode? node, string id, MenuInput input)
     {
-        if (node is null || _fields.RequiredText(node, "'playback'") is not { } text)
+        MenuPlayback? playback = node is null ? null : _fields.ReadPlayback(node);
+        if (playback == MenuPlayback.Stream && input != MenuInput.Dtmf)
         {
+            _diagnostics.Error(node!.Location, $"menu '{id}' cannot stream: a streamed menu hears key presses, not speech (input: dtmf)");
             return MenuPlayback.Default;
         }
 
-        switch (text)
-        {
-            case "play":
-                return MenuPlayback.Play;
-            case "stream" when input == MenuInput.Dtmf:
-                return MenuPlayback.Stream;
-            case "stream":
-                _diagnostics.Error(node.Location, $"menu '{id}' cannot stream: a streamed menu hears key presses, not speech (input: dtmf)");
-                return MenuPlayback.Default;
-            default:
-                _diagnostics.Error(node.Location, $"playback must be 'stream' or 'play', not {Show.Text(text)}");
-                return MenuPlayback.Default;
-        }
+        return playback ?? MenuPlayback.Default;
     }
 
     private MenuInput? ReadInput(YamlNode node)

@@ -93,27 +93,20 @@ internal sealed partial class FlowStepReader(DiagnosticBag diagnostics, FieldRea
     // 'playback' beside 'announce': how the announcement plays (stream or play); the step that follows is unchanged.
     private MenuPlayback ReadAnnouncePlayback(YamlMapping map)
     {
-        if (map["playback"] is not { } node || _fields.RequiredText(node, "'playback'") is not { } text)
+        if (map["playback"] is not { } node)
         {
             return MenuPlayback.Default;
         }
 
         if (map["announce"] is null)
         {
+            // The value is still checked, so a wrong one is reported with the misplaced key.
+            _fields.ReadPlayback(node);
             _diagnostics.Error(node.Location, "'playback' goes with 'announce': it says how the announcement plays");
             return MenuPlayback.Default;
         }
 
-        switch (text)
-        {
-            case "stream":
-                return MenuPlayback.Stream;
-            case "play":
-                return MenuPlayback.Play;
-            default:
-                _diagnostics.Error(node.Location, $"playback must be 'stream' or 'play', not {Show.Text(text)}");
-                return MenuPlayback.Default;
-        }
+        return _fields.ReadPlayback(node) ?? MenuPlayback.Default;
     }
 
     private FlowAction? ReadStep(

@@ -13,7 +13,9 @@ namespace IvrVoice.Providers.Routing;
 
 /// <summary>
 /// One route behind its resilience pipeline: retry (transient kinds only, honouring the wait the route asked for),
-/// circuit breaker, concurrency limit and attempt timeout, outermost first.
+/// circuit breaker, concurrency limit and attempt timeout, outermost first. Whole renders and streams share one retry and
+/// breaker (<see cref="_policy"/>), one concurrency limiter and the same attempt timeout and metrics; a stream holds its
+/// slot from its attempt until it is disposed, never through a retry's wait (streaming half in ResilientRoute.Streaming.cs).
 /// </summary>
 internal sealed partial class ResilientRoute
 {
@@ -28,7 +30,9 @@ internal sealed partial class ResilientRoute
     private readonly ILogger _logger;
     private readonly CircuitBreakerStateProvider _breaker = new();
     private readonly ConcurrencyLimiter _limiter;
+    private readonly ResiliencePipeline _policy;
     private readonly ResiliencePipeline<TtsOutcome> _pipeline;
+    private readonly ResiliencePipeline<StreamAttempt> _streamPipeline;
 
     public ResilientRoute(ITtsProvider provider, RouteOptions options, TimeProvider timeProvider, TtsMetrics metrics, ILogger logger)
     {
@@ -45,16 +49,26 @@ internal sealed partial class ResilientRoute
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        _pipeline = Build();
+        _policy = BuildPolicy();
+        _pipeline = new ResiliencePipelineBuilder<TtsOutcome> { Name = "ivrvoice-tts", InstanceName = Name, TimeProvider = _timeProvider }
+            .AddPipeline(_policy)
+            .AddRateLimiter(_limiter)
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(args.Context)),
+                OnTimeout = args =>
+                {
+                    RecordTimeout(args.Context, args.Timeout);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        // A stream takes its slot inside the attempt (and keeps it when the attempt opens the stream), so the limiter and the
+        // attempt's timeout are applied there; retry and breaker are the very same strategies whole renders go through.
+        _streamPipeline = new ResiliencePipelineBuilder<StreamAttempt> { Name = "ivrvoice-tts-stream", InstanceName = Name, TimeProvider = _timeProvider }
+            .AddPipeline(_policy)
+            .Build();
     }
-
-    public RouteOptions Options => _options;
-
-    /// <summary>
-    /// Takes one of the route's <see cref="RouteOptions.MaxConcurrency"/> slots for a stream, queued behind whole renders'
-    /// attempts as theirs are; the stream holds it until it is disposed.
-    /// </summary>
-    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
 
     public ITtsProvider Provider { get; }
 
@@ -94,10 +108,7 @@ internal sealed partial class ResilientRoute
     private async Task<TtsOutcome> ExecuteCoreAsync(
         TtsRequest request, TimeSpan budget, List<TtsFailure> failures, CancellationToken routeToken, CancellationToken callerToken)
     {
-        ResilienceContext context = ResilienceContextPool.Shared.Get(routeToken);
-        context.Properties.Set(s_failures, failures);
-        context.Properties.Set(s_routeDeadline, _timeProvider.GetUtcNow() + budget);
-        context.Properties.Set(s_promptKey, request.IdempotencyKey);
+        ResilienceContext context = Context(request, budget, failures, routeToken);
         try
         {
             Outcome<TtsOutcome> outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -111,16 +122,7 @@ internal sealed partial class ResilientRoute
             }
 
             callerToken.ThrowIfCancellationRequested();
-            TtsFailure failure = outcome.Exception switch
-            {
-                BrokenCircuitException broken => Record(failures, new TtsFailure(Name, TtsFailureKind.Unavailable,
-                    "circuit breaker is open after repeated failures", broken.RetryAfter)),
-                TimeoutRejectedException => failures.Count > 0 ? failures[^1] : Record(failures, TimedOut(_options.AttemptTimeout)),
-                OperationCanceledException => Record(failures, new TtsFailure(Name, TtsFailureKind.Timeout,
-                    $"no audio within this route's share of the deadline ({budget.TotalSeconds:0.#} s)")),
-                _ => Unexpected(failures, outcome.Exception),
-            };
-            return failure;
+            return FailureOf(outcome.Exception, budget, failures);
         }
         finally
         {
@@ -171,21 +173,67 @@ internal sealed partial class ResilientRoute
         return Outcome.FromResult(outcome);
     }
 
-    private ResiliencePipeline<TtsOutcome> Build()
+    private ResilienceContext Context(TtsRequest request, TimeSpan budget, List<TtsFailure> failures, CancellationToken routeToken)
     {
-        ResiliencePipelineBuilder<TtsOutcome> builder = new() { Name = "ivrvoice-tts", InstanceName = Name, TimeProvider = _timeProvider };
+        ResilienceContext context = ResilienceContextPool.Shared.Get(routeToken);
+        context.Properties.Set(s_failures, failures);
+        context.Properties.Set(s_routeDeadline, _timeProvider.GetUtcNow() + budget);
+        context.Properties.Set(s_promptKey, request.IdempotencyKey);
+        return context;
+    }
+
+    // What an attempt that ended with an exception (not the caller's cancellation) counts as.
+    private TtsFailure FailureOf(Exception exception, TimeSpan budget, List<TtsFailure> failures) => exception switch
+    {
+        BrokenCircuitException broken => Record(failures, new TtsFailure(Name, TtsFailureKind.Unavailable,
+            "circuit breaker is open after repeated failures", broken.RetryAfter)),
+        TimeoutRejectedException => failures.Count > 0 ? failures[^1] : Record(failures, TimedOut(_options.AttemptTimeout)),
+        OperationCanceledException => Record(failures, new TtsFailure(Name, TtsFailureKind.Timeout,
+            $"no audio within this route's share of the deadline ({budget.TotalSeconds:0.#} s)")),
+        _ => Unexpected(failures, exception),
+    };
+
+    // The failure an attempt's result carries, whole render or stream.
+    private static TtsFailure? FailureOf(object? result) => result switch
+    {
+        TtsOutcome { Succeeded: false } outcome => outcome.Failure,
+        StreamAttempt attempt => attempt.Failure,
+        _ => null,
+    };
+
+    // An attempt gets the route's AttemptTimeout, or what is left of its share of the deadline if that is less.
+    private TimeSpan AttemptTimeout(ResilienceContext context)
+    {
+        TimeSpan left = context.Properties.GetValue(s_routeDeadline, DateTimeOffset.MaxValue) - _timeProvider.GetUtcNow();
+        TimeSpan timeout = left < _options.AttemptTimeout ? left : _options.AttemptTimeout;
+        return timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1);
+    }
+
+    private void RecordTimeout(ResilienceContext context, TimeSpan timeout)
+    {
+        TtsFailure failure = TimedOut(timeout);
+        context.Properties.GetValue(s_failures, []).Add(failure);
+        _metrics.RecordAttempt(Name, failure, timeout);
+        Log.AttemptFailed(_logger, Name, context.Properties.GetValue(s_promptKey, null), failure.Kind, failure.Message);
+    }
+
+    // Retry and breaker, one instance per route for whole renders and streams alike: a stream's failures count towards the
+    // breaker a whole render sees, and both back off the same way (exponential with jitter, or the wait the route asked for).
+    private ResiliencePipeline BuildPolicy()
+    {
+        ResiliencePipelineBuilder builder = new() { Name = "ivrvoice-tts-policy", InstanceName = Name, TimeProvider = _timeProvider };
         if (_options.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<TtsOutcome>
+            builder.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = _options.MaxRetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.AttemptNumber, args.Context)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, FailureOf(args.Outcome.Result), args.AttemptNumber, args.Context)),
                 // The wait the route asked for (Retry-After, Segmind's reset time, Google's RetryInfo) wins over backoff.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.Failure?.RetryAfter),
+                DelayGenerator = args => ValueTask.FromResult(FailureOf(args.Outcome.Result)?.RetryAfter),
                 OnRetry = args =>
                 {
                     Log.Retrying(_logger, Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds);
@@ -194,14 +242,14 @@ internal sealed partial class ResilientRoute
             });
         }
 
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<TtsOutcome>
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
             FailureRatio = _options.BreakerFailureRatio,
             MinimumThroughput = _options.BreakerMinimumThroughput,
             SamplingDuration = _options.BreakerSamplingDuration,
             BreakDuration = _options.BreakerBreakDuration,
             StateProvider = _breaker,
-            ShouldHandle = args => ValueTask.FromResult(CountsAgainstRoute(args.Outcome)),
+            ShouldHandle = args => ValueTask.FromResult(CountsAgainstRoute(args.Outcome.Exception, FailureOf(args.Outcome.Result))),
             OnOpened = args =>
             {
                 Log.BreakerOpened(_logger, Name, args.BreakDuration.TotalSeconds);
@@ -213,37 +261,19 @@ internal sealed partial class ResilientRoute
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddRateLimiter(_limiter);
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            TimeoutGenerator = args =>
-            {
-                TimeSpan left = args.Context.Properties.GetValue(s_routeDeadline, DateTimeOffset.MaxValue) - _timeProvider.GetUtcNow();
-                TimeSpan timeout = left < _options.AttemptTimeout ? left : _options.AttemptTimeout;
-                return ValueTask.FromResult(timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1));
-            },
-            OnTimeout = args =>
-            {
-                TtsFailure failure = TimedOut(args.Timeout);
-                args.Context.Properties.GetValue(s_failures, []).Add(failure);
-                _metrics.RecordAttempt(Name, failure, args.Timeout);
-                Log.AttemptFailed(_logger, Name, args.Context.Properties.GetValue(s_promptKey, null), failure.Kind, failure.Message);
-                return ValueTask.CompletedTask;
-            },
-        });
         return builder.Build();
     }
 
-    private bool ShouldRetry(Outcome<TtsOutcome> outcome, int attemptNumber, ResilienceContext context)
+    private bool ShouldRetry(Exception? exception, TtsFailure? failure, int attemptNumber, ResilienceContext context)
     {
         TimeSpan? asked;
-        if (outcome.Exception is TimeoutRejectedException)
+        if (exception is TimeoutRejectedException)
         {
             asked = null;
         }
-        else if (outcome.Result is { Succeeded: false } failed && failed.Failure.IsTransient)
+        else if (exception is null && failure is { IsTransient: true })
         {
-            asked = failed.Failure.RetryAfter;
+            asked = failure.RetryAfter;
             if (asked > _options.MaxRetryDelay)
             {
                 return false;   // the route asked for a longer pause than we wait: fail over now
@@ -260,14 +290,13 @@ internal sealed partial class ResilientRoute
         return expected < left;
     }
 
-    private static bool CountsAgainstRoute(Outcome<TtsOutcome> outcome) => outcome.Exception switch
+    private static bool CountsAgainstRoute(Exception? exception, TtsFailure? failure) => exception switch
     {
         TimeoutRejectedException => true,
         OperationCanceledException => false,
         not null => true,
         // A bad voice or blocked text says nothing about the route's health.
-        null => outcome.Result is { Succeeded: false } failed
-            && failed.Failure.Kind is not (TtsFailureKind.InvalidRequest or TtsFailureKind.ContentBlocked),
+        null => failure is not null && failure.Kind is not (TtsFailureKind.InvalidRequest or TtsFailureKind.ContentBlocked),
     };
 
     private TtsFailure TimedOut(TimeSpan timeout) =>

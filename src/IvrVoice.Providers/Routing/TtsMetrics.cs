@@ -21,9 +21,13 @@ internal sealed class TtsMetrics
         _latency = _meter.CreateHistogram<double>("ivrvoice.tts.latency", "s", "Duration of one synthesis attempt.");
     }
 
-    public void RecordAttempt(string route, TtsOutcome outcome, TimeSpan elapsed)
+    public void RecordAttempt(string route, TtsOutcome outcome, TimeSpan elapsed) =>
+        RecordAttempt(route, outcome.Succeeded ? null : outcome.Failure, elapsed);
+
+    /// <summary>One attempt: a success when <paramref name="failure"/> is null (for a stream, its first audio arrived).</summary>
+    public void RecordAttempt(string route, TtsFailure? failure, TimeSpan elapsed)
     {
-        string result = outcome.Succeeded ? "success" : outcome.Failure.Kind.ToString();
+        string result = failure is null ? "success" : failure.Kind.ToString();
         TagList tags = new() { { "provider", route }, { "outcome", result } };
         _calls.Add(1, tags);
         _latency.Record(elapsed.TotalSeconds, tags);

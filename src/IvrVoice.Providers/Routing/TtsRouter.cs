@@ -45,8 +45,7 @@ internal sealed partial class TtsRouter : ITtsRouter
 
     public string DefaultModel { get; }
 
-    /// <summary>The resilient route named <paramref name="name"/> (its options and its concurrency slots), or null.</summary>
-    internal ResilientRoute? Find(string name) => _routes.FirstOrDefault(r => r.Name == name);
+    ResilientRoute? ITtsRouter.Route(string name) => _routes.FirstOrDefault(r => r.Name == name);
 
     public bool Supports(string model) =>
         ModelCatalog.Normalize(model) is { } canonical && _routes.Any(r => r.Provider.Supports(canonical));

@@ -8,9 +8,6 @@ namespace IvrVoice.Providers;
 /// </summary>
 public interface ITtsStreamRouter
 {
-    /// <summary>True when the first route that serves <paramref name="model"/> streams progressively (not a whole render in one chunk).</summary>
-    bool CanStream(string model);
-
     /// <summary>
     /// Whether the route that would serve <paramref name="request"/> streams it: the first route in order that serves its
     /// model, has a closed breaker and can voice its speakers, as a whole render would pick, asked about this very request.

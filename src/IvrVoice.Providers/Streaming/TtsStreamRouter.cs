@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.RateLimiting;
 using IvrVoice.Providers.Configuration;
 using IvrVoice.Providers.Routing;
 using IvrVoice.Providers.Telemetry;
@@ -24,19 +23,6 @@ internal sealed partial class TtsStreamRouter(
 {
     private readonly Dictionary<string, ITtsProvider> _providers = providers
         .GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-
-    public bool CanStream(string model)
-    {
-        string? canonical = ModelCatalog.Normalize(model);
-        if (canonical is null)
-        {
-            return false;
-        }
-
-        TtsRequest probe = new() { Text = ".", Voice = "", Model = canonical };
-        ITtsProvider? first = Candidates(canonical).FirstOrDefault();
-        return first is IStreamingTtsProvider streaming && streaming.CanStream(probe);
-    }
 
     public bool CanStream(TtsRequest request)
     {
@@ -145,119 +131,23 @@ internal sealed partial class TtsStreamRouter(
     }
 
     /// <summary>
-    /// Opens a streaming route as a whole render attempts it: one of its <c>MaxConcurrency</c> slots (held until the stream is
-    /// disposed), then up to <c>MaxRetryAttempts</c> retries of a transient failure before the first audio, after the route's
-    /// Retry-After or an exponential backoff from <c>RetryBaseDelay</c>, all within this route's share of the deadline.
+    /// Opens a streaming route through its resilience pipeline (<see cref="ResilientRoute.OpenStreamAsync"/>: the retries,
+    /// breaker, concurrency slots and attempt timeout of whole renders), within this route's share of the deadline.
     /// </summary>
     private async Task<TtsAudioStream?> OpenStreamingAsync(
         IStreamingTtsProvider route, string name, TtsRequest request, TimeSpan budget, List<TtsFailure> failures, Activity? activity, CancellationToken cancellationToken)
     {
-        long started = timeProvider.GetTimestamp();
-        using CancellationTokenSource budgetTimer = new(budget, timeProvider);
-        using CancellationTokenSource first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetTimer.Token);
-        ResilientRoute? resilient = (router as TtsRouter)?.Find(name);
-        RateLimitLease? lease = null;
-        try
+        if (router.Route(name) is not { } resilient)
         {
-            if (resilient is not null)
-            {
-                lease = await resilient.AcquireAsync(first.Token).ConfigureAwait(false);
-                if (!lease.IsAcquired)
-                {
-                    failures.Add(new TtsFailure(name, TtsFailureKind.Unavailable, "the route's concurrency queue refused the stream"));
-                    return null;
-                }
-            }
-
-            int attempts = 1 + (resilient?.Options.MaxRetryAttempts ?? 0);
-            for (int attempt = 1; ; attempt++)
-            {
-                TtsFailure failure;
-                TtsChunkSource? source = null;
-                try
-                {
-                    source = await route.OpenStreamAsync(request, first.Token).ConfigureAwait(false);
-                    float[]? chunk = await source.ReadAsync(first.Token).ConfigureAwait(false);
-                    if (chunk is not null)
-                    {
-                        TtsAudioStream stream = new(name, new LeasedSource(source, lease), chunk, timeProvider.GetElapsedTime(started), activity);
-                        source = null;
-                        lease = null;
-                        return stream;
-                    }
-
-                    failure = new TtsFailure(name, TtsFailureKind.MalformedAudio, "the stream ended without audio");
-                }
-                catch (TtsStreamException exception)
-                {
-                    failure = exception.Failure;
-                }
-                finally
-                {
-                    if (source is not null)
-                    {
-                        await source.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-
-                failures.Add(failure);
-                if (attempt >= attempts || !failure.IsTransient || resilient is null)
-                {
-                    return null;
-                }
-
-                TimeSpan delay = failure.RetryAfter
-                    ?? TimeSpan.FromTicks(Math.Min(resilient.Options.MaxRetryDelay.Ticks, resilient.Options.RetryBaseDelay.Ticks << Math.Min(attempt - 1, 20)));
-                if (delay > resilient.Options.MaxRetryDelay)
-                {
-                    return null;   // the route asked for a longer pause than we wait: fail over now
-                }
-
-                Log.Retrying(logger, request.IdempotencyKey, name, attempt + 1, delay.TotalMilliseconds);
-                await Task.Delay(delay, timeProvider, first.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            failures.Add(new TtsFailure(name, TtsFailureKind.Timeout, $"no audio within this route's share of the deadline ({budget.TotalSeconds:0.#} s)"));
+            failures.Add(new TtsFailure(name, TtsFailureKind.Unavailable, $"the {name} route is not configured"));
             return null;
         }
-        finally
-        {
-            lease?.Dispose();
-        }
-    }
 
-    /// <summary>A route's chunks holding one of its concurrency slots, freed with the stream.</summary>
-    private sealed class LeasedSource : TtsChunkSource
-    {
-        private readonly TtsChunkSource _inner;
-        private readonly RateLimitLease? _lease;
-
-        public LeasedSource(TtsChunkSource inner, RateLimitLease? lease)
-        {
-            _inner = inner;
-            _lease = lease;
-            RequestId = inner.RequestId;
-        }
-
-        public override int SampleRate => _inner.SampleRate;
-
-        public override bool Progressive => _inner.Progressive;
-
-        public override ValueTask<float[]?> ReadAsync(CancellationToken cancellationToken) => _inner.ReadAsync(cancellationToken);
-
-        public override async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await _inner.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _lease?.Dispose();
-            }
-        }
+        long started = timeProvider.GetTimestamp();
+        using CancellationTokenSource budgetTimer = new(budget, timeProvider);
+        using CancellationTokenSource share = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budgetTimer.Token);
+        (TtsChunkSource Source, float[] First)? opened = await resilient.OpenStreamAsync(route, request, budget, failures, share.Token, cancellationToken).ConfigureAwait(false);
+        return opened is { } stream ? new TtsAudioStream(name, stream.Source, stream.First, timeProvider.GetElapsedTime(started), activity) : null;
     }
 
     private async Task<TtsAudioStream?> RenderWholeAsync(
@@ -309,9 +199,6 @@ internal sealed partial class TtsStreamRouter(
 
         [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Prompt {PromptKey}: stream from {From} failed before its first audio ({Kind}), failing over to {To}")]
         public static partial void FailingOver(ILogger logger, string? promptKey, string from, string to, TtsFailureKind kind);
-
-        [LoggerMessage(EventId = 3504, Level = LogLevel.Warning, Message = "Prompt {PromptKey}: stream from {Provider} failed before its first audio; attempt {Attempt} in {DelayMs} ms")]
-        public static partial void Retrying(ILogger logger, string? promptKey, string provider, int attempt, double delayMs);
 
         [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Prompt {PromptKey}: no route could open a stream ({FailureCount} failures)")]
         public static partial void AllFailed(ILogger logger, string? promptKey, int failureCount);

@@ -16,6 +16,7 @@ internal static partial class AnnouncementEndpoints
     {
         services.AddSingleton<AnnouncementUrls>();
         services.AddSingleton<AnnouncementResolver>();
+        services.AddSingleton<AnnouncementTickets>();
         return services;
     }
 
@@ -30,8 +31,8 @@ internal static partial class AnnouncementEndpoints
         // One logger for the endpoint, made here rather than on every fetch.
         ILogger logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnnouncementEndpoints).FullName!);
         endpoints.MapMethods(AnnouncementUrls.Path, [HttpMethods.Get, HttpMethods.Head],
-            (HttpContext context, AnnouncementUrls urls, AnnouncementResolver resolver, PromptCache cache, CancellationToken cancellationToken) =>
-                GetAnnouncementAsync(context, urls, resolver, cache, logger, cancellationToken));
+            (HttpContext context, AnnouncementUrls urls, AnnouncementResolver resolver, AnnouncementTickets tickets, PromptCache cache, CancellationToken cancellationToken) =>
+                GetAnnouncementAsync(context, urls, resolver, tickets, cache, logger, cancellationToken));
         return endpoints;
     }
 
@@ -39,6 +40,7 @@ internal static partial class AnnouncementEndpoints
         HttpContext context,
         AnnouncementUrls urls,
         AnnouncementResolver resolver,
+        AnnouncementTickets tickets,
         PromptCache cache,
         ILogger logger,
         CancellationToken cancellationToken)
@@ -66,10 +68,31 @@ internal static partial class AnnouncementEndpoints
                 : AudioResults.Wav(context, stored, maxAge, immutable: false);
         }
 
+        Announcement? announcement = signed.Payload;
+        if (signed.Ticket is { } ticket)
+        {
+            try
+            {
+                announcement = await tickets.LoadAsync(ticket, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (AnnouncementTickets.IsStoreFailure(exception))
+            {
+                Log.TicketUnavailable(logger, exception);
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Announcement store unavailable",
+                    detail: "The store holding this announcement did not answer; try again.");
+            }
+
+            if (announcement is null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Announcement no longer held",
+                    detail: "The announcement this URL names is no longer held; ask POST /api/announcements for a new URL.");
+            }
+        }
+
         PreparedAnnouncement prepared;
         try
         {
-            prepared = resolver.Prepare(signed.Payload!);
+            prepared = resolver.Prepare(announcement!);
         }
         catch (PromptRequestException exception)
         {
@@ -102,6 +125,7 @@ internal static partial class AnnouncementEndpoints
     /// </summary>
     internal static async Task<IResult> SignAsync(HttpContext context, AnnouncementResolver resolver, AnnouncementUrls urls, PublicUrls publicUrls)
     {
+        AnnouncementTickets tickets = context.RequestServices.GetRequiredService<AnnouncementTickets>();
         (AnnouncementBody? body, IResult? bodyProblem) = await PromptApiEndpoints.ReadBodyAsync(context, ServerJsonContext.Default.AnnouncementBody).ConfigureAwait(false);
         if (body is null)
         {
@@ -143,7 +167,22 @@ internal static partial class AnnouncementEndpoints
         DateTimeOffset expires = urls.DefaultExpiry();
         string pathAndQuery = urls.CreatePathAndQuery(prepared.Source, expires);
         PromptKey key = prepared.Key;
-        if (pathAndQuery.Length > AnnouncementUrls.MaxInlineLength)
+        if (pathAndQuery.Length > AnnouncementUrls.MaxInlineLength && body.Playback == "stream")
+        {
+            // Too long to carry, and to stream: kept server-side under a signed ticket; the call streams it as it renders.
+            try
+            {
+                pathAndQuery = urls.CreateTicketPathAndQuery(await tickets.CreateAsync(prepared.Source, expires, context.RequestAborted).ConfigureAwait(false), expires);
+            }
+            catch (Exception exception) when (AnnouncementTickets.IsStoreFailure(exception))
+            {
+                ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnnouncementEndpoints).FullName!);
+                Log.TicketUnavailable(logger, exception);
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Announcement store unavailable",
+                    detail: "The store that keeps long announcements for streaming did not answer; try again, or ask without \"playback\": \"stream\".");
+            }
+        }
+        else if (pathAndQuery.Length > AnnouncementUrls.MaxInlineLength)
         {
             // Too long to carry: resolve it now and hand out a short reference to the cached audio.
             try
@@ -167,7 +206,7 @@ internal static partial class AnnouncementEndpoints
         if (body.Playback == "stream")
         {
             // Streamed from the call: Twilio's request there carries the CallSid its stream is signed for. An announcement too
-            // long to carry was rendered above and is cached: that answer plays it at once. Either way it then goes to next.
+            // long to carry travels as its ticket. Either way it then goes to next.
             string query = pathAndQuery[AnnouncementUrls.Path.Length..]
                 + $"&{Voice.VoiceEndpoints.PlaybackParameter}=stream"
                 + (body.Next is { } then ? $"&{Voice.VoiceEndpoints.NextParameter}={Uri.EscapeDataString(then)}" : "");
@@ -235,5 +274,8 @@ internal static partial class AnnouncementEndpoints
         // The query holds the text and the signature: only the reason is logged.
         [LoggerMessage(EventId = 5200, Level = LogLevel.Warning, Message = "Refused announcement URL: {Reason}")]
         public static partial void Refused(ILogger logger, AnnouncementUrlCheck reason);
+
+        [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "The store keeping long announcements did not answer")]
+        public static partial void TicketUnavailable(ILogger logger, Exception exception);
     }
 }

@@ -37,15 +37,19 @@ internal enum AnnouncementUrlCheck
     Expired,
 }
 
-/// <summary>What a valid URL names: an announcement to resolve when fetched, or the key of audio resolved when it was signed.</summary>
-internal sealed record SignedAnnouncement(Announcement? Payload, PromptKey? Reference);
+/// <summary>
+/// What a valid URL names: an announcement to resolve when fetched, the key of audio resolved when it was signed, or the
+/// <see cref="AnnouncementTickets"/> id of an announcement kept server-side to stream.
+/// </summary>
+internal sealed record SignedAnnouncement(Announcement? Payload, PromptKey? Reference, string? Ticket = null);
 
 /// <summary>
 /// Signs and checks dynamic announcement URLs so only URLs this service (or a holder of <c>Service:UrlSigningKey</c>) made can
 /// make it render. Two forms: <c>/announce.wav?a=…&amp;exp=…&amp;sig=…</c>, where <c>a</c> is Base64url of the Brotli-compressed
 /// JSON of the announcement (text and settings, or template id, language and values), and, when that would make the URL longer
 /// than <see cref="MaxInlineLength"/>, <c>/announce.wav?exp=…&amp;k=…&amp;sig=…</c>, a reference to audio resolved and cached
-/// when the URL was signed. The signature is Base64url(HMAC-SHA256(key, path + "?" + query)), where the query holds every
+/// when the URL was signed, or, for an announcement that is to stream, <c>/announce.wav?exp=…&amp;t=…&amp;sig=…</c>, the id of
+/// the announcement kept server-side (<see cref="AnnouncementTickets"/>). The signature is Base64url(HMAC-SHA256(key, path + "?" + query)), where the query holds every
 /// parameter but <c>sig</c> as <c>name=value</c> pairs, percent-encoded as RFC 3986 unreserved characters and sorted by name;
 /// <c>exp</c> is the expiry in Unix seconds. Any parameter added, removed, repeated or changed breaks the signature.
 /// </summary>
@@ -63,6 +67,7 @@ internal sealed class AnnouncementUrls
     internal const string ExpiryParameter = "exp";
     internal const string PayloadParameter = "a";
     internal const string ReferenceParameter = "k";
+    internal const string TicketParameter = "t";
 
     /// <summary>No announcement the API accepts is near this once decompressed; a larger one is refused unread.</summary>
     private const int MaxPayloadBytes = 256 * 1024;
@@ -108,6 +113,10 @@ internal sealed class AnnouncementUrls
     /// <summary>The signed path and query that serves the cached audio <paramref name="key"/> until <paramref name="expires"/>.</summary>
     public string CreateReferencePathAndQuery(PromptKey key, DateTimeOffset? expires = null) =>
         Sign([new(ExpiryParameter, Expiry(expires)), new(ReferenceParameter, key.ToString())]);
+
+    /// <summary>The signed path and query naming the announcement kept under <paramref name="ticket"/> until <paramref name="expires"/>.</summary>
+    public string CreateTicketPathAndQuery(string ticket, DateTimeOffset expires) =>
+        Sign([new(ExpiryParameter, Expiry(expires)), new(TicketParameter, ticket)]);
 
     /// <summary>Checks a request's query; on success returns what it names.</summary>
     public AnnouncementUrlCheck Verify(IQueryCollection query, out SignedAnnouncement? signed)
@@ -165,6 +174,17 @@ internal sealed class AnnouncementUrls
             }
 
             signed = new SignedAnnouncement(null, key);
+            return AnnouncementUrlCheck.Valid;
+        }
+
+        if (Find(parameters, TicketParameter) is { } ticket)
+        {
+            if (!AnnouncementTickets.IsId(ticket))
+            {
+                return AnnouncementUrlCheck.Malformed;
+            }
+
+            signed = new SignedAnnouncement(null, null, ticket);
             return AnnouncementUrlCheck.Valid;
         }
 

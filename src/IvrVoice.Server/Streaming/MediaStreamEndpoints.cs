@@ -105,7 +105,7 @@ internal sealed class StreamingAnswers(
             }
         }
 
-        return tickets.Create(items, callSid, input);
+        return await tickets.CreateAsync(items, callSid, input, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The <c>wss://</c> address of the stream endpoint, from the same public base as every other URL handed to Twilio.</summary>

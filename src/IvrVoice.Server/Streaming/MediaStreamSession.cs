@@ -32,7 +32,6 @@ internal sealed partial class MediaStreamSession(
     private static readonly byte[] s_mediaEnd = "\"}}"u8.ToArray();
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly Lock _outcomeLock = new();
     private readonly Lock _inputLock = new();
     private readonly System.Text.StringBuilder _collected = new();
     private StreamInput _input = StreamInput.None;
@@ -45,11 +44,10 @@ internal sealed partial class MediaStreamSession(
     private byte[] _out = [];
     private string? _streamSid;
     private string? _callSid;
-    private string? _digit;
+    private SessionOutcome? _outcome;
     private Task? _playout;
     private PlayoutResult? _result;
-    private bool _closing;
-    private bool _outcomeSet;
+    private int _closing;
     private long _startedAt;
 
     public async Task RunAsync(CancellationToken aborted)
@@ -137,17 +135,15 @@ internal sealed partial class MediaStreamSession(
                 await _playout.ConfigureAwait(false);
             }
 
-            outcome = _digit is not null ? "barge_in" : _result is PlayoutResult.Completed ? "completed" : _result is not null ? "fallback" : outcome;
-            if (_callSid is not null)
+            // Final: a digit entry the timer completes from now on is not taken; one completed before is.
+            string? digit = null;
+            if (_outcome is not null)
             {
-                if (!_outcomeSet)
-                {
-                    outcomes.Set(_callSid, _digit, _result is not PlayoutResult.Completed && _digit is null);
-                }
-
-                outcomes.End(_callSid);
+                (digit, Task write) = _outcome.End(_result is not PlayoutResult.Completed);
+                await write.ConfigureAwait(false);   // in the shared store before the socket closes
             }
 
+            outcome = digit is not null ? "barge_in" : _result is PlayoutResult.Completed ? "completed" : _result is not null ? "fallback" : outcome;
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
@@ -303,7 +299,7 @@ internal sealed partial class MediaStreamSession(
             return false;
         }
 
-        StreamTicketCheck check = tickets.Verify(parameters, callSid, out IReadOnlyList<StreamItem> items, out StreamInput input);
+        (StreamTicketCheck check, IReadOnlyList<StreamItem> items, StreamInput input) = await tickets.VerifyAsync(parameters, callSid, CancellationToken.None).ConfigureAwait(false);
         if (check != StreamTicketCheck.Valid)
         {
             Log.Refused(logger, callSid, check.ToString());
@@ -319,6 +315,7 @@ internal sealed partial class MediaStreamSession(
         }
 
         _callSid = callSid;
+        _outcome = new SessionOutcome(outcomes, callSid);
         _streamSid = streamSid;
         _input = input;
         _mediaPrefix = Encoding.UTF8.GetBytes("{\"event\":\"media\",\"streamSid\":\"" + streamSid).Concat(s_mediaMiddle).ToArray();
@@ -339,7 +336,10 @@ internal sealed partial class MediaStreamSession(
             }
 
             // Known before the socket closes, so the <Connect action> request that follows the close finds it.
-            RecordOutcome(null, _result != PlayoutResult.Completed);
+            if (_outcome is not null)
+            {
+                await _outcome.PlayoutEnded(_result != PlayoutResult.Completed).ConfigureAwait(false);
+            }
 
             // The end mark comes back once everything sent has played; then the socket closes and the call goes on.
             await SendControlAsync($"{{\"event\":\"mark\",\"streamSid\":\"{_streamSid}\",\"mark\":{{\"name\":\"{EndMark}\"}}}}", stop).ConfigureAwait(false);
@@ -349,18 +349,6 @@ internal sealed partial class MediaStreamSession(
         }
         catch (WebSocketException)
         {
-        }
-    }
-
-    private void RecordOutcome(string? digit, bool failed)
-    {
-        lock (_outcomeLock)
-        {
-            if (_callSid is not null && (!_outcomeSet || digit is not null))
-            {
-                outcomes.Set(_callSid, digit, failed);
-                _outcomeSet = true;
-            }
         }
     }
 
@@ -429,9 +417,11 @@ internal sealed partial class MediaStreamSession(
             digits = _collected.ToString();
         }
 
-        _digit = digits;
-        RecordOutcome(digits, false);
-        await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+        if (_outcome?.TryDigits(digits) is { } write)
+        {
+            await write.ConfigureAwait(false);
+            await CloseAsync(WebSocketCloseStatus.NormalClosure, "").ConfigureAwait(false);
+        }
     }
 
     private async Task SendControlAsync(string message, CancellationToken cancellationToken)
@@ -452,12 +442,11 @@ internal sealed partial class MediaStreamSession(
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
-        if (_closing)
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
         {
-            return;
+            return;   // one close per socket, whoever asks first (the end mark, a digit, a limit, Twilio's stop)
         }
 
-        _closing = true;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -473,6 +462,74 @@ internal sealed partial class MediaStreamSession(
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// What one stream hands to its <c>&lt;Connect action&gt;</c>, decided once under one lock: the playout's end gives a
+    /// provisional outcome, a completed digit entry replaces it, and the session's end makes it final (a digit entry
+    /// completed after that, by the timer between keys racing the socket's close, is not taken). Each decision is made under
+    /// the lock, which also orders the call's writes; the returned task (the shared store's write, which never faults) is
+    /// awaited outside it, before the socket closes.
+    /// </summary>
+    internal sealed class SessionOutcome(StreamOutcomes outcomes, string callSid)
+    {
+        private readonly Lock _lock = new();
+        private string? _digits;
+        private bool _set;
+        private bool _ended;
+
+        /// <summary>The playout ended (failed: the flow must fall back); kept unless digits come or came.</summary>
+        public Task PlayoutEnded(bool failed)
+        {
+            lock (_lock)
+            {
+                if (!_ended && !_set)
+                {
+                    _set = true;
+                    return outcomes.SetAsync(callSid, null, failed);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        /// <summary>A completed digit entry, with its write; null when the session had already ended (its outcome stands).</summary>
+        public Task? TryDigits(string digits)
+        {
+            lock (_lock)
+            {
+                if (_ended || _digits is not null)
+                {
+                    return null;
+                }
+
+                _digits = digits;
+                _set = true;
+                return outcomes.SetAsync(callSid, digits, false);
+            }
+        }
+
+        /// <summary>The session ended: records the outcome if nothing did, frees the call's stream, and returns the digits taken.</summary>
+        public (string? Digits, Task Write) End(bool failed)
+        {
+            lock (_lock)
+            {
+                Task write = Task.CompletedTask;
+                if (!_ended)
+                {
+                    _ended = true;
+                    if (!_set)
+                    {
+                        _set = true;
+                        write = outcomes.SetAsync(callSid, null, failed);
+                    }
+
+                    outcomes.End(callSid);
+                }
+
+                return (_digits, write);
+            }
         }
     }
 

@@ -89,7 +89,16 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
 
         public Listener? TryListen()
         {
-            Channel<float[]> channel = Channel.CreateUnbounded<float[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            // The flight's reader hands each chunk straight on to the listener's playout (synchronous continuations): a chunk
+            // reaches the caller's frames in the same pass through the thread pool that read it from the provider, as a
+            // stream read directly would. With asynchronous continuations every chunk of every stream queued a second work
+            // item behind all the others', which at hundreds of streams made frames late.
+            Channel<float[]> channel = Channel.CreateUnbounded<float[]>(new UnboundedChannelOptions
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                AllowSynchronousContinuations = true,
+            });
             lock (_lock)
             {
                 if (_ended && (Failure is not null || _stop.IsCancellationRequested || _opened.Task is { IsCompleted: true, Result: null }))
@@ -158,13 +167,17 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
                 _opened.TrySetResult(new FlightOpened(stream.Provider, stream.SampleRate, stream.Progressive));
                 while (await stream.ReadAsync(_stop.Token).ConfigureAwait(false) is { } chunk)
                 {
+                    Channel<float[]>[] listeners;
                     lock (_lock)
                     {
                         _received.Add(chunk);
-                        foreach (Channel<float[]> listener in _listeners)
-                        {
-                            listener.Writer.TryWrite(chunk);
-                        }
+                        listeners = [.. _listeners];
+                    }
+
+                    // Outside the lock: a listener's playout runs on from here until its next wait, and may leave the flight.
+                    foreach (Channel<float[]> listener in listeners)
+                    {
+                        listener.Writer.TryWrite(chunk);
                     }
                 }
 
@@ -202,16 +215,18 @@ internal sealed partial class StreamFlights(ITtsStreamRouter router, PromptRende
 
         private void End(TtsStreamException? failure)
         {
+            Channel<float[]>[] listeners;
             lock (_lock)
             {
                 Failure ??= failure;
                 _ended = true;
-                foreach (Channel<float[]> listener in _listeners)
-                {
-                    listener.Writer.TryComplete();
-                }
-
+                listeners = [.. _listeners];
                 _listeners.Clear();
+            }
+
+            foreach (Channel<float[]> listener in listeners)
+            {
+                listener.Writer.TryComplete();
             }
         }
 

@@ -55,7 +55,13 @@ internal enum StreamTicketCheck
     Malformed,
     SignatureMismatch,
     Expired,
+
+    /// <summary>Signed and current, but the prompts kept server-side are no longer held or the store did not answer.</summary>
+    Unavailable,
 }
+
+/// <summary>What checking a stream's parameters found: the prompts and the key presses listened for when <see cref="Check"/> is valid.</summary>
+internal readonly record struct StreamTicket(StreamTicketCheck Check, IReadOnlyList<StreamItem> Items, StreamInput Input);
 
 /// <summary>
 /// Signs and checks what a Media Stream plays. The prompts travel in the <c>&lt;Parameter&gt;</c>s of the TwiML (Twilio hands
@@ -64,92 +70,149 @@ internal enum StreamTicketCheck
 /// <c>in</c> the key presses the stream listens for (<see cref="StreamInput"/>); <c>sig</c> is
 /// Base64url(HMAC-SHA256(Service:UrlSigningKey, "stream\n" + CallSid + "\n" + exp + "\n" + in + "\n" + payload)). The
 /// signature binds the parameters to the call they were made for: replayed in another call's stream they are refused.
+/// Prompts too long for <see cref="MaxPieces"/> parameters (a long announcement) are kept server-side in the hand-off store
+/// (PostgreSQL's table when nodes share it, so the stream may reach any node) until the parameters expire: then <c>ref</c>
+/// holds their random id in place of <c>p0</c>…, and the signed payload is <c>"ref:" + id</c>.
 /// </summary>
-internal sealed class StreamTickets
+internal sealed partial class StreamTickets
 {
     /// <summary>Characters per payload parameter, leaving room for the name within Twilio's 500 per parameter.</summary>
     public const int PieceLength = 450;
 
-    /// <summary>The most pieces a ticket may have; a larger answer is not streamed.</summary>
+    /// <summary>The most pieces carried in the parameters; a larger payload is kept server-side.</summary>
     public const int MaxPieces = 16;
 
-    private const int MaxPayloadBytes = 64 * 1024;
+    private const string ReferenceParameter = "ref";
+    private const string KeyPrefix = "stream-ticket:";
+    private const int MaxPayloadBytes = 256 * 1024;
     private readonly byte[] _key;
     private readonly TimeSpan _lifetime;
     private readonly TimeProvider _time;
+    private readonly IHandoffStore _store;
+    private readonly ILogger _logger;
 
-    public StreamTickets(IOptions<ServiceOptions> service, IOptions<StreamingOptions> streaming, TimeProvider time)
+    public StreamTickets(IOptions<ServiceOptions> service, IOptions<StreamingOptions> streaming, TimeProvider time, IHandoffStore store, ILogger<StreamTickets> logger)
     {
         string? key = service.Value.UrlSigningKey;
         // Without a configured key the announcement signer's rule applies: a random key that dies with the process.
         _key = string.IsNullOrWhiteSpace(key) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(key);
         _lifetime = streaming.Value.TicketLifetime;
         _time = time;
+        _store = store;
+        _logger = logger;
     }
 
-    /// <summary>The signed parameters for <paramref name="callSid"/>, or null when the prompts do not fit in <see cref="MaxPieces"/> parameters.</summary>
-    public List<KeyValuePair<string, string>>? Create(IReadOnlyList<StreamItem> items, string callSid, StreamInput input)
+    /// <summary>
+    /// The signed parameters for <paramref name="callSid"/>; prompts too long to carry are kept server-side. Null when they
+    /// cannot be kept (the store did not answer, or they are beyond any prompt's size): the caller answers without a stream.
+    /// </summary>
+    public async Task<List<KeyValuePair<string, string>>?> CreateAsync(IReadOnlyList<StreamItem> items, string callSid, StreamInput input, CancellationToken cancellationToken)
     {
         string listen = input.Encode();
         string payload = Encode(items);
         int pieces = (payload.Length + PieceLength - 1) / PieceLength;
-        if (pieces > MaxPieces)
-        {
-            return null;
-        }
-
         string expires = (_time.GetUtcNow() + _lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         List<KeyValuePair<string, string>> parameters = [];
-        for (int i = 0; i < pieces; i++)
+        string signed = payload;
+        if (pieces > MaxPieces)
         {
-            parameters.Add(new("p" + i.ToString(CultureInfo.InvariantCulture), payload.Substring(i * PieceLength, Math.Min(PieceLength, payload.Length - (i * PieceLength)))));
+            string id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+            try
+            {
+                await _store.PutAsync(KeyPrefix + id, payload, _lifetime, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or ArgumentException or System.Data.Common.DbException)
+            {
+                Log.NotKept(_logger, exception);
+                return null;
+            }
+
+            parameters.Add(new(ReferenceParameter, id));
+            signed = "ref:" + id;
+        }
+        else
+        {
+            for (int i = 0; i < pieces; i++)
+            {
+                parameters.Add(new("p" + i.ToString(CultureInfo.InvariantCulture), payload.Substring(i * PieceLength, Math.Min(PieceLength, payload.Length - (i * PieceLength)))));
+            }
         }
 
         parameters.Add(new("exp", expires));
         parameters.Add(new("in", listen));
-        parameters.Add(new("sig", Sign(callSid, expires, listen, payload)));
+        parameters.Add(new("sig", Sign(callSid, expires, listen, signed)));
         return parameters;
     }
 
-    /// <summary>Checks the parameters of a <c>start</c> message against its CallSid and reads the prompts.</summary>
-    public StreamTicketCheck Verify(IReadOnlyDictionary<string, string> parameters, string callSid, out IReadOnlyList<StreamItem> items, out StreamInput input)
+    /// <summary>Checks the parameters of a <c>start</c> message against its CallSid and reads the prompts (from the store when kept there).</summary>
+    public async ValueTask<StreamTicket> VerifyAsync(IReadOnlyDictionary<string, string> parameters, string callSid, CancellationToken cancellationToken)
     {
-        items = [];
-        input = StreamInput.None;
+        StreamTicket refused = new(StreamTicketCheck.Missing, [], StreamInput.None);
+        bool kept = parameters.TryGetValue(ReferenceParameter, out string? reference);
         if (!parameters.TryGetValue("sig", out string? signature) || !parameters.TryGetValue("exp", out string? expires)
-            || !parameters.TryGetValue("in", out string? listen) || !parameters.ContainsKey("p0"))
+            || !parameters.TryGetValue("in", out string? listen) || (!kept && !parameters.ContainsKey("p0")))
         {
-            return StreamTicketCheck.Missing;
+            return refused;
         }
 
-        StringBuilder payload = new();
-        for (int i = 0; i < MaxPieces && parameters.TryGetValue("p" + i.ToString(CultureInfo.InvariantCulture), out string? piece); i++)
+        string joined;
+        if (kept)
         {
-            payload.Append(piece);
+            joined = "ref:" + reference;
+        }
+        else
+        {
+            StringBuilder payload = new();
+            for (int i = 0; i < MaxPieces && parameters.TryGetValue("p" + i.ToString(CultureInfo.InvariantCulture), out string? piece); i++)
+            {
+                payload.Append(piece);
+            }
+
+            joined = payload.ToString();
         }
 
-        string joined = payload.ToString();
-        byte[] expected = Mac(callSid, expires, listen, joined);
-        Span<byte> given = stackalloc byte[32];
-        if (!Base64Url.TryDecodeFromChars(signature, given, out int written) || written != 32 || !CryptographicOperations.FixedTimeEquals(given, expected))
+        if (!SignatureMatches(signature, callSid, expires, listen, joined))
         {
-            return StreamTicketCheck.SignatureMismatch;
+            return refused with { Check = StreamTicketCheck.SignatureMismatch };
         }
 
         if (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) || _time.GetUtcNow().ToUnixTimeSeconds() > seconds)
         {
-            return StreamTicketCheck.Expired;
+            return refused with { Check = StreamTicketCheck.Expired };
+        }
+
+        if (kept)
+        {
+            try
+            {
+                if (reference!.Length != 22 || await _store.GetAsync(KeyPrefix + reference, cancellationToken).ConfigureAwait(false) is not { } stored)
+                {
+                    return refused with { Check = StreamTicketCheck.Unavailable };
+                }
+
+                joined = stored;
+            }
+            catch (Exception exception) when (exception is TimeoutException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                Log.NotRead(_logger, exception);
+                return refused with { Check = StreamTicketCheck.Unavailable };
+            }
         }
 
         IReadOnlyList<StreamItem>? decoded = Decode(joined);
         if (decoded is null || StreamInput.Decode(listen) is not { } listens)
         {
-            return StreamTicketCheck.Malformed;
+            return refused with { Check = StreamTicketCheck.Malformed };
         }
 
-        items = decoded;
-        input = listens;
-        return StreamTicketCheck.Valid;
+        return new StreamTicket(StreamTicketCheck.Valid, decoded, listens);
+    }
+
+    private bool SignatureMatches(string signature, string callSid, string expires, string listen, string payload)
+    {
+        byte[] expected = Mac(callSid, expires, listen, payload);
+        Span<byte> given = stackalloc byte[32];
+        return Base64Url.TryDecodeFromChars(signature, given, out int written) && written == 32 && CryptographicOperations.FixedTimeEquals(given, expected);
     }
 
     private string Sign(string callSid, string expires, string listen, string payload) => Base64Url.EncodeToString(Mac(callSid, expires, listen, payload));
@@ -230,3 +293,15 @@ internal sealed record TicketPrompt(
 [JsonSerializable(typeof(List<TicketPrompt>))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class TicketJsonContext : JsonSerializerContext;
+
+internal sealed partial class StreamTickets
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5830, Level = LogLevel.Warning, Message = "Prompts too long for a stream's parameters could not be kept in the store; answering without a stream")]
+        public static partial void NotKept(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 5831, Level = LogLevel.Warning, Message = "The store did not give a stream's kept prompts; refusing the stream so the flow's fallback plays")]
+        public static partial void NotRead(ILogger logger, Exception exception);
+    }
+}

@@ -42,6 +42,14 @@ public sealed class StreamingOptions
     /// <summary>How long the signed playback parameters in a TwiML answer stay valid. 10 s–1 h.</summary>
     public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// With nodes sharing the PostgreSQL prompt store: the longest a stream's node waits to write the stream's outcome (the
+    /// digits heard, played or failed) to the store before it closes the socket, and the longest the <c>&lt;Connect action&gt;</c>
+    /// request, on whichever node it lands, waits for that outcome to appear. A store that does not answer in time costs a
+    /// caller at most this (twice: at the close, at the action), then the flow's fallback plays. 0.1–10 s.
+    /// </summary>
+    public TimeSpan HandoffTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Streamed audio gets the causal level control (the cached copy is mastered in full either way).</summary>
     public bool LevelControl { get; set; } = true;
 
@@ -60,6 +68,7 @@ internal sealed class StreamingOptionsValidator : IValidateOptions<StreamingOpti
         Check(problems, options.MaxStallSilence, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), nameof(StreamingOptions.MaxStallSilence));
         Check(problems, options.IdleTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), nameof(StreamingOptions.IdleTimeout));
         Check(problems, options.MaxDuration, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(30), nameof(StreamingOptions.MaxDuration));
+        Check(problems, options.HandoffTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), nameof(StreamingOptions.HandoffTimeout));
         Check(problems, options.TicketLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), nameof(StreamingOptions.TicketLifetime));
         if (options.MaxMessageBytes is < 1024 or > 1024 * 1024)
         {

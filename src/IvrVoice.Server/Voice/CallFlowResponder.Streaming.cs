@@ -26,7 +26,7 @@ internal sealed partial class CallFlowResponder
 
         CallState state = CallState.Read(context.Request.Query, flow);
         FlowMenu menu = flow.TryGetMenu(menuId, out FlowMenu? found) ? found : flow.EntryMenu;
-        StreamOutcome? outcome = streaming.Outcomes.Take(call.CallSid);
+        StreamOutcome? outcome = await streaming.Outcomes.TakeAsync(call.CallSid, context.RequestAborted).ConfigureAwait(false);
         if (outcome?.Digit is { } digit)
         {
             Dictionary<string, StringValues> values = call.Parameters.ToDictionary(p => p.Key, p => new StringValues(p.Value), StringComparer.Ordinal);
@@ -55,7 +55,7 @@ internal sealed partial class CallFlowResponder
         }
 
         CallState state = CallState.Read(context.Request.Query, flow);
-        StreamOutcome? outcome = streaming.Outcomes.Take(call.CallSid);
+        StreamOutcome? outcome = await streaming.Outcomes.TakeAsync(call.CallSid, context.RequestAborted).ConfigureAwait(false);
         if (!flow.TryGetMenu(menuId, out FlowMenu? menu) || StepOf(menu, context.Request.Query[StepParameter].FirstOrDefault()) is not { } action)
         {
             // The library changed under a call in progress: start the flow over rather than drop the caller.

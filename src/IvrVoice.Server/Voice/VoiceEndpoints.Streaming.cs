@@ -37,7 +37,7 @@ internal static partial class VoiceEndpoints
         IQueryCollection query = context.Request.Query;
         if (query[StreamedParameter] == "1")
         {
-            if (streaming.Outcomes.Take(call.CallSid) is { Failed: false })
+            if (await streaming.Outcomes.TakeAsync(call.CallSid, context.RequestAborted).ConfigureAwait(false) is { Failed: false })
             {
                 return new AnnouncementStream(null, true);
             }
@@ -80,7 +80,8 @@ internal static partial class VoiceEndpoints
         IServiceProvider services = context.RequestServices;
         PublicUrls urls = services.GetRequiredService<PublicUrls>();
         Dictionary<string, StringValues> signedPart = context.Request.Query
-            .Where(p => p.Key is AnnouncementUrls.PayloadParameter or AnnouncementUrls.ReferenceParameter or AnnouncementUrls.ExpiryParameter or AnnouncementUrls.SignatureParameter)
+            .Where(p => p.Key is AnnouncementUrls.PayloadParameter or AnnouncementUrls.ReferenceParameter or AnnouncementUrls.TicketParameter
+                or AnnouncementUrls.ExpiryParameter or AnnouncementUrls.SignatureParameter)
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         VoiceResponse response = new();
         AnnouncementUrlCheck check = services.GetRequiredService<AnnouncementUrls>().Verify(new QueryCollection(signedPart), out SignedAnnouncement? signed);
@@ -90,7 +91,27 @@ internal static partial class VoiceEndpoints
             return AppendNext(context, response, urls, logger);
         }
 
-        if (signed.Payload is { } payload)
+        Announcement? payload = signed.Payload;
+        if (signed.Ticket is { } ticket)
+        {
+            // Too long for a URL: kept server-side (in the shared store when nodes share one, so any node can answer).
+            try
+            {
+                payload = await services.GetRequiredService<AnnouncementTickets>().LoadAsync(ticket, context.RequestAborted).ConfigureAwait(false);
+                if (payload is null)
+                {
+                    Log.TicketGone(logger);
+                    return AppendNext(context, response, urls, logger);
+                }
+            }
+            catch (Exception exception) when (AnnouncementTickets.IsStoreFailure(exception))
+            {
+                // Not streamed; the audio URL below asks the store again, with its own errors.
+                Log.TicketUnavailable(logger, exception);
+            }
+        }
+
+        if (payload is not null)
         {
             try
             {
@@ -131,5 +152,11 @@ internal static partial class VoiceEndpoints
 
         [LoggerMessage(EventId = 5605, Level = LogLevel.Warning, Message = "Refused a signed announcement to stream: {Reason}")]
         public static partial void RefusedSignedAnnouncement(ILogger logger, AnnouncementUrlCheck reason);
+
+        [LoggerMessage(EventId = 5606, Level = LogLevel.Warning, Message = "A signed announcement to stream is no longer held (expired, or kept on another node without a shared store); going on to next")]
+        public static partial void TicketGone(ILogger logger);
+
+        [LoggerMessage(EventId = 5607, Level = LogLevel.Warning, Message = "The store keeping a long announcement did not answer; playing it from its audio URL")]
+        public static partial void TicketUnavailable(ILogger logger, Exception exception);
     }
 }

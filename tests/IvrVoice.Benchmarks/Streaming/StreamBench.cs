@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using emulator::IvrVoice.ProviderEmulator;
@@ -14,11 +15,14 @@ using emulator::IvrVoice.ProviderEmulator;
 namespace IvrVoice.Benchmarks.Streaming;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/IvrVoice.Benchmarks -- streams [--pairs 15] [--concurrency 100,250,500]</c>: the
-/// built service (src/IvrVoice.Server, Release) in its own process against the provider emulator in this one, driven over real
-/// sockets by Twilio's side of the Media Streams protocol. Prints, per interleaved pair, the provider's own first-chunk and
-/// whole-render times and the service's start→first media frame on a miss; then frame lateness and underruns with many
-/// streams at once. Not a test: figures depend on the machine and its load.
+/// <c>dotnet run -c Release --project tests/IvrVoice.Benchmarks -- streams [--pairs 15] [--concurrency 100,250,500] [--rounds 2]
+/// [--server path/to/IvrVoice.Server.dll] [--server-env NAME=VALUE,…]</c>: the built service (src/IvrVoice.Server, Release, or the build given) in its own
+/// process against the provider emulator in this one, driven over real sockets by Twilio's side of the Media Streams protocol.
+/// Prints, per interleaved pair, the provider's own first-chunk and whole-render times and the service's start→first media
+/// frame on a miss; then frame lateness and underruns with many streams at once, each level <c>--rounds</c> times in the same
+/// process: the process's first burst meets code the JIT has not compiled or tiered up yet and pools no burst has grown (cold);
+/// every later one starts once the service is quiet again (warm).
+/// Not a test: figures depend on the machine and its load.
 /// </summary>
 internal static class StreamBench
 {
@@ -29,11 +33,14 @@ internal static class StreamBench
     {
         int pairs = Option(args, "--pairs", 15);
         int[] levels = [.. (OptionText(args, "--concurrency") ?? "100,250,500").Split(',').Select(int.Parse)];
+        int rounds = Option(args, "--rounds", 2);
         TimeSpan firstChunk = TimeSpan.FromMilliseconds(Option(args, "--first-chunk-ms", 300));
         double pace = Option(args, "--pace-percent", 50) / 100.0;
 
         string root = RepositoryRoot();
-        string serverDll = Path.Combine(root, "src/IvrVoice.Server/bin/Release/net10.0/IvrVoice.Server.dll");
+        string serverDll = OptionText(args, "--server") is { } given
+            ? Path.GetFullPath(given)
+            : Path.Combine(root, "src/IvrVoice.Server/bin/Release/net10.0/IvrVoice.Server.dll");
         if (!File.Exists(serverDll))
         {
             Console.Error.WriteLine($"Build the service first: dotnet build src/IvrVoice.Server -c Release ({serverDll} is missing)");
@@ -44,7 +51,7 @@ internal static class StreamBench
         provider.StreamFirstChunkDelay = firstChunk;
         provider.StreamPace = pace;
         provider.StreamChunk = TimeSpan.FromMilliseconds(100);
-        int menus = 2 + pairs + levels.Sum();
+        int menus = 2 + pairs + (levels.Sum() * rounds);
         string folder = Directory.CreateTempSubdirectory("ivrvoice-streambench-").FullName;
         WriteLibrary(folder, menus);
         int port = FreePort();
@@ -64,7 +71,9 @@ internal static class StreamBench
             ["Serilog:MinimumLevel:Default"] = "Error",
             ["Service:UrlSigningKey"] = "streambench-url-signing-key-0123456789abcdef",
         };
-        using Process server = StartServer(serverDll, baseUrl, folder, settings);
+        // --server-env NAME=VALUE,… sets the service's environment only (a runtime knob or a diagnostic), not this process's.
+        string[] serverEnv = OptionText(args, "--server-env")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        using Process server = StartServer(serverDll, baseUrl, folder, settings, serverEnv);
         try
         {
             using HttpClient http = new() { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
@@ -99,30 +108,42 @@ internal static class StreamBench
             Console.WriteLine($"median (p10–p90): provider first chunk {Summary(providerFirst)} ms; start→first frame {Summary(firstFrame)} ms; "
                 + $"difference {Summary(difference)} ms; whole render {Summary(whole)} ms; underruns {underruns} over {pairs} streams");
 
-            foreach (int level in levels)
+            bool cold = true;
+            for (int round = 1; round <= rounds; round++)
             {
-                List<Task<StreamRun>> streams = [];
-                for (int s = 0; s < level; s++)
+                foreach (int level in levels)
                 {
-                    streams.Add(RunStreamAsync(http, baseUrl, menu++, $"CAc{level:D4}{s:D25}"));
-                }
+                    if (!cold)
+                    {
+                        // Warm means the last burst's work is done (its streams stored, its code recompiled by the tiered
+                        // JIT): not a burst that lands on the previous one's tail.
+                        Console.WriteLine($"(service quiet after {await WaitQuietAsync(server):0.0} s)");
+                    }
 
-                StreamRun[] runs = await Task.WhenAll(streams.Select(async t =>
-                {
-                    try
+                    List<Task<StreamRun>> streams = [];
+                    for (int s = 0; s < level; s++)
                     {
-                        return await t;
+                        streams.Add(RunStreamAsync(http, baseUrl, menu++, $"CAc{round:D2}{level:D4}{s:D23}"));
                     }
-                    catch (Exception exception) when (exception is WebSocketException or HttpRequestException or InvalidOperationException or TaskCanceledException)
+
+                    StreamRun[] runs = await Task.WhenAll(streams.Select(async t =>
                     {
-                        return new StreamRun(double.NaN, [], false);
-                    }
-                }));
-                List<double> late = [.. runs.SelectMany(r => r.Late).Order()];
-                int complete = runs.Count(r => r.Completed);
-                Console.WriteLine($"{level} concurrent streams: {complete} completed; frames {late.Count}; lateness p50 {Percentile(late, 0.5):0.0} ms, "
-                    + $"p99 {Percentile(late, 0.99):0.0} ms, max {(late.Count > 0 ? late[^1] : double.NaN):0.0} ms; underruns (frames late) {late.Count(l => l > 0)}; "
-                    + $"start→first frame median {Summary([.. runs.Where(r => r.Completed).Select(r => r.FirstFrameMs)])} ms");
+                        try
+                        {
+                            return await t;
+                        }
+                        catch (Exception exception) when (exception is WebSocketException or HttpRequestException or InvalidOperationException or TaskCanceledException)
+                        {
+                            return new StreamRun(double.NaN, [], false);
+                        }
+                    }));
+                    List<double> late = [.. runs.SelectMany(r => r.Late).Order()];
+                    int complete = runs.Count(r => r.Completed);
+                    Console.WriteLine($"{level} concurrent streams ({(cold ? "cold" : "warm")}, round {round}): {complete} completed; frames {late.Count}; "
+                        + $"lateness p50 {Percentile(late, 0.5):0.0} ms, p99 {Percentile(late, 0.99):0.0} ms, max {(late.Count > 0 ? late[^1] : double.NaN):0.0} ms; "
+                        + $"underruns (frames late) {late.Count(l => l > 0)}; start→first frame median {Summary([.. runs.Where(r => r.Completed).Select(r => r.FirstFrameMs)])} ms");
+                    cold = false;
+                }
             }
         }
         finally
@@ -196,14 +217,19 @@ internal static class StreamBench
                 break;
             }
 
+            // Media frames are most of the traffic: recognised by their event name alone, so the client's own parsing adds
+            // little to the lateness it measures on a machine the service shares.
+            if (EventName(buffer.AsSpan(0, length)) == "media")
+            {
+                first ??= now;
+                TimeSpan due = s_frame * frames++;
+                late.Add(Math.Max(0, (Stopwatch.GetElapsedTime(first.Value, now) - due).TotalMilliseconds));
+                continue;
+            }
+
             JsonNode message = JsonNode.Parse(buffer.AsSpan(0, length))!;
             switch (message["event"]!.GetValue<string>())
             {
-                case "media":
-                    first ??= now;
-                    TimeSpan due = s_frame * frames++;
-                    late.Add(Math.Max(0, (Stopwatch.GetElapsedTime(first.Value, now) - due).TotalMilliseconds));
-                    break;
                 case "mark":
                     completed = true;
                     await SendAsync(socket, new JsonObject { ["event"] = "mark", ["streamSid"] = streamSid, ["mark"] = new JsonObject { ["name"] = message["mark"]!["name"]!.GetValue<string>() } });
@@ -217,6 +243,30 @@ internal static class StreamBench
         }
 
         return new StreamRun(first is { } f ? Stopwatch.GetElapsedTime(started, f).TotalMilliseconds : double.NaN, late, completed && first is not null);
+    }
+
+    // The value of the message's top-level "event" property, read without building the document.
+    private static string? EventName(ReadOnlySpan<byte> json)
+    {
+        Utf8JsonReader reader = new(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isEvent = reader.ValueTextEquals("event"u8);
+            reader.Read();
+            if (isEvent)
+            {
+                return reader.TokenType == JsonTokenType.String ? (reader.ValueTextEquals("media"u8) ? "media" : reader.GetString()) : null;
+            }
+
+            reader.Skip();
+        }
+
+        return null;
     }
 
     // The provider measured on its own: time to its first SSE event and to its end, as a direct client sees them.
@@ -274,9 +324,15 @@ internal static class StreamBench
         File.WriteAllText(Path.Combine(folder, "flows.yaml"), flows.ToString());
     }
 
-    private static Process StartServer(string dll, string baseUrl, string folder, Dictionary<string, string?> settings)
+    private static Process StartServer(string dll, string baseUrl, string folder, Dictionary<string, string?> settings, string[] environment)
     {
         ProcessStartInfo start = new("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        foreach (string variable in environment)
+        {
+            string[] pair = variable.Split('=', 2);
+            start.Environment[pair[0]] = pair.Length > 1 ? pair[1] : "";
+        }
+
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add($"--urls={baseUrl}");
         start.ArgumentList.Add($"--contentRoot={folder}");
@@ -297,6 +353,27 @@ internal static class StreamBench
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    // Waits until the service uses under a twentieth of a core over a second (at most 60 s); returns the seconds waited.
+    private static async Task<double> WaitQuietAsync(Process server)
+    {
+        long started = Stopwatch.GetTimestamp();
+        TimeSpan before = server.TotalProcessorTime;
+        for (int i = 0; i < 60; i++)
+        {
+            await Task.Delay(1000);
+            server.Refresh();
+            TimeSpan now = server.TotalProcessorTime;
+            if (now - before < TimeSpan.FromMilliseconds(50))
+            {
+                break;
+            }
+
+            before = now;
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     private static async Task WaitReadyAsync(HttpClient http)
