@@ -80,7 +80,7 @@ public sealed class MediaStreamSessionOutcomeTests
         {
             (StreamOutcomes outcomes, MediaStreamSession.SessionOutcome outcome) = Begin();
             using Barrier start = new(2);
-            Task<Task?> timer = Task.Run(() =>
+            Task<Task?> timer = Task.Run<Task?>(() =>
             {
                 start.SignalAndWait();
                 return outcome.TryDigits("5");
