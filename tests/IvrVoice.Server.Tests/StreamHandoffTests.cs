@@ -216,6 +216,25 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
     }
 
     [SkippableFact]
+    public async Task StoreHangs_UncachedPromptStillStreamsFromTheProvider()
+    {
+        const string CallSid = "CA6000000000000000000000000000000f";
+        await using HangingTcpProxy proxy = new(HangingTcpProxy.TargetOf(postgres.ConnectionString));
+        await using ServerHost a = Node(proxy.Redirect(postgres.ConnectionString), handoffTimeout: "00:00:00.5");
+        (Dictionary<string, string> parameters, _) = await AnswerAsync(a, CallSid);
+        int requestsBefore = _emulator.Requests.Count;
+        proxy.Hang();
+
+        // The cache lookup cannot be answered: it counts as a miss, and the caller hears the provider's audio as it streams.
+        await using MediaStreamsClient client = await StreamWithDigitAsync(a, CallSid, parameters, "*");
+        Assert.Contains("clear", client.Events);
+        Assert.True(_emulator.Requests.Count > requestsBefore);
+        Assert.Contains(a.Logs.Entries, e => e.Message.Contains("the prompt store did not answer; streaming it from the provider", StringComparison.Ordinal));
+        Assert.DoesNotContain(a.Logs.Entries, e => e.Message.Contains("the stream's playout failed", StringComparison.Ordinal));
+        proxy.Resume();
+    }
+
+    [SkippableFact]
     public async Task TwoNodes_LongApiAnnouncementSignedOnA_StreamsWhereverTwilioGoes()
     {
         const string CallSid = "CA6000000000000000000000000000000f";

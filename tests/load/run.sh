@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Load figures for IvrVoice, measured in one run on loopback, in interleaved rounds (every row once per round, the order
-# rotated each round), reported as medians with their min and max:
+# rotated each round), reported as medians with their min and max, each row with the server's CPU time per request
+# (its process and threads, or nginx's workers, from /proc/<pid>/stat around each wrk run), which other work on a shared
+# machine disturbs far less than requests per second; every ratio is given for both:
 #   1. cached prompt fetches per second (signed, as Twilio fetches): the service vs nginx serving the same file with
 #      sendfile; the ratio is taken within each round;
 #   2. Twilio voice webhooks per second with signature validation on;

@@ -15,7 +15,13 @@ internal sealed class Decimator3Stage : ResamplingStage
 
     public Decimator3Stage() => Reset();
 
-    public override int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+    public override int Append(ReadOnlySpan<short> input) => Append<short, Int16Input>(input);
+
+    public override int Append(ReadOnlySpan<float> input) => Append<float, FloatInput>(input);
+
+    private int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+        where TSample : unmanaged
+        where TInput : IStageInput<TSample>
     {
         int count = Math.Min(input.Length, Capacity - _filled);
         TInput.Deinterleave(input[..count], _phases, Stride, _filled);

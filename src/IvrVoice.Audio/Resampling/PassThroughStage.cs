@@ -6,7 +6,13 @@ internal sealed class PassThroughStage : ResamplingStage
     private readonly float[] _buffer = new float[4096];
     private int _filled;
 
-    public override int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+    public override int Append(ReadOnlySpan<short> input) => Append<short, Int16Input>(input);
+
+    public override int Append(ReadOnlySpan<float> input) => Append<float, FloatInput>(input);
+
+    private int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+        where TSample : unmanaged
+        where TInput : IStageInput<TSample>
     {
         int count = Math.Min(input.Length, _buffer.Length - _filled);
         TInput.Convert(input[..count], _buffer.AsSpan(_filled, count));

@@ -20,7 +20,13 @@ internal sealed class PolyphaseStage : ResamplingStage
         Reset();
     }
 
-    public override int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+    public override int Append(ReadOnlySpan<short> input) => Append<short, Int16Input>(input);
+
+    public override int Append(ReadOnlySpan<float> input) => Append<float, FloatInput>(input);
+
+    private int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+        where TSample : unmanaged
+        where TInput : IStageInput<TSample>
     {
         int count = Math.Min(input.Length, _buffer.Length - _filled);
         TInput.Convert(input[..count], _buffer.AsSpan(_filled, count));

@@ -164,7 +164,7 @@ public sealed class Resampler
         int written = 0;
         while (true)
         {
-            int taken = _stage.Append<TSample, TInput>(input);
+            int taken = _stage.Append(input);
             input = input[taken..];
             _inputLength += taken;
             int count;

@@ -12,9 +12,31 @@ internal abstract class ResamplingStage
     private float[]? _scratch;
 
     /// <summary>Buffers as much of the input as fits and returns how many samples it took.</summary>
-    public abstract int Append<TSample, TInput>(ReadOnlySpan<TSample> input)
+    /// <remarks>
+    /// One method per input type rather than one generic virtual method: Native AOT resolves a generic virtual call through
+    /// its type loader at run time, which every start paid for and which kept the type loader in the binary.
+    /// </remarks>
+    public abstract int Append(ReadOnlySpan<short> input);
+
+    /// <inheritdoc cref="Append(ReadOnlySpan{short})"/>
+    public abstract int Append(ReadOnlySpan<float> input);
+
+    /// <summary>Calls the <see cref="Append(ReadOnlySpan{short})"/> for <typeparamref name="TSample"/> (int16 or float).</summary>
+    public int Append<TSample>(ReadOnlySpan<TSample> input)
         where TSample : unmanaged
-        where TInput : IStageInput<TSample>;
+    {
+        if (typeof(TSample) == typeof(short))
+        {
+            return Append(System.Runtime.InteropServices.MemoryMarshal.Cast<TSample, short>(input));
+        }
+
+        if (typeof(TSample) == typeof(float))
+        {
+            return Append(System.Runtime.InteropServices.MemoryMarshal.Cast<TSample, float>(input));
+        }
+
+        throw new NotSupportedException($"Resampling takes int16 or float samples, not {typeof(TSample).Name}.");
+    }
 
     /// <summary>Buffers up to <paramref name="count"/> zeros and returns how many it took.</summary>
     public abstract int AppendZeros(int count);

@@ -329,7 +329,18 @@ internal sealed partial class MediaStreamSession(
         CancellationToken stop = _playoutStop.Token;
         try
         {
-            _result = await playout.PlayAsync(items, this, _clock, stop).ConfigureAwait(false);
+            try
+            {
+                _result = await playout.PlayAsync(items, this, _clock, stop).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException and not WebSocketException)
+            {
+                // Anything else that breaks the playout (a store or renderer fault) ends it as a failure: the flow's
+                // fallback plays after the socket closes, instead of the socket closing on a faulted playout.
+                Log.PlayoutFailed(logger, exception, _callSid ?? "-");
+                _result = PlayoutResult.RenderFailed;
+            }
+
             if (_result != PlayoutResult.Completed)
             {
                 metrics.Fallback(_result switch { PlayoutResult.Stalled => "stall", PlayoutResult.Cut => "cut", _ => "render_failed" });
@@ -546,6 +557,9 @@ internal sealed partial class MediaStreamSession(
 
         [LoggerMessage(EventId = 5813, Level = LogLevel.Warning, Message = "Call {CallSid}: stream closed ({Reason})")]
         public static partial void TimedOut(ILogger logger, string callSid, string reason);
+
+        [LoggerMessage(EventId = 5815, Level = LogLevel.Error, Message = "Call {CallSid}: the stream's playout failed; the flow's fallback plays")]
+        public static partial void PlayoutFailed(ILogger logger, Exception exception, string callSid);
 
         [LoggerMessage(EventId = 5814, Level = LogLevel.Warning, Message = "A stream message was over Streaming:MaxMessageBytes ({Limit} bytes); closing the stream")]
         public static partial void MessageTooLarge(ILogger logger, int limit);

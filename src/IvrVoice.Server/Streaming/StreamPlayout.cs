@@ -48,11 +48,7 @@ internal sealed partial class StreamPlayout(
     {
         foreach (StreamItem item in items)
         {
-            // A joined announcement is cached under its join key; if it has left the cache, the whole sentence streams.
-            CachedPrompt? cached = item.CachedKey is { } key && PromptKey.TryParse(key, out PromptKey joined)
-                ? await renderer.Cache.TryGetAsync(joined, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false)
-                : null;
-            cached ??= await renderer.TryGetAsync(item.Spec, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+            CachedPrompt? cached = await TryCachedAsync(item, cancellationToken).ConfigureAwait(false);
             PlayoutResult result = cached is not null && MuLawData(cached.Audio) is { } data
                 ? await SendCachedAsync(data, sink, clock, cancellationToken).ConfigureAwait(false)
                 : await StreamMissAsync(item.Spec, sink, clock, cancellationToken).ConfigureAwait(false);
@@ -63,6 +59,27 @@ internal sealed partial class StreamPlayout(
         }
 
         return PlayoutResult.Completed;
+    }
+
+    /// <summary>
+    /// The item's cached audio, or null to stream it. A joined announcement is cached under its join key; if it has left the
+    /// cache, the whole sentence streams. A store that fails or hangs (past Cache:StoreTimeout) counts as a miss: the prompt
+    /// streams from the provider rather than the caller hearing nothing.
+    /// </summary>
+    private async Task<CachedPrompt?> TryCachedAsync(StreamItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            CachedPrompt? cached = item.CachedKey is { } key && PromptKey.TryParse(key, out PromptKey joined)
+                ? await renderer.Cache.TryGetAsync(joined, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false)
+                : null;
+            return cached ?? await renderer.TryGetAsync(item.Spec, CacheMode.ReadWrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException exception)
+        {
+            Log.StoreUnavailable(logger, exception);
+            return null;
+        }
     }
 
     private async Task<PlayoutResult> SendCachedAsync(ReadOnlyMemory<byte> data, IFrameSink sink, Clock clock, CancellationToken cancellationToken)
@@ -212,6 +229,8 @@ internal sealed partial class StreamPlayout(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 5807, Level = LogLevel.Warning, Message = "Streamed prompt: the prompt store did not answer; streaming it from the provider")]
+        public static partial void StoreUnavailable(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 5802, Level = LogLevel.Warning, Message = "Streamed prompt {PromptKey}: {Provider} stalled; ended after {SilenceMs} ms of silence, the flow's fallback plays")]
         public static partial void Stalled(ILogger logger, string promptKey, string provider, double silenceMs);
