@@ -21,7 +21,8 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
 
     public void Dispose() => _library.Dispose();
 
-    private static TtsEmulator Reset(TtsEmulator emulator)
+    /// <summary>The emulator as every streaming test starts it: no faults, streaming as fast as asked, 100 ms chunks.</summary>
+    internal static TtsEmulator Reset(TtsEmulator emulator)
     {
         VoiceWebhookTests.Reset(emulator);
         emulator.StreamPace = 0;

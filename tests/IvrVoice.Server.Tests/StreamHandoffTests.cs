@@ -20,18 +20,9 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
 {
     private const string BillingMenu = $"/twilio/voice/{TestLibrary.Flow}/menu/billing";
     private readonly TestLibrary _library = new();
-    private readonly TtsEmulator _emulator = Reset(emulatorFixture.Emulator);
+    private readonly TtsEmulator _emulator = MediaStreamTests.Reset(emulatorFixture.Emulator);
 
     public void Dispose() => _library.Dispose();
-
-    private static TtsEmulator Reset(TtsEmulator emulator)
-    {
-        VoiceWebhookTests.Reset(emulator);
-        emulator.StreamPace = 0;
-        emulator.StreamChunk = TimeSpan.FromMilliseconds(100);
-        emulator.StreamFirstChunkDelay = TimeSpan.Zero;
-        return emulator;
-    }
 
     private ServerHost Node(string? connectionString = null, FakeTimeProvider? clock = null, string handoffTimeout = "00:00:02", string playback = "Always") =>
         ServerHost.Start(

@@ -26,10 +26,7 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
 
     private static TtsEmulator Reset(TtsEmulator emulator)
     {
-        VoiceWebhookTests.Reset(emulator);
-        emulator.StreamPace = 0.05;
-        emulator.StreamChunk = TimeSpan.FromMilliseconds(100);
-        emulator.StreamFirstChunkDelay = TimeSpan.Zero;
+        MediaStreamTests.Reset(emulator).StreamPace = 0.05;
         return emulator;
     }
 
