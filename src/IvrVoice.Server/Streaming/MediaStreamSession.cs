@@ -489,6 +489,7 @@ internal sealed partial class MediaStreamSession(
         private string? _digits;
         private bool _set;
         private bool _ended;
+        private Task _write = Task.CompletedTask;   // the latest write: the store takes a call's writes in order
 
         /// <summary>The playout ended (failed: the flow must fall back); kept unless digits come or came.</summary>
         public Task PlayoutEnded(bool failed)
@@ -498,7 +499,7 @@ internal sealed partial class MediaStreamSession(
                 if (!_ended && !_set)
                 {
                     _set = true;
-                    return outcomes.SetAsync(callSid, null, failed);
+                    return _write = outcomes.SetAsync(callSid, null, failed);
                 }
             }
 
@@ -517,29 +518,31 @@ internal sealed partial class MediaStreamSession(
 
                 _digits = digits;
                 _set = true;
-                return outcomes.SetAsync(callSid, digits, false);
+                return _write = outcomes.SetAsync(callSid, digits, false);
             }
         }
 
-        /// <summary>The session ended: records the outcome if nothing did, frees the call's stream, and returns the digits taken.</summary>
+        /// <summary>
+        /// The session ended: records the outcome if nothing did, frees the call's stream, and returns the digits taken with
+        /// the latest write (a digit entry's may still be on its way to the shared store; the socket closes after it lands).
+        /// </summary>
         public (string? Digits, Task Write) End(bool failed)
         {
             lock (_lock)
             {
-                Task write = Task.CompletedTask;
                 if (!_ended)
                 {
                     _ended = true;
                     if (!_set)
                     {
                         _set = true;
-                        write = outcomes.SetAsync(callSid, null, failed);
+                        _write = outcomes.SetAsync(callSid, null, failed);
                     }
 
                     outcomes.End(callSid);
                 }
 
-                return (_digits, write);
+                return (_digits, _write);
             }
         }
     }
