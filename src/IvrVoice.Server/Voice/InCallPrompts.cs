@@ -96,6 +96,8 @@ internal sealed partial class InCallPrompts(
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested)
         {
+            // The work goes on without this request (its own timeouts end it); a fault it meets later is observed here.
+            _ = work.ContinueWith(static done => _ = done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             metrics.SayFallback("deadline");
             Log.NotReadyInTime(logger, key.ToString(), _wait.TotalSeconds);
         }
