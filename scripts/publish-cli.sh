@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds both installable forms of `ivrvoice` into OUT (default artifacts/):
 #   OUT/native/ivrvoice          Native AOT for linux-x64, compiled for x86-64-v3 (AVX2, FMA): two files that go
-#   OUT/native/ivrvoice-full     side by side. `ivrvoice` (src/IvrVoice.Cli.Launcher, 3.6 MB, no ICU) runs `transcode`
+#   OUT/native/ivrvoice-full     side by side. `ivrvoice` (src/IvrVoice.Cli.Launcher, 2.3 MB, no ICU) runs `transcode`
 #                                itself and hands every other command to `ivrvoice-full` (src/IvrVoice.Cli), so a
 #                                prompt-sized transcode does not pay the full program's start-up.
 #   OUT/tool/ivrvoice.*.nupkg    the .NET tool package (`dotnet tool install --add-source OUT/tool ivrvoice`)
