@@ -149,10 +149,7 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
         await using ServerHost host = Start();
         (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
 
-        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
-        await client.StartAsync(CallSid, parameters);
-        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
-        await client.SendDtmfAsync("*");
+        await using MediaStreamsClient client = await MediaStreamsClient.PressDuringAudioAsync(host, CallSid, parameters, "*");
         await client.ReadAsync();
 
         Assert.Contains("clear", client.Events);
@@ -228,12 +225,7 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
         await using ServerHost host = Start();
         (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
 
-        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
-        await client.StartAsync(CallSid, parameters);
-        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
-        await client.SendDtmfAsync("1");
-        await client.SendDtmfAsync("2");
-        await client.SendDtmfAsync("#");
+        await using MediaStreamsClient client = await MediaStreamsClient.PressDuringAudioAsync(host, CallSid, parameters, "1", "2", "#");
         await client.ReadAsync();
 
         // Twilio's default finishOnKey '#' submits "12" (without the '#'): that choice hangs up.
@@ -248,13 +240,8 @@ public sealed class MediaStreamTests(EmulatorFixture fixture) : IClassFixture<Em
         await using ServerHost host = Start(playback: "Always");
         (_, _, Dictionary<string, string> parameters, string action) = await AnswerAsync(host);
 
-        await using MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(host);
-        await client.StartAsync(CallSid, parameters);
-        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
-        await client.SendDtmfAsync("1");
         // The end mark (if the playout had finished) is echoed by the client; the socket must stay open for the next digits.
-        await client.SendDtmfAsync("2");
-        await client.SendDtmfAsync("3");
+        await using MediaStreamsClient client = await MediaStreamsClient.PressDuringAudioAsync(host, CallSid, parameters, "1", "2", "3");
         await client.ReadAsync();
 
         TwiML next = await PostActionAsync(host, action);

@@ -51,10 +51,7 @@ public sealed class StreamHandoffTests(EmulatorFixture emulatorFixture, Postgres
     /// <summary>Streams the billing menu for <paramref name="callSid"/> on <paramref name="node"/>; the caller presses <paramref name="digit"/> once audio plays.</summary>
     private static async Task<MediaStreamsClient> StreamWithDigitAsync(ServerHost node, string callSid, Dictionary<string, string> parameters, string digit)
     {
-        MediaStreamsClient client = await MediaStreamsClient.ConnectAsync(node);
-        await client.StartAsync(callSid, parameters);
-        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")));
-        await client.SendDtmfAsync(digit);
+        MediaStreamsClient client = await MediaStreamsClient.PressDuringAudioAsync(node, callSid, parameters, digit);
         Assert.False(await client.ReadAsync());
         Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
         return client;

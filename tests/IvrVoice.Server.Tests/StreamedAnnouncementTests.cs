@@ -168,6 +168,14 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
         Assert.Contains("/gather/welcome", next.GatherAction, StringComparison.Ordinal);
     }
 
+    /// <summary>Twilio's &lt;Connect action&gt; request after the stream: the announcement's <c>next</c>, the clinic flow.</summary>
+    private static async Task AssertActionGoesToClinicAsync(ServerHost host, string action)
+    {
+        TwiML next = await host.PostWebhookAsync(ServerHost.LocalPath(action), Call());
+        Assert.Equal(["Redirect"], next.Verbs);
+        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", next.Root.Element("Redirect")!.Value);
+    }
+
     [Fact]
     public async Task Announce_PlaybackStream_StreamsTheTextThenTheActionRedirectsToNext()
     {
@@ -181,9 +189,7 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
         await using MediaStreamsClient client = await PlayAsync(host, parameters);
         Assert.Equal(WholeClip(), client.Audio);
 
-        TwiML next = await host.PostWebhookAsync(ServerHost.LocalPath(action), Call());
-        Assert.Equal(["Redirect"], next.Verbs);
-        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", next.Root.Element("Redirect")!.Value);
+        await AssertActionGoesToClinicAsync(host, action);
     }
 
     [Fact]
@@ -235,9 +241,7 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
         (_, Dictionary<string, string> parameters, string action) = MediaStreamsClient.StreamOf(answer);
         await using MediaStreamsClient client = await PlayAsync(host, parameters);
         Assert.Equal(WholeClip(), client.Audio);
-        TwiML next = await host.PostWebhookAsync(ServerHost.LocalPath(action), Call());
-        Assert.Equal(["Redirect"], next.Verbs);
-        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", next.Root.Element("Redirect")!.Value);
+        await AssertActionGoesToClinicAsync(host, action);
     }
 
     [Fact]
@@ -267,9 +271,7 @@ public sealed class StreamedAnnouncementTests(EmulatorFixture fixture) : IClassF
         await using MediaStreamsClient client = await PlayAsync(host, parameters);
         Assert.Equal(WholeClip(), client.Audio);
         Assert.Contains(_emulator.RequestsTo("gemini"), r => r.Path.Contains(":streamGenerateContent?alt=sse", StringComparison.Ordinal));
-        TwiML next = await host.PostWebhookAsync(ServerHost.LocalPath(action), Call());
-        Assert.Equal(["Redirect"], next.Verbs);
-        Assert.Equal($"{ServerHost.PublicBaseUrl}/twilio/voice/clinic", next.Root.Element("Redirect")!.Value);
+        await AssertActionGoesToClinicAsync(host, action);
 
         // The audio URL names the same ticket and serves the announcement too.
         using HttpResponseMessage audio = await host.UnsignedClient.GetAsync(ServerHost.LocalPath(signed.GetProperty("url").GetString()!));

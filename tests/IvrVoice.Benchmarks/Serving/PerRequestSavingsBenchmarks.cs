@@ -32,22 +32,15 @@ using SignedAnnouncement = server::IvrVoice.Server.Announcements.SignedAnnouncem
 namespace IvrVoice.Benchmarks.Serving;
 
 /// <summary>
-/// In process, 10 warm-ups and 100 measured iterations of about 2 ms each (the work is microseconds, so each iteration
-/// runs it hundreds of times); Min, quartiles and Median beside the mean, since on a shared machine the fastest
-/// iterations are the least disturbed. Each category pairs the work a request did before the per-request savings
-/// (the baseline) with what it does now, so the Ratio column is the saving.
+/// Each category pairs the work a request did before the per-request savings (the baseline) with what it does now, so
+/// the Ratio column is the saving.
 /// </summary>
-internal sealed class SavingsConfig : ManualConfig
+internal sealed class SavingsConfig : MicrosecondConfig
 {
     public SavingsConfig()
+        : base("PerRequest", BenchmarkLogicalGroupRule.ByCategory)
     {
-        AddJob(Job.Default.WithWarmupCount(10).WithIterationCount(100).WithIterationTime(TimeInterval.FromMilliseconds(2))
-            .WithToolchain(InProcessEmitToolchain.Instance).WithId("PerRequest"));
-        AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(StatisticColumn.Min, StatisticColumn.Q1, StatisticColumn.Median, StatisticColumn.Q3, StatisticColumn.Max);
-        AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
         AddColumnProvider(DefaultColumnProviders.Instance);
-        WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
     }
 }
 

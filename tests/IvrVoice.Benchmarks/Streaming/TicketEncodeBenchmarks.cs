@@ -17,19 +17,8 @@ using StreamTickets = server::IvrVoice.Server.Streaming.StreamTickets;
 
 namespace IvrVoice.Benchmarks.Streaming;
 
-/// <summary>In process, 10 warm-ups and 100 iterations of about 2 ms; Min and quartiles beside the mean (a shared machine).</summary>
-internal sealed class TicketEncodeConfig : ManualConfig
-{
-    public TicketEncodeConfig()
-    {
-        AddJob(Job.Default.WithWarmupCount(10).WithIterationCount(100).WithIterationTime(TimeInterval.FromMilliseconds(2))
-            .WithToolchain(InProcessEmitToolchain.Instance).WithId("Ticket"));
-        AddDiagnoser(MemoryDiagnoser.Default);
-        AddColumn(StatisticColumn.Min, StatisticColumn.Q1, StatisticColumn.Median, StatisticColumn.Q3);
-        AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByParams);
-        WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
-    }
-}
+/// <summary>Tickets of one kind compared across qualities (grouped by parameters).</summary>
+internal sealed class TicketEncodeConfig() : MicrosecondConfig("Ticket", BenchmarkLogicalGroupRule.ByParams);
 
 /// <summary>
 /// The CPU of encoding a stream ticket (the prompts a &lt;Connect&gt;&lt;Stream&gt; carries in its parameters): the former

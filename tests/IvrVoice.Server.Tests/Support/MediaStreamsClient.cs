@@ -71,6 +71,23 @@ internal sealed class MediaStreamsClient : IAsyncDisposable
         return new MediaStreamsClient(socket);
     }
 
+    /// <summary>
+    /// Opens a signed stream to <paramref name="host"/>, starts it for <paramref name="callSid"/>, waits until audio plays and
+    /// presses <paramref name="keys"/> one after another, as a caller interrupting the prompt does.
+    /// </summary>
+    public static async Task<MediaStreamsClient> PressDuringAudioAsync(ServerHost host, string callSid, IReadOnlyDictionary<string, string> parameters, params string[] keys)
+    {
+        MediaStreamsClient client = await ConnectAsync(host);
+        await client.StartAsync(callSid, parameters);
+        Assert.True(await client.ReadAsync(c => c.Events.Contains("media")), "the stream closed before any audio");
+        foreach (string key in keys)
+        {
+            await client.SendDtmfAsync(key);
+        }
+
+        return client;
+    }
+
     /// <summary>Sends <c>connected</c> and <c>start</c> for <paramref name="callSid"/> with the parameters of the TwiML's &lt;Stream&gt;.</summary>
     public async Task StartAsync(string callSid, IReadOnlyDictionary<string, string> parameters)
     {
