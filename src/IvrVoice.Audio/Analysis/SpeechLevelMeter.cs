@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace IvrVoice.Audio;
 
@@ -14,36 +11,43 @@ namespace IvrVoice.Audio;
 /// to the hangover's samples of the gap after it. Runs only begin or end where the envelope moves to another power of
 /// two, which the smooth envelope seldom does, so a vectorised scan finds those samples and only they are looked at.</para>
 /// <para>The envelope's two recursions are bound by their latency, not their arithmetic, so each block of
-/// <see cref="Block"/> samples runs them as eight parts side by side (two vectors of four doubles) from zero state,
-/// with the magnitudes stored part-interleaved (element 8n + k is sample 256k + n). The recursions are linear: the
-/// state (P, Q) a part should have started from adds exactly g^(n+1) P to p and g^(n+1) (Q + (n+1) h P) to q at its
-/// n-th sample, which a vectorised pass adds. That differs from the sample-by-sample recursion by rounding only
-/// (relative 1e-15). A signal's last, shorter block runs sample by sample. Every instruction set (and the scalar
-/// fallback) does the same operations in the same order, so the level does not depend on the machine.</para>
+/// <see cref="Block"/> samples runs them as <see cref="Parts"/> parts side by side (one float lane each) from zero state,
+/// on scaled states P = p/h and Q = q/h² (one fused multiply-add each: P' = gP + |x|, Q' = gQ + P'), with the samples
+/// stored part-interleaved (element 32n + k is sample 64k + n). The recursions are linear: the state (P, Q) a part
+/// should have started from adds exactly g^(n+1) P to P and g^(n+1) (Q + (n+1) P) to Q at its n-th sample, which a
+/// vectorised pass adds while it scales Q to the envelope q × gain. The carries from part to part and block to block
+/// run in double precision; a signal's last, shorter block runs sample by sample in double precision. Single precision
+/// in the block's lanes puts the envelope within about 10⁻⁶ (relative) of the double-precision recursion, which the
+/// tests state and check against a step-by-step double-precision transcription of the Recommendation. Every
+/// instruction set (Vector512, Vector256, and the scalar fallback) does the same operations per lane in the same
+/// order, so the level does not depend on the machine.</para>
 /// </remarks>
-internal sealed class SpeechLevelMeter
+internal sealed partial class SpeechLevelMeter
 {
     /// <summary>Samples per block; a signal is cut into blocks from its first sample.</summary>
     public const int Block = 2048;
-    private const int Parts = 8;
+    /// <summary>Parts of a block run side by side, one float lane each.</summary>
+    internal const int Parts = 32;
     private const int Part = Block / Parts;
     private const int Thresholds = SpeechLevel.Thresholds;
-    private const int ChangeWords = Parts * (Part / 64);
     /// <summary>
-    /// Whole blocks shared by two threads at a time (2 MiB of envelope), and the fewest worth sharing per thread (64 K
+    /// Whole blocks shared by two threads at a time (1 MiB of envelope), and the fewest worth sharing per thread (64 K
     /// samples: a 10 s prompt at 8 kHz stays on one core, where handing work over would cost about what it saves).
     /// </summary>
     private const int GroupBlocks = 128, MinGroupBlocks = 32;
+    /// <summary>Carried states under this are zero, so no lane ever works on subnormal floats in long silences.</summary>
+    private const double Negligible = 1e-30;
 
-    private readonly double _gain, _g, _h;
+    private readonly double _gain, _g, _scale;
+    private readonly float _gLane, _scaleLane;
     private readonly int _hangover;
-    private readonly double[] _envelope = new double[Block];
+    private readonly float[] _envelope = new float[Block];
     private readonly float[] _pending = new float[Block];
-    private readonly double[] _powers;
+    private readonly PowerTable _powers;
     private readonly long[] _active = new long[Thresholds];
     private readonly int[] _runStart = new int[Thresholds];
     private readonly int[] _lastEnd = new int[Thresholds];
-    private readonly ulong[] _changes = new ulong[ChangeWords];
+    private readonly ulong[] _changes = new ulong[Parts];
     private Group? _group;
     private int _filled;
     private long _length;
@@ -55,10 +59,14 @@ internal sealed class SpeechLevelMeter
     public SpeechLevelMeter(int sampleRate, double gain = 1)
     {
         _gain = gain;
-        _g = Math.Exp(-1.0 / (sampleRate * SpeechLevel.TimeConstantSeconds));
-        _h = 1 - _g;
+        // Every lane and every carry uses the single-precision g, so blocks and carries agree.
+        _gLane = (float)Math.Exp(-1.0 / (sampleRate * SpeechLevel.TimeConstantSeconds));
+        _g = _gLane;
+        double h = 1 - _g;
+        _scale = gain * h * h;   // q × gain = Q × gain h²
+        _scaleLane = (float)_scale;
         _hangover = (int)Math.Ceiling(SpeechLevel.HangoverSeconds * sampleRate);
-        _powers = Powers(_g);
+        _powers = Powers(_gLane);
         Array.Fill(_lastEnd, int.MinValue);   // no run yet: nothing before the first one is active
     }
 
@@ -67,6 +75,12 @@ internal sealed class SpeechLevelMeter
     /// the same bits either way. Off for a meter that runs beside other work that already keeps the cores busy.
     /// </summary>
     public bool Parallel { get; init; } = true;
+
+    /// <summary>
+    /// The vector width the block passes use: 512, 256 or 0 (scalar); the widest the machine accelerates unless a test
+    /// asks for a narrower one. Every width gives the same bits.
+    /// </summary>
+    internal int Width { get; init; } = BestWidth;
 
     /// <summary>Samples seen so far.</summary>
     public long Length => _length + _filled;
@@ -85,7 +99,7 @@ internal sealed class SpeechLevelMeter
                 return;
             }
 
-            WholeBlock(_pending);
+            WholeBlock(_pending.AsSpan(0, Block));
             _filled = 0;
         }
 
@@ -132,26 +146,27 @@ internal sealed class SpeechLevelMeter
             _active[j] += _lastEnd[j] == int.MinValue ? 0 : Math.Min(length - 1 - _lastEnd[j], _hangover);
         }
 
-        return SpeechLevel.Level(_energy, _active, length);
+        return SpeechLevel.Level(_energy * _gain * _gain, _active, length);
     }
 
     private void WholeBlock(ReadOnlySpan<float> x)
     {
-        Span<double> e = _envelope;
-        Span<double> carries = stackalloc double[2 * Parts];
-        _energy += Magnitudes(x, e, _gain);
-        (Vector256<double> pLow, Vector256<double> pHigh) = Recurse(e, _g, _h);
-        Carry(e, pLow, pHigh, carries);
-        Correct(e, carries, _powers, _changes);
+        Span<float> e = _envelope.AsSpan(0, Block);
+        Span<float> finalP = stackalloc float[Parts];
+        Span<float> carries = stackalloc float[2 * Parts];
+        Interleave(x, e, Width);
+        _energy += Recurse(e, finalP, _gLane, Width);
+        Carry(e, finalP, carries);
+        Correct(e, carries, _powers.Lanes, _scaleLane, _changes, Width);
         Scan(e, _changes, (int)_length);
         _length += Block;
     }
 
     /// <summary>
     /// Whole blocks with the per-block work shared by two threads, in the same operations as <see cref="WholeBlock"/> so
-    /// the result is the same bits: the magnitudes and zero-state recursions of every block (independent), then the
-    /// carries from block to block in order (a few operations a block), then each block's correction (independent again,
-    /// given its carry), then the scan in order. Only the two independent steps run side by side.
+    /// the result is the same bits: the zero-state recursions of every block (independent), then the carries from block
+    /// to block in order (a few operations a part), then each block's correction (independent again, given its carries),
+    /// then the scan in order. Only the two independent steps run side by side.
     /// </summary>
     private void WholeBlocksOnTwoCores(ReadOnlySpan<float> x)
     {
@@ -164,37 +179,35 @@ internal sealed class SpeechLevelMeter
 
         Group group = _group;
         x.CopyTo(group.Input);
-        double gain = _gain, g = _g, h = _h;
-        double[] powers = _powers;
+        float g = _gLane, scale = _scaleLane;
+        float[] powers = _powers.Lanes;
+        int width = Width;
         Threading.SecondCore.Split(blocks, (from, to) =>
         {
             for (int b = from; b < to; b++)
             {
-                Span<double> e = group.Envelope.AsSpan(b * Block, Block);
-                group.Energy[b] = Magnitudes(group.Input.AsSpan(b * Block, Block), e, gain);
-                (Vector256<double> pLow, Vector256<double> pHigh) = Recurse(e, g, h);
-                pLow.StoreUnsafe(ref group.FinalP[b * Parts]);
-                pHigh.StoreUnsafe(ref group.FinalP[(b * Parts) + 4]);
+                Span<float> e = group.Envelope.AsSpan(b * Block, Block);
+                Interleave(group.Input.AsSpan(b * Block, Block), e, width);
+                group.Energy[b] = Recurse(e, group.FinalP.AsSpan(b * Parts, Parts), g, width);
             }
         });
         for (int b = 0; b < blocks; b++)
         {
             _energy += group.Energy[b];
-            Carry(group.Envelope.AsSpan(b * Block, Block), Vector256.Create(group.FinalP.AsSpan(b * Parts, 4)),
-                Vector256.Create(group.FinalP.AsSpan((b * Parts) + 4, 4)), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts));
+            Carry(group.Envelope.AsSpan(b * Block, Block), group.FinalP.AsSpan(b * Parts, Parts), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts));
         }
 
         Threading.SecondCore.Split(blocks, (from, to) =>
         {
             for (int b = from; b < to; b++)
             {
-                Correct(group.Envelope.AsSpan(b * Block, Block), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts), powers,
-                    group.Changes.AsSpan(b * ChangeWords, ChangeWords));
+                Correct(group.Envelope.AsSpan(b * Block, Block), group.Carries.AsSpan(b * 2 * Parts, 2 * Parts), powers, scale,
+                    group.Changes.AsSpan(b * Parts, Parts), width);
             }
         });
         for (int b = 0; b < blocks; b++)
         {
-            Scan(group.Envelope.AsSpan(b * Block, Block), group.Changes.AsSpan(b * ChangeWords, ChangeWords), (int)_length);
+            Scan(group.Envelope.AsSpan(b * Block, Block), group.Changes.AsSpan(b * Parts, Parts), (int)_length);
             _length += Block;
         }
     }
@@ -207,195 +220,46 @@ internal sealed class SpeechLevelMeter
     {
         public int Blocks { get; } = blocks;
         public float[] Input { get; } = System.Buffers.ArrayPool<float>.Shared.Rent(blocks * Block);
-        public double[] Envelope { get; } = System.Buffers.ArrayPool<double>.Shared.Rent(blocks * Block);
+        public float[] Envelope { get; } = System.Buffers.ArrayPool<float>.Shared.Rent(blocks * Block);
         public double[] Energy { get; } = new double[blocks];
-        public double[] FinalP { get; } = new double[blocks * Parts];
-        public double[] Carries { get; } = new double[blocks * 2 * Parts];
-        public ulong[] Changes { get; } = new ulong[blocks * ChangeWords];
+        public float[] FinalP { get; } = new float[blocks * Parts];
+        public float[] Carries { get; } = new float[blocks * 2 * Parts];
+        public ulong[] Changes { get; } = new ulong[blocks * Parts];
 
         public void Return()
         {
             System.Buffers.ArrayPool<float>.Shared.Return(Input);
-            System.Buffers.ArrayPool<double>.Shared.Return(Envelope);
+            System.Buffers.ArrayPool<float>.Shared.Return(Envelope);
         }
     }
 
-    // |x| × gain, part-interleaved; returns the energy, summed per part in sample order, then over the parts.
-    private static double Magnitudes(ReadOnlySpan<float> x, Span<double> e, double gain)
+    // Each part's start state (carried part by part from the meter's state, in double precision) for the correction: Q,
+    // then P, per part, rounded to single precision; the meter's state moves to the block's end.
+    private void Carry(ReadOnlySpan<float> e, ReadOnlySpan<float> finalP, Span<float> carries)
     {
-        ref float source = ref MemoryMarshal.GetReference(x);
-        ref double target = ref MemoryMarshal.GetReference(e);
-        Vector256<double> sumLow = Vector256<double>.Zero, sumHigh = sumLow;
-        if (Avx.IsSupported)
-        {
-            Vector256<double> scale = Vector256.Create(gain);
-            for (nuint n = 0; n < Part; n += 4)
-            {
-                (Vector256<double> a0, Vector256<double> a1, Vector256<double> a2, Vector256<double> a3) = Transposed(ref source, n, 0, scale);
-                (Vector256<double> b0, Vector256<double> b1, Vector256<double> b2, Vector256<double> b3) = Transposed(ref source, n, 4, scale);
-                sumLow += a0 * a0;
-                sumHigh += b0 * b0;
-                sumLow += a1 * a1;
-                sumHigh += b1 * b1;
-                sumLow += a2 * a2;
-                sumHigh += b2 * b2;
-                sumLow += a3 * a3;
-                sumHigh += b3 * b3;
-                ref double row = ref Unsafe.Add(ref target, Parts * n);
-                a0.StoreUnsafe(ref row);
-                b0.StoreUnsafe(ref row, 4);
-                a1.StoreUnsafe(ref row, 8);
-                b1.StoreUnsafe(ref row, 12);
-                a2.StoreUnsafe(ref row, 16);
-                b2.StoreUnsafe(ref row, 20);
-                a3.StoreUnsafe(ref row, 24);
-                b3.StoreUnsafe(ref row, 28);
-            }
-        }
-        else
-        {
-            Span<double> sums = stackalloc double[Parts];
-            for (int n = 0; n < Part; n++)
-            {
-                for (int k = 0; k < Parts; k++)
-                {
-                    double magnitude = Math.Abs((double)x[(k * Part) + n]) * gain;
-                    e[(Parts * n) + k] = magnitude;
-                    sums[k] += magnitude * magnitude;
-                }
-            }
-
-            sumLow = Vector256.Create(sums[..4]);
-            sumHigh = Vector256.Create(sums[4..]);
-        }
-
-        double energy = 0;
-        for (int k = 0; k < 4; k++)
-        {
-            energy += sumLow.GetElement(k);
-        }
-
-        for (int k = 0; k < 4; k++)
-        {
-            energy += sumHigh.GetElement(k);
-        }
-
-        return energy;
-    }
-
-    // Four samples (n .. n + 3) of parts first .. first + 3, as four vectors of one time each: a 4 × 4 transpose.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double>, Vector256<double>, Vector256<double>, Vector256<double>) Transposed(ref float x, nuint n, int first, Vector256<double> scale)
-    {
-        Vector256<double> d0 = Widened(ref x, n + (nuint)(first * Part), scale);
-        Vector256<double> d1 = Widened(ref x, n + (nuint)((first + 1) * Part), scale);
-        Vector256<double> d2 = Widened(ref x, n + (nuint)((first + 2) * Part), scale);
-        Vector256<double> d3 = Widened(ref x, n + (nuint)((first + 3) * Part), scale);
-        Vector256<double> a = Avx.UnpackLow(d0, d1), b = Avx.UnpackHigh(d0, d1), c = Avx.UnpackLow(d2, d3), d = Avx.UnpackHigh(d2, d3);
-        return (Avx.Permute2x128(a, c, 0x20), Avx.Permute2x128(b, d, 0x20), Avx.Permute2x128(a, c, 0x31), Avx.Permute2x128(b, d, 0x31));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Widened(ref float x, nuint at, Vector256<double> scale) =>
-        Avx.ConvertToVector256Double(Vector128.Abs(Vector128.LoadUnsafe(ref x, at))) * scale;
-
-    // The two recursions, each part from zero state, in place: magnitudes in, envelope out; returns the parts' final p.
-    private static (Vector256<double>, Vector256<double>) Recurse(Span<double> e, double g, double h)
-    {
-        ref double x = ref MemoryMarshal.GetReference(e);
-        Vector256<double> vg = Vector256.Create(g), vh = Vector256.Create(h);
-        Vector256<double> p0 = Vector256<double>.Zero, p1 = p0, q0 = p0, q1 = p0;
-        for (nuint at = 0; at < Block; at += Parts)
-        {
-            p0 = Vector256.FusedMultiplyAdd(vg, p0, vh * Vector256.LoadUnsafe(ref x, at));
-            p1 = Vector256.FusedMultiplyAdd(vg, p1, vh * Vector256.LoadUnsafe(ref x, at + 4));
-            q0 = Vector256.FusedMultiplyAdd(vg, q0, vh * p0);
-            q1 = Vector256.FusedMultiplyAdd(vg, q1, vh * p1);
-            q0.StoreUnsafe(ref x, at);
-            q1.StoreUnsafe(ref x, at + 4);
-        }
-
-        return (p0, p1);
-    }
-
-    // Each part's start state (carried part by part from the meter's state) as the vector pass of Correct adds it: Q, then
-    // h P, per part; the meter's state moves to the block's end.
-    private void Carry(ReadOnlySpan<double> e, Vector256<double> pLow, Vector256<double> pHigh, Span<double> carries)
-    {
-        ref double power = ref MemoryMarshal.GetArrayDataReference(_powers);
-        double carryP = _p, carryQ = _q, gLast = Unsafe.Add(ref power, Part - 1), nLast = Unsafe.Add(ref power, (2 * Part) - 1);
+        double carryP = _p, carryQ = _q, gLast = _powers.Last, nLast = Part * _powers.Last;
         for (int k = 0; k < Parts; k++)
         {
-            double fromQ = carryQ, fromP = _h * carryP;
-            carries[k] = fromQ;
-            carries[Parts + k] = fromP;
-            double endQ = e[Block - Parts + k];
-            // The same operations the vector pass below does on the part's last sample, so the carry is that sample.
-            carryQ = endQ + Math.FusedMultiplyAdd(gLast, fromQ, nLast * fromP);
-            carryP = (k < 4 ? pLow.GetElement(k) : pHigh.GetElement(k - 4)) + (gLast * carryP);
+            carries[k] = (float)carryQ;
+            carries[Parts + k] = (float)carryP;
+            carryQ = Math.FusedMultiplyAdd(gLast, carryQ, Math.FusedMultiplyAdd(nLast, carryP, e[Block - Parts + k]));
+            carryP = Math.FusedMultiplyAdd(gLast, carryP, finalP[k]);
         }
 
-        (_p, _q) = (carryP, carryQ);
-    }
-
-    // Adds each part's start state to its envelope, and marks the samples where the envelope moves to another power of two
-    // than the sample before it in the same part.
-    private static void Correct(Span<double> e, ReadOnlySpan<double> carries, double[] powers, Span<ulong> changed)
-    {
-        ref double x = ref MemoryMarshal.GetReference(e);
-        ref double power = ref MemoryMarshal.GetArrayDataReference(powers);
-        Vector256<double> q0 = Vector256.Create(carries[..4]), q1 = Vector256.Create(carries[4..8]);
-        Vector256<double> hp0 = Vector256.Create(carries[8..12]), hp1 = Vector256.Create(carries[12..]);
-        Vector256<double> low = Vector256.Create(0.5), high = Vector256.Create(32768.0);
-        Vector256<ulong> previous0 = default, previous1 = default;
-        changed.Clear();
-        ref ulong changes = ref MemoryMarshal.GetReference(changed);
-        for (nuint n = 0; n < Part; n++)
-        {
-            Vector256<double> gn = Vector256.Create(Unsafe.Add(ref power, n)), ngn = Vector256.Create(Unsafe.Add(ref power, Part + n));
-            ref double row = ref Unsafe.Add(ref x, Parts * n);
-            Vector256<double> v0 = Vector256.LoadUnsafe(ref row) + Vector256.FusedMultiplyAdd(gn, q0, ngn * hp0);
-            Vector256<double> v1 = Vector256.LoadUnsafe(ref row, 4) + Vector256.FusedMultiplyAdd(gn, q1, ngn * hp1);
-            v0.StoreUnsafe(ref row);
-            v1.StoreUnsafe(ref row, 4);
-
-            // The power of two as the exponent of the value clamped to [0.5, 2^15]: one key per band of Cross.
-            Vector256<ulong> key0 = Vector256.ShiftRightLogical(Vector256.MinNative(Vector256.MaxNative(v0, low), high).AsUInt64(), 52);
-            Vector256<ulong> key1 = Vector256.ShiftRightLogical(Vector256.MinNative(Vector256.MaxNative(v1, low), high).AsUInt64(), 52);
-            uint moved = (~Vector256.Equals(key0, previous0)).ExtractMostSignificantBits()
-                | ((~Vector256.Equals(key1, previous1)).ExtractMostSignificantBits() << 4);
-            (previous0, previous1) = (key0, key1);
-            if (moved != 0 && n != 0)
-            {
-                Mark(ref changes, moved, (int)n);
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Mark(ref ulong changes, uint parts, int n)
-    {
-        for (; parts != 0; parts &= parts - 1)
-        {
-            int k = System.Numerics.BitOperations.TrailingZeroCount(parts);
-            Unsafe.Add(ref changes, (k * (Part / 64)) + (n >> 6)) |= 1UL << (n & 63);
-        }
+        (_p, _q) = (carryP < Negligible ? 0 : carryP, carryQ < Negligible ? 0 : carryQ);
     }
 
     // Visits, in time order, each part's first sample and the samples Correct marked, and books the runs they end or begin.
-    private void Scan(ReadOnlySpan<double> e, ReadOnlySpan<ulong> changes, int start)
+    private void Scan(ReadOnlySpan<float> e, ReadOnlySpan<ulong> changes, int start)
     {
         for (int k = 0; k < Parts; k++)
         {
             int first = start + (k * Part);
             Check(e[k], first);
-            for (int w = 0; w < Part / 64; w++)
+            for (ulong bits = changes[k]; bits != 0; bits &= bits - 1)
             {
-                for (ulong bits = changes[(k * (Part / 64)) + w]; bits != 0; bits &= bits - 1)
-                {
-                    int n = (w * 64) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    Check(e[(Parts * n) + k], first + n);
-                }
+                int n = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                Check(e[(Parts * n) + k], first + n);
             }
         }
     }
@@ -411,18 +275,18 @@ internal sealed class SpeechLevelMeter
         }
     }
 
-    // A signal's last block, shorter than a whole one: sample by sample.
+    // A signal's last block, shorter than a whole one: sample by sample, in double precision.
     private void LastBlock(ReadOnlySpan<float> x)
     {
         double p = _p, q = _q, energy = 0;
         int start = (int)_length;
         for (int i = 0; i < x.Length; i++)
         {
-            double magnitude = Math.Abs((double)x[i]) * _gain;
+            double magnitude = Math.Abs((double)x[i]);
             energy += magnitude * magnitude;
-            p = Math.FusedMultiplyAdd(_g, p, _h * magnitude);
-            q = Math.FusedMultiplyAdd(_g, q, _h * p);
-            Check(q, start + i);
+            p = Math.FusedMultiplyAdd(_g, p, magnitude);
+            q = Math.FusedMultiplyAdd(_g, q, p);
+            Check(q * _scale, start + i);
         }
 
         (_p, _q) = (p, q);
@@ -452,27 +316,30 @@ internal sealed class SpeechLevelMeter
     }
 
     // One reference, written and read whole: meters at different rates on other threads may replace it at any time, and a
-    // reader must never see one rate's g with another rate's table (a value-tuple field can be read half-written).
-    private sealed record PowerTable(double G, double[] Table);
+    // reader must never see one rate's g with another rate's table.
+    private sealed record PowerTable(float G, float[] Lanes, double Last);
 
     private static PowerTable? s_powers;
 
-    // g^(n+1), then (n+1) g^(n+1), for n < Part; the last rate's table is kept (one rate at a time in practice).
-    private static double[] Powers(double g)
+    // g^(n+1), then (n+1) g^(n+1), for n < Part, rounded to single precision; and g^Part in double precision for the
+    // carries. The last rate's table is kept (one rate at a time in practice).
+    private static PowerTable Powers(float g)
     {
         if (Volatile.Read(ref s_powers) is { } cached && cached.G == g)
         {
-            return cached.Table;
+            return cached;
         }
 
-        double[] table = new double[2 * Part];
+        float[] lanes = new float[2 * Part];
         for (int n = 0; n < Part; n++)
         {
-            table[n] = Math.Pow(g, n + 1);
-            table[Part + n] = (n + 1) * table[n];
+            double power = Math.Pow(g, n + 1);
+            lanes[n] = (float)power;
+            lanes[Part + n] = (float)((n + 1) * power);
         }
 
-        Volatile.Write(ref s_powers, new PowerTable(g, table));
+        PowerTable table = new(g, lanes, Math.Pow(g, Part));
+        Volatile.Write(ref s_powers, table);
         return table;
     }
 }

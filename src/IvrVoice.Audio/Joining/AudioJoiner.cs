@@ -11,8 +11,11 @@ namespace IvrVoice.Audio.Joining;
 /// </summary>
 public static class AudioJoiner
 {
-    /// <summary>Bump when the joining changes what the same pieces and options sound like (announcement keys include it).</summary>
-    public const int Version = 1;
+    /// <summary>
+    /// Bump when the joining changes what the same pieces and options sound like (announcement keys include it). 2: pieces
+    /// are trimmed and levelled by the single-precision P.56 meter.
+    /// </summary>
+    public const int Version = 2;
 
     private const int MaxLimiterCorrections = 3;
 

@@ -36,11 +36,12 @@ public sealed record MasteringOptions
 
     /// <summary>
     /// Every setting that changes the output, as one stable string: prompt keys include it, so a change of settings
-    /// renders new audio instead of serving the old. "off" when disabled.
+    /// renders new audio instead of serving the old. "off" when disabled. The leading "m2" is the version of the mastering
+    /// arithmetic, raised when the same settings can give other samples (m2: the P.56 meter's envelope in single precision).
     /// </summary>
     public string CanonicalForm() => !Enabled
         ? "off"
-        : string.Create(CultureInfo.InvariantCulture, $"m1;pad={PadMilliseconds};level={TargetLevelDbfs:R};ceiling={PeakCeilingDbfs:R};maxgain={MaxGainDb:R}");
+        : string.Create(CultureInfo.InvariantCulture, $"m2;pad={PadMilliseconds};level={TargetLevelDbfs:R};ceiling={PeakCeilingDbfs:R};maxgain={MaxGainDb:R}");
 
     /// <summary>Throws when a setting is out of range, naming the setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of its documented range.</exception>

@@ -2,11 +2,13 @@ namespace IvrVoice.Audio.Tests.Analysis;
 
 /// <summary>
 /// ITU-T P.56 method B written out step by step as the Recommendation describes it (no shortcuts): the test oracle
-/// for the production meter, which finds the active thresholds by a logarithm instead of comparing each.
+/// for the production meter, which finds the active thresholds by a logarithm instead of comparing each, and runs the
+/// envelope's recursions in single-precision lanes. Everything here is double precision, sample after sample.
 /// </summary>
 internal static class P56Oracle
 {
-    public static (double LevelDb, double Activity) Measure(float[] x, int rate)
+    /// <summary>The level and activity of <paramref name="x"/> × <paramref name="gain"/> (the gain applied in double precision).</summary>
+    public static (double LevelDb, double Activity) Measure(float[] x, int rate, double gain = 1)
     {
         const double margin = 15.9;
         double g = Math.Exp(-1 / (rate * 0.03));
@@ -15,10 +17,11 @@ internal static class P56Oracle
         long[] a = new long[16];
         int[] h = [.. Enumerable.Repeat(hangover, 16)];
         double s = 0, p = 0, q = 0;
-        foreach (float sample in x)
+        foreach (float value in x)
         {
-            s += (double)sample * sample;
-            p = Math.FusedMultiplyAdd(g, p, (1 - g) * Math.Abs(sample));   // as the meter rounds: one rounding per recursion
+            double sample = value * gain;
+            s += sample * sample;
+            p = Math.FusedMultiplyAdd(g, p, (1 - g) * Math.Abs(sample));
             q = Math.FusedMultiplyAdd(g, q, (1 - g) * p);
             for (int j = 0; j < 16; j++)
             {

@@ -153,7 +153,7 @@ public sealed class TelephonyMasteringTests
         ];
         Assert.Equal(forms.Length, forms.Distinct().Count());
         Assert.Equal("off", MasteringOptions.Disabled.CanonicalForm());
-        Assert.Equal("m1;pad=150;level=-26;ceiling=-3;maxgain=24", Defaults.CanonicalForm());
+        Assert.Equal("m2;pad=150;level=-26;ceiling=-3;maxgain=24", Defaults.CanonicalForm());
     }
 
     [Theory]
