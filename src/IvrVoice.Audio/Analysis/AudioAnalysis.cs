@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace IvrVoice.Audio;
 
@@ -117,6 +118,19 @@ public static class AudioAnalysis
         ref float x = ref MemoryMarshal.GetReference(frame);
         Vector256<double> low = Vector256<double>.Zero, high = low;
         int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            // The same eight running sums in one vector (lanes 0-3 are `low`, 4-7 `high`): the same bits, half the work.
+            Vector512<double> sums = Vector512<double>.Zero;
+            for (; i + 8 <= frame.Length; i += 8)
+            {
+                Vector512<double> v = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, (nuint)i));
+                sums += v * v;
+            }
+
+            (low, high) = (sums.GetLower(), sums.GetUpper());
+        }
+
         for (; i + 8 <= frame.Length; i += 8)
         {
             (Vector256<double> a, Vector256<double> b) = Vector256.Widen(Vector256.LoadUnsafe(ref x, (nuint)i));

@@ -16,7 +16,7 @@ namespace IvrVoice.Audio;
 /// stored part-interleaved (element 32n + k is sample 64k + n). The recursions are linear: the state (P, Q) a part
 /// should have started from adds exactly g^(n+1) P to P and g^(n+1) (Q + (n+1) P) to Q at its n-th sample, which a
 /// vectorised pass adds while it scales Q to the envelope q × gain. The carries from part to part and block to block
-/// run in double precision; a signal's last, shorter block runs sample by sample in double precision. Single precision
+/// run in double precision; a signal's last, shorter block is padded with zeros and counted to its length. Single precision
 /// in the block's lanes puts the envelope within about 10⁻⁶ (relative) of the double-precision recursion, which the
 /// tests state and check against a step-by-step double-precision transcription of the Recommendation. Every
 /// instruction set (Vector512, Vector256, and the scalar fallback) does the same operations per lane in the same
@@ -38,7 +38,7 @@ internal sealed partial class SpeechLevelMeter
     /// <summary>Carried states under this are zero, so no lane ever works on subnormal floats in long silences.</summary>
     private const double Negligible = 1e-30;
 
-    private readonly double _gain, _g, _scale;
+    private readonly double _gain;
     private readonly float _gLane, _scaleLane;
     private readonly int _hangover;
     private readonly float[] _envelope = new float[Block];
@@ -61,10 +61,8 @@ internal sealed partial class SpeechLevelMeter
         _gain = gain;
         // Every lane and every carry uses the single-precision g, so blocks and carries agree.
         _gLane = (float)Math.Exp(-1.0 / (sampleRate * SpeechLevel.TimeConstantSeconds));
-        _g = _gLane;
-        double h = 1 - _g;
-        _scale = gain * h * h;   // q × gain = Q × gain h²
-        _scaleLane = (float)_scale;
+        double h = 1 - (double)_gLane;
+        _scaleLane = (float)(gain * h * h);   // q × gain = Q × gain h²
         _hangover = (int)Math.Ceiling(SpeechLevel.HangoverSeconds * sampleRate);
         _powers = Powers(_gLane);
         Array.Fill(_lastEnd, int.MinValue);   // no run yet: nothing before the first one is active
@@ -99,7 +97,7 @@ internal sealed partial class SpeechLevelMeter
                 return;
             }
 
-            WholeBlock(_pending.AsSpan(0, Block));
+            WholeBlock(_pending);
             _filled = 0;
         }
 
@@ -128,7 +126,7 @@ internal sealed partial class SpeechLevelMeter
     {
         if (_filled > 0)
         {
-            LastBlock(_pending.AsSpan(0, _filled));
+            LastBlock(_filled);
             _filled = 0;
         }
 
@@ -149,17 +147,25 @@ internal sealed partial class SpeechLevelMeter
         return SpeechLevel.Level(_energy * _gain * _gain, _active, length);
     }
 
-    private void WholeBlock(ReadOnlySpan<float> x)
+    private void WholeBlock(ReadOnlySpan<float> x, int length = Block)
     {
-        Span<float> e = _envelope.AsSpan(0, Block);
+        Span<float> e = _envelope;
         Span<float> finalP = stackalloc float[Parts];
         Span<float> carries = stackalloc float[2 * Parts];
         Interleave(x, e, Width);
         _energy += Recurse(e, finalP, _gLane, Width);
         Carry(e, finalP, carries);
         Correct(e, carries, _powers.Lanes, _scaleLane, _changes, Width);
-        Scan(e, _changes, (int)_length);
-        _length += Block;
+        Scan(e, _changes, (int)_length, length);
+        _length += length;
+    }
+
+    // A signal's last block, shorter than a whole one: padded with zeros and measured as a whole one, counted only to its
+    // length. The recursions are causal, so the zeros change nothing before them; their energy is exactly zero.
+    private void LastBlock(int length)
+    {
+        _pending.AsSpan(length).Clear();
+        WholeBlock(_pending, length);
     }
 
     /// <summary>
@@ -249,14 +255,15 @@ internal sealed partial class SpeechLevelMeter
         (_p, _q) = (carryP < Negligible ? 0 : carryP, carryQ < Negligible ? 0 : carryQ);
     }
 
-    // Visits, in time order, each part's first sample and the samples Correct marked, and books the runs they end or begin.
-    private void Scan(ReadOnlySpan<float> e, ReadOnlySpan<ulong> changes, int start)
+    // Visits, in time order, each part's first sample and the samples Correct marked, and books the runs they end or begin;
+    // only the block's first `length` samples.
+    private void Scan(ReadOnlySpan<float> e, ReadOnlySpan<ulong> changes, int start, int length = Block)
     {
-        for (int k = 0; k < Parts; k++)
+        for (int k = 0; k < Parts && k * Part < length; k++)
         {
-            int first = start + (k * Part);
+            int first = start + (k * Part), left = length - (k * Part);
             Check(e[k], first);
-            for (ulong bits = changes[k]; bits != 0; bits &= bits - 1)
+            for (ulong bits = left >= Part ? changes[k] : changes[k] & ((1UL << left) - 1); bits != 0; bits &= bits - 1)
             {
                 int n = System.Numerics.BitOperations.TrailingZeroCount(bits);
                 Check(e[(Parts * n) + k], first + n);
@@ -273,25 +280,6 @@ internal sealed partial class SpeechLevelMeter
             _low = _above == 0 ? 0 : Math.ScaleB(1, _above - 1);
             _high = _above == Thresholds ? double.PositiveInfinity : Math.ScaleB(1, _above);
         }
-    }
-
-    // A signal's last block, shorter than a whole one: sample by sample, in double precision.
-    private void LastBlock(ReadOnlySpan<float> x)
-    {
-        double p = _p, q = _q, energy = 0;
-        int start = (int)_length;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double magnitude = Math.Abs((double)x[i]);
-            energy += magnitude * magnitude;
-            p = Math.FusedMultiplyAdd(_g, p, magnitude);
-            q = Math.FusedMultiplyAdd(_g, q, p);
-            Check(q * _scale, start + i);
-        }
-
-        (_p, _q) = (p, q);
-        _energy += energy;
-        _length += x.Length;
     }
 
     // The envelope left [low, high): find its new band, book the runs that ended and the gaps (hangover) before the runs

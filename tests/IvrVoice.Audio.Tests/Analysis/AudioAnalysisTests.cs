@@ -131,4 +131,34 @@ public sealed class AudioAnalysisTests
         Assert.InRange(stats.ActiveLevelDbfs, level - SpeechLevelMeterTests.LevelToleranceDb, level + SpeechLevelMeterTests.LevelToleranceDb);
         Assert.InRange(stats.ActiveSpeechSeconds, (activity * 60) - SpeechLevelMeterTests.ActiveToleranceSeconds, (activity * 60) + SpeechLevelMeterTests.ActiveToleranceSeconds);
     }
+
+    // The sound bounds must not depend on the machine: the frame energy is defined as eight running sums of x² over whole
+    // groups of eight (sum l takes samples 8m + l), sums l and l + 4 added, then those pairwise, then the rest in order, all
+    // in double precision; every width (Vector512, Vector256, software) must give exactly that.
+    [Theory]
+    [InlineData(80)]
+    [InlineData(83)]
+    [InlineData(7)]
+    [InlineData(441)]
+    public void FrameEnergy_AnyLength_EqualsTheDefinedSumOrderBitForBit(int length)
+    {
+        float[] x = SignalGenerator.RandomFloats(length, length, 30000);
+        double[] sums = new double[8];
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            for (int lane = 0; lane < 8; lane++)
+            {
+                sums[lane] += (double)x[i + lane] * x[i + lane];
+            }
+        }
+
+        double expected = ((sums[0] + sums[4]) + (sums[1] + sums[5])) + ((sums[2] + sums[6]) + (sums[3] + sums[7]));
+        for (; i < length; i++)
+        {
+            expected += (double)x[i] * x[i];
+        }
+
+        Assert.Equal(expected, AudioAnalysis.FrameEnergy(x));
+    }
 }
