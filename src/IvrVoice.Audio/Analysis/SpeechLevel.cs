@@ -14,6 +14,7 @@ internal static class SpeechLevel
     internal const double HangoverSeconds = 0.2;
     internal const int Thresholds = 16;
     private const double FullScaleEnergyDb = 90.308998699194358;   // 20 log10(32768)
+    private const double OctaveDb = 6.0205999132796239;   // 20 log10(2): threshold 2^j is j octaves above 1
     /// <summary>
     /// Active level in dBov (-∞ for silence) and the active share of samples, of <paramref name="x"/> scaled by
     /// <paramref name="gain"/> (so mastering can measure a gain's result without applying it).
@@ -43,7 +44,7 @@ internal static class SpeechLevel
             }
 
             double level = (10 * Math.Log10(energy / active[j])) - FullScaleEnergyDb;
-            double thresholdDb = (20 * Math.Log10(Math.Pow(2, j))) - FullScaleEnergyDb;
+            double thresholdDb = (j * OctaveDb) - FullScaleEnergyDb;
             double delta = level - thresholdDb;
             double activity = (double)active[j] / length;
             if (delta <= MarginDb)

@@ -163,9 +163,10 @@ internal sealed partial class SpeechLevelMeter
         e3.StoreUnsafe(ref sums, 24);
     }
 
-    // Adds each part's start state to its zero-state Q and scales it to the envelope q × gain, in place; marks, per part,
-    // the samples whose power of two (the exponent of the value clamped to [0.5, 2^15]: one key per band of Cross)
-    // differs from the sample before.
+    // Scales each part's zero-state Q to the envelope q × gain and adds its start state (already scaled), in place; marks,
+    // per part, the samples whose power of two (the float's exponent) differs from the sample before. Bands of Cross are
+    // unions of powers of two, so every sample where the band changes is marked (and a few where it does not, below
+    // 2^0 and above 2^15, which the scan finds still in their band).
     private static void Correct(Span<float> e, ReadOnlySpan<float> carries, float[] powers, float scale, Span<ulong> changed, int width)
     {
         changed.Clear();
@@ -199,9 +200,9 @@ internal sealed partial class SpeechLevelMeter
                 uint previous = 0;
                 for (int n = 0; n < Part; n++)
                 {
-                    float v = (e[(Parts * n) + k] + MathF.FusedMultiplyAdd(powers[n], fromQ, powers[Part + n] * fromP)) * scale;
+                    float v = MathF.FusedMultiplyAdd(e[(Parts * n) + k], scale, MathF.FusedMultiplyAdd(powers[n], fromQ, powers[Part + n] * fromP));
                     e[(Parts * n) + k] = v;
-                    uint key = BitConverter.SingleToUInt32Bits(Math.Min(Math.Max(v, 0.5f), 32768f)) >> 23;
+                    uint key = BitConverter.SingleToUInt32Bits(v) >> 23;
                     if (n != 0 && key != previous)
                     {
                         changed[k] |= 1UL << n;
@@ -220,19 +221,18 @@ internal sealed partial class SpeechLevelMeter
         ref float carry = ref MemoryMarshal.GetReference(carries);
         Vector512<float> q0 = Vector512.LoadUnsafe(ref carry), q1 = Vector512.LoadUnsafe(ref carry, 16);
         Vector512<float> p0 = Vector512.LoadUnsafe(ref carry, Parts), p1 = Vector512.LoadUnsafe(ref carry, Parts + 16);
-        Vector512<float> vs = Vector512.Create(scale), low = Vector512.Create(0.5f), high = Vector512.Create(32768f);
+        Vector512<float> vs = Vector512.Create(scale);
         Vector512<uint> previous0 = default, previous1 = default;
         ref uint rows = ref MemoryMarshal.GetReference(moves);
         for (nuint n = 0; n < Part; n++)
         {
             Vector512<float> gn = Vector512.Create(Unsafe.Add(ref power, n)), ngn = Vector512.Create(Unsafe.Add(ref power, Part + n));
             ref float row = ref Unsafe.Add(ref x, Parts * n);
-            Vector512<float> v0 = (Vector512.LoadUnsafe(ref row) + Vector512.FusedMultiplyAdd(gn, q0, ngn * p0)) * vs;
-            Vector512<float> v1 = (Vector512.LoadUnsafe(ref row, 16) + Vector512.FusedMultiplyAdd(gn, q1, ngn * p1)) * vs;
+            Vector512<float> v0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row), vs, Vector512.FusedMultiplyAdd(gn, q0, ngn * p0));
+            Vector512<float> v1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 16), vs, Vector512.FusedMultiplyAdd(gn, q1, ngn * p1));
             v0.StoreUnsafe(ref row);
             v1.StoreUnsafe(ref row, 16);
-            Vector512<uint> key0 = Vector512.ShiftRightLogical(Vector512.MinNative(Vector512.MaxNative(v0, low), high).AsUInt32(), 23);
-            Vector512<uint> key1 = Vector512.ShiftRightLogical(Vector512.MinNative(Vector512.MaxNative(v1, low), high).AsUInt32(), 23);
+            Vector512<uint> key0 = Vector512.ShiftRightLogical(v0.AsUInt32(), 23), key1 = Vector512.ShiftRightLogical(v1.AsUInt32(), 23);
             ulong moved = (~Vector512.Equals(key0, previous0)).ExtractMostSignificantBits()
                 | ((~Vector512.Equals(key1, previous1)).ExtractMostSignificantBits() << 16);
             (previous0, previous1) = (key0, key1);
@@ -249,25 +249,25 @@ internal sealed partial class SpeechLevelMeter
         Vector256<float> q2 = Vector256.LoadUnsafe(ref carry, 16), q3 = Vector256.LoadUnsafe(ref carry, 24);
         Vector256<float> p0 = Vector256.LoadUnsafe(ref carry, Parts), p1 = Vector256.LoadUnsafe(ref carry, Parts + 8);
         Vector256<float> p2 = Vector256.LoadUnsafe(ref carry, Parts + 16), p3 = Vector256.LoadUnsafe(ref carry, Parts + 24);
-        Vector256<float> vs = Vector256.Create(scale), low = Vector256.Create(0.5f), high = Vector256.Create(32768f);
+        Vector256<float> vs = Vector256.Create(scale);
         Vector256<uint> previous0 = default, previous1 = default, previous2 = default, previous3 = default;
         ref uint rows = ref MemoryMarshal.GetReference(moves);
         for (nuint n = 0; n < Part; n++)
         {
             Vector256<float> gn = Vector256.Create(Unsafe.Add(ref power, n)), ngn = Vector256.Create(Unsafe.Add(ref power, Part + n));
             ref float row = ref Unsafe.Add(ref x, Parts * n);
-            Vector256<float> v0 = (Vector256.LoadUnsafe(ref row) + Vector256.FusedMultiplyAdd(gn, q0, ngn * p0)) * vs;
-            Vector256<float> v1 = (Vector256.LoadUnsafe(ref row, 8) + Vector256.FusedMultiplyAdd(gn, q1, ngn * p1)) * vs;
-            Vector256<float> v2 = (Vector256.LoadUnsafe(ref row, 16) + Vector256.FusedMultiplyAdd(gn, q2, ngn * p2)) * vs;
-            Vector256<float> v3 = (Vector256.LoadUnsafe(ref row, 24) + Vector256.FusedMultiplyAdd(gn, q3, ngn * p3)) * vs;
+            Vector256<float> v0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row), vs, Vector256.FusedMultiplyAdd(gn, q0, ngn * p0));
+            Vector256<float> v1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), vs, Vector256.FusedMultiplyAdd(gn, q1, ngn * p1));
+            Vector256<float> v2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 16), vs, Vector256.FusedMultiplyAdd(gn, q2, ngn * p2));
+            Vector256<float> v3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 24), vs, Vector256.FusedMultiplyAdd(gn, q3, ngn * p3));
             v0.StoreUnsafe(ref row);
             v1.StoreUnsafe(ref row, 8);
             v2.StoreUnsafe(ref row, 16);
             v3.StoreUnsafe(ref row, 24);
-            Vector256<uint> key0 = Vector256.ShiftRightLogical(Vector256.MinNative(Vector256.MaxNative(v0, low), high).AsUInt32(), 23);
-            Vector256<uint> key1 = Vector256.ShiftRightLogical(Vector256.MinNative(Vector256.MaxNative(v1, low), high).AsUInt32(), 23);
-            Vector256<uint> key2 = Vector256.ShiftRightLogical(Vector256.MinNative(Vector256.MaxNative(v2, low), high).AsUInt32(), 23);
-            Vector256<uint> key3 = Vector256.ShiftRightLogical(Vector256.MinNative(Vector256.MaxNative(v3, low), high).AsUInt32(), 23);
+            Vector256<uint> key0 = Vector256.ShiftRightLogical(v0.AsUInt32(), 23);
+            Vector256<uint> key1 = Vector256.ShiftRightLogical(v1.AsUInt32(), 23);
+            Vector256<uint> key2 = Vector256.ShiftRightLogical(v2.AsUInt32(), 23);
+            Vector256<uint> key3 = Vector256.ShiftRightLogical(v3.AsUInt32(), 23);
             uint moved = (~Vector256.Equals(key0, previous0)).ExtractMostSignificantBits()
                 | ((~Vector256.Equals(key1, previous1)).ExtractMostSignificantBits() << 8)
                 | ((~Vector256.Equals(key2, previous2)).ExtractMostSignificantBits() << 16)

@@ -38,7 +38,7 @@ internal sealed partial class SpeechLevelMeter
     /// <summary>Carried states under this are zero, so no lane ever works on subnormal floats in long silences.</summary>
     private const double Negligible = 1e-30;
 
-    private readonly double _gain;
+    private readonly double _gain, _scale;
     private readonly float _gLane, _scaleLane;
     private readonly int _hangover;
     private readonly float[] _envelope = new float[Block];
@@ -62,7 +62,8 @@ internal sealed partial class SpeechLevelMeter
         // Every lane and every carry uses the single-precision g, so blocks and carries agree.
         _gLane = (float)Math.Exp(-1.0 / (sampleRate * SpeechLevel.TimeConstantSeconds));
         double h = 1 - (double)_gLane;
-        _scaleLane = (float)(gain * h * h);   // q × gain = Q × gain h²
+        _scale = gain * h * h;   // q × gain = Q × gain h²
+        _scaleLane = (float)_scale;
         _hangover = (int)Math.Ceiling(SpeechLevel.HangoverSeconds * sampleRate);
         _powers = Powers(_gLane);
         Array.Fill(_lastEnd, int.MinValue);   // no run yet: nothing before the first one is active
@@ -240,16 +241,31 @@ internal sealed partial class SpeechLevelMeter
     }
 
     // Each part's start state (carried part by part from the meter's state, in double precision) for the correction: Q,
-    // then P, per part, rounded to single precision; the meter's state moves to the block's end.
+    // then P, per part, scaled as the envelope is and rounded to single precision; the meter's state moves to the block's
+    // end. The conversions run in loops of their own: inside the chain, a float load converted to double would wait for
+    // the register it merges into (the chain's last value), which tripled the chain's length.
     private void Carry(ReadOnlySpan<float> e, ReadOnlySpan<float> finalP, Span<float> carries)
     {
+        Span<double> ends = stackalloc double[2 * Parts];
+        Span<double> starts = stackalloc double[2 * Parts];
+        for (int k = 0; k < Parts; k++)
+        {
+            ends[k] = e[Block - Parts + k];
+            ends[Parts + k] = finalP[k];
+        }
+
         double carryP = _p, carryQ = _q, gLast = _powers.Last, nLast = Part * _powers.Last;
         for (int k = 0; k < Parts; k++)
         {
-            carries[k] = (float)carryQ;
-            carries[Parts + k] = (float)carryP;
-            carryQ = Math.FusedMultiplyAdd(gLast, carryQ, Math.FusedMultiplyAdd(nLast, carryP, e[Block - Parts + k]));
-            carryP = Math.FusedMultiplyAdd(gLast, carryP, finalP[k]);
+            starts[k] = carryQ;
+            starts[Parts + k] = carryP;
+            carryQ = Math.FusedMultiplyAdd(gLast, carryQ, Math.FusedMultiplyAdd(nLast, carryP, ends[k]));
+            carryP = Math.FusedMultiplyAdd(gLast, carryP, ends[Parts + k]);
+        }
+
+        for (int k = 0; k < 2 * Parts; k++)
+        {
+            carries[k] = (float)(starts[k] * _scale);
         }
 
         (_p, _q) = (carryP < Negligible ? 0 : carryP, carryQ < Negligible ? 0 : carryQ);
@@ -287,7 +303,7 @@ internal sealed partial class SpeechLevelMeter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Cross(double q, int n, int above, int hangover, Span<long> active, Span<int> runStart, Span<int> lastEnd)
     {
-        int now = q < 1 ? 0 : Math.Min(Thresholds, Math.ILogB(q) + 1);   // exact: q >= 2^j  <=>  ilogb(q) >= j
+        int now = !(q >= 1) ? 0 : Math.Min(Thresholds, Math.ILogB(q) + 1);   // exact: q >= 2^j  <=>  ilogb(q) >= j (NaN: none)
         for (int j = above; j < now; j++)
         {
             active[j] += lastEnd[j] == int.MinValue ? 0 : Math.Min(n - lastEnd[j] - 1, hangover);

@@ -121,7 +121,22 @@ public static class TelephonyMastering
         ref float x = ref MemoryMarshal.GetReference(samples);
         nuint i = 0;
         float peak = 0;
-        if (Vector256.IsHardwareAccelerated && samples.Length >= 8)
+        if (Vector512.IsHardwareAccelerated && samples.Length >= 16)
+        {
+            Vector512<float> scale = Vector512.Create(gain), most = Vector512<float>.Zero;
+            for (; i + 16 <= (nuint)samples.Length; i += 16)
+            {
+                Vector512<float> scaled = Vector512.LoadUnsafe(ref x, i) * scale;
+                scaled.StoreUnsafe(ref x, i);
+                most = Vector512.Max(most, Vector512.Abs(scaled));   // propagates NaN, as Math.Max
+            }
+
+            for (int lane = 0; lane < Vector512<float>.Count; lane++)
+            {
+                peak = Math.Max(peak, most.GetElement(lane));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && samples.Length >= 8)
         {
             Vector256<float> scale = Vector256.Create(gain), most = Vector256<float>.Zero;
             for (; i + 8 <= (nuint)samples.Length; i += 8)
