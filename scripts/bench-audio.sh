@@ -4,6 +4,7 @@
 # per width, mastering alone and in a transcode, G.711 encoders, and a clock calibration; then tables of throughput,
 # ratios to libsoxr HQ, cycles per input sample, the FIR's fraction of the FMA limit and mastering's share.
 # Usage: bash scripts/bench-audio.sh [extra BenchmarkDotNet arguments, e.g. --job Dry]
+# One suite only: SUITES='*MasteringBenchmarks*' bash scripts/bench-audio.sh (space-separated BenchmarkDotNet filters).
 # AVX2 figures on an AVX-512 machine: DOTNET_EnableAVX512=0 bash scripts/bench-audio.sh (the .NET 10 switch; the
 # older DOTNET_EnableAVX512F is ignored by .NET 10).
 set -euo pipefail
@@ -15,8 +16,10 @@ mkdir -p "$OUT"
 # the optimised kernel) for the whole run, while the resampler, which calls it many times, was unaffected.
 export DOTNET_TC_QuickJitForLoops=0
 dotnet build tests/IvrVoice.Benchmarks -c Release --artifacts-path "$OUT/artifacts" --nologo -v q
+read -r -a suites <<< "${SUITES:-*ResamplerBenchmarks* *DecimatorKernelBenchmarks* *G711Benchmarks* *ClockBenchmarks* *FmaPeakBenchmarks* *MasteringBenchmarks*}"
+rm -rf "$OUT/bdn/results"   # only this run's reports are read below
 dotnet "$OUT/artifacts/bin/IvrVoice.Benchmarks/release/IvrVoice.Benchmarks.dll" \
-  --filter '*ResamplerBenchmarks*' '*DecimatorKernelBenchmarks*' '*G711Benchmarks*' '*ClockBenchmarks*' '*FmaPeakBenchmarks*' '*MasteringBenchmarks*' \
+  --filter "${suites[@]}" \
   --exporters json --artifacts "$OUT/bdn" "$@" | grep -E '^\|' || true
 python3 - "$OUT/bdn/results" <<'PY'
 import glob, json, math, os, sys

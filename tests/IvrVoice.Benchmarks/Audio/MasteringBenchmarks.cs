@@ -46,6 +46,9 @@ public class MasteringBenchmarks
         _work = new float[_telephone.Length];
     }
 
+    /// <summary>The 8 kHz signal with a pad of zeros on each side, as mastering gets it.</summary>
+    internal float[] Telephone => _telephone;
+
     [Benchmark(Baseline = true, Description = "transcode, mastered")]
     public int TranscodeMastered() => Transcoder.ToTelephony(_wav).Length;
 
