@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace IvrVoice.Audio;
 
@@ -248,10 +249,14 @@ internal sealed partial class SpeechLevelMeter
     {
         Span<double> ends = stackalloc double[2 * Parts];
         Span<double> starts = stackalloc double[2 * Parts];
-        for (int k = 0; k < Parts; k++)
+        for (int k = 0; k < Parts; k += Vector256<float>.Count)
         {
-            ends[k] = e[Block - Parts + k];
-            ends[Parts + k] = finalP[k];
+            (Vector256<double> lowQ, Vector256<double> highQ) = Vector256.Widen(Vector256.Create(e.Slice(Block - Parts + k, Vector256<float>.Count)));
+            (Vector256<double> lowP, Vector256<double> highP) = Vector256.Widen(Vector256.Create(finalP.Slice(k, Vector256<float>.Count)));
+            lowQ.CopyTo(ends[k..]);
+            highQ.CopyTo(ends[(k + 4)..]);
+            lowP.CopyTo(ends[(Parts + k)..]);
+            highP.CopyTo(ends[(Parts + k + 4)..]);
         }
 
         double carryP = _p, carryQ = _q, gLast = _powers.Last, nLast = Part * _powers.Last;
@@ -263,9 +268,10 @@ internal sealed partial class SpeechLevelMeter
             carryP = Math.FusedMultiplyAdd(gLast, carryP, ends[Parts + k]);
         }
 
-        for (int k = 0; k < 2 * Parts; k++)
+        Vector256<double> scale = Vector256.Create(_scale);
+        for (int k = 0; k < 2 * Parts; k += Vector256<float>.Count)
         {
-            carries[k] = (float)(starts[k] * _scale);
+            Vector256.Narrow(Vector256.Create(starts.Slice(k, 4)) * scale, Vector256.Create(starts.Slice(k + 4, 4)) * scale).CopyTo(carries[k..]);
         }
 
         (_p, _q) = (carryP < Negligible ? 0 : carryP, carryQ < Negligible ? 0 : carryQ);
@@ -275,27 +281,36 @@ internal sealed partial class SpeechLevelMeter
     // only the block's first `length` samples.
     private void Scan(ReadOnlySpan<float> e, ReadOnlySpan<ulong> changes, int start, int length = Block)
     {
+        float low = (float)_low, high = (float)_high;   // powers of two (and 0, +inf): exact as floats
         for (int k = 0; k < Parts && k * Part < length; k++)
         {
             int first = start + (k * Part), left = length - (k * Part);
-            Check(e[k], first);
+            float value = e[k];
+            if (!(value >= low && value < high))
+            {
+                Enter(value, first);
+                (low, high) = ((float)_low, (float)_high);
+            }
+
             for (ulong bits = left >= Part ? changes[k] : changes[k] & ((1UL << left) - 1); bits != 0; bits &= bits - 1)
             {
                 int n = System.Numerics.BitOperations.TrailingZeroCount(bits);
-                Check(e[(Parts * n) + k], first + n);
+                value = e[(Parts * n) + k];
+                if (!(value >= low && value < high))
+                {
+                    Enter(value, first + n);
+                    (low, high) = ((float)_low, (float)_high);
+                }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Check(double value, int n)
+    // The envelope left the current band at sample n: book it and hold the new band's bounds.
+    private void Enter(double value, int n)
     {
-        if (!(value >= _low && value < _high))
-        {
-            _above = Cross(value, n, _above, _hangover, _active, _runStart, _lastEnd);
-            _low = _above == 0 ? 0 : Math.ScaleB(1, _above - 1);
-            _high = _above == Thresholds ? double.PositiveInfinity : Math.ScaleB(1, _above);
-        }
+        _above = Cross(value, n, _above, _hangover, _active, _runStart, _lastEnd);
+        _low = _above == 0 ? 0 : Math.ScaleB(1, _above - 1);
+        _high = _above == Thresholds ? double.PositiveInfinity : Math.ScaleB(1, _above);
     }
 
     // The envelope left [low, high): find its new band, book the runs that ended and the gaps (hangover) before the runs

@@ -121,30 +121,44 @@ public static class TelephonyMastering
         ref float x = ref MemoryMarshal.GetReference(samples);
         nuint i = 0;
         float peak = 0;
-        if (Vector512.IsHardwareAccelerated && samples.Length >= 16)
+        if (Vector512.IsHardwareAccelerated && samples.Length >= 64)
         {
-            Vector512<float> scale = Vector512.Create(gain), most = Vector512<float>.Zero;
-            for (; i + 16 <= (nuint)samples.Length; i += 16)
+            // Four running maxima, so the loop is not one chain of max latencies (the maximum is exact in any order).
+            Vector512<float> scale = Vector512.Create(gain), most = Vector512<float>.Zero, most1 = most, most2 = most, most3 = most;
+            for (; i + 64 <= (nuint)samples.Length; i += 64)
             {
-                Vector512<float> scaled = Vector512.LoadUnsafe(ref x, i) * scale;
-                scaled.StoreUnsafe(ref x, i);
-                most = Vector512.Max(most, Vector512.Abs(scaled));   // propagates NaN, as Math.Max
+                Vector512<float> a = Vector512.LoadUnsafe(ref x, i) * scale, b = Vector512.LoadUnsafe(ref x, i + 16) * scale;
+                Vector512<float> c = Vector512.LoadUnsafe(ref x, i + 32) * scale, d = Vector512.LoadUnsafe(ref x, i + 48) * scale;
+                a.StoreUnsafe(ref x, i);
+                b.StoreUnsafe(ref x, i + 16);
+                c.StoreUnsafe(ref x, i + 32);
+                d.StoreUnsafe(ref x, i + 48);
+                most = Vector512.Max(most, Vector512.Abs(a));   // propagates NaN, as Math.Max
+                most1 = Vector512.Max(most1, Vector512.Abs(b));
+                most2 = Vector512.Max(most2, Vector512.Abs(c));
+                most3 = Vector512.Max(most3, Vector512.Abs(d));
             }
+
+            most = Vector512.Max(Vector512.Max(most, most1), Vector512.Max(most2, most3));
 
             for (int lane = 0; lane < Vector512<float>.Count; lane++)
             {
                 peak = Math.Max(peak, most.GetElement(lane));
             }
         }
-        else if (Vector256.IsHardwareAccelerated && samples.Length >= 8)
+        else if (Vector256.IsHardwareAccelerated && samples.Length >= 16)
         {
-            Vector256<float> scale = Vector256.Create(gain), most = Vector256<float>.Zero;
-            for (; i + 8 <= (nuint)samples.Length; i += 8)
+            Vector256<float> scale = Vector256.Create(gain), most = Vector256<float>.Zero, most1 = most;
+            for (; i + 16 <= (nuint)samples.Length; i += 16)
             {
-                Vector256<float> scaled = Vector256.LoadUnsafe(ref x, i) * scale;
-                scaled.StoreUnsafe(ref x, i);
-                most = Vector256.Max(most, Vector256.Abs(scaled));   // propagates NaN, as Math.Max
+                Vector256<float> a = Vector256.LoadUnsafe(ref x, i) * scale, b = Vector256.LoadUnsafe(ref x, i + 8) * scale;
+                a.StoreUnsafe(ref x, i);
+                b.StoreUnsafe(ref x, i + 8);
+                most = Vector256.Max(most, Vector256.Abs(a));   // propagates NaN, as Math.Max
+                most1 = Vector256.Max(most1, Vector256.Abs(b));
             }
+
+            most = Vector256.Max(most, most1);
 
             for (int lane = 0; lane < Vector256<float>.Count; lane++)
             {
