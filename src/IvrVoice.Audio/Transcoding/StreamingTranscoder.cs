@@ -29,7 +29,14 @@ public static class StreamingTranscoder
     /// <summary>Input bytes read at a time.</summary>
     public const int ChunkBytes = 64 * 1024;
     private const int Rate = Resampler.TelephonyRate;
-    private const int HeaderBytes = 64 * 1024;
+    private const int HeaderBytes = ChunkBytes;   // the header's buffer then reads the chunks
+
+    /// <summary>
+    /// Mastered inputs up to this many 8 kHz samples (about 131 s; 4 MiB of floats) are mastered in memory, as
+    /// <see cref="Transcoder"/> does, with no spool: for a prompt-sized file the spool's file, threads and buffers cost
+    /// more than the audio work, and the whole input is never held (only its 8 kHz signal).
+    /// </summary>
+    internal const long InMemoryMasteringSamples = 1 << 20;
 
     /// <summary>
     /// Reads a WAV (RIFF) or headerless PCM (<paramref name="rawFormat"/>) from <paramref name="input"/>, which must be
@@ -39,7 +46,12 @@ public static class StreamingTranscoder
     /// another container, a header longer than 64 KiB); the caller then decodes it in memory. Nothing has been written then.</returns>
     /// <exception cref="AudioFormatException">The input is WAV or raw PCM this decoder rejects (as the in-memory path would).</exception>
     public static TranscodeSummary? TryTranscode(Stream input, Stream output, OutputFormat format = OutputFormat.MuLawWav,
-        MasteringOptions? mastering = null, RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null, Func<Stream>? createSpool = null)
+        MasteringOptions? mastering = null, RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null, Func<Stream>? createSpool = null) =>
+        TryTranscode(input, output, format, mastering, rawFormat, limits, createSpool, InMemoryMasteringSamples);
+
+    /// <summary>As the public overload; mastered inputs of more than <paramref name="inMemorySamples"/> 8 kHz samples go through the spool.</summary>
+    internal static TranscodeSummary? TryTranscode(Stream input, Stream output, OutputFormat format, MasteringOptions? mastering,
+        RawPcmFormat? rawFormat, AudioDecodeLimits? limits, Func<Stream>? createSpool, long inMemorySamples)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -53,7 +65,8 @@ public static class StreamingTranscoder
 
         long start = input.Position;
         long total = input.Length - start;
-        if (Locate(input, total, rawFormat, limits) is not { } layout)
+        byte[] head = new byte[(int)Math.Min(HeaderBytes, total)];
+        if (Locate(input, head, total, rawFormat, limits) is not { } layout)
         {
             input.Position = start;
             return null;
@@ -66,12 +79,12 @@ public static class StreamingTranscoder
         }
 
         input.Position = start + layout.Offset;
-        ChunkedPcm source = new(input, layout);
+        ChunkedPcm source = new(input, layout, head);
         long frames = layout.Length / (layout.Sample.BytesPerSample() * layout.Channels);
         long outputs = Resampler.GetTotalOutputLength(frames, layout.SampleRate, Rate);
-        long written = mastering.Enabled
-            ? MasteredTranscode.Run(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering, createSpool ?? TemporarySpool)
-            : Unmastered(source, Resampler.Create(layout.SampleRate), outputs, output, format);
+        long written = !mastering.Enabled ? Unmastered(source, Resampler.Create(layout.SampleRate), outputs, output, format)
+            : outputs <= inMemorySamples ? MasteredInMemory(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering)
+            : MasteredTranscode.Run(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering, createSpool ?? TemporarySpool);
         return new TranscodeSummary(layout.SampleRate, TimeSpan.FromSeconds((double)frames / layout.SampleRate), written);
     }
 
@@ -81,9 +94,8 @@ public static class StreamingTranscoder
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
 
     // Where the samples are, exactly as the in-memory decoder finds them in the whole body; null for what only it reads.
-    private static PcmLayout? Locate(Stream input, long total, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
+    private static PcmLayout? Locate(Stream input, byte[] head, long total, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
     {
-        byte[] head = new byte[(int)Math.Min(HeaderBytes, total)];
         input.ReadExactly(head);
         if (total > limits.MaxInputBytes || total <= head.Length)
         {
@@ -134,6 +146,25 @@ public static class StreamingTranscoder
         return layout with { Length = frames * frameBytes };
     }
 
+    // The whole 8 kHz signal in one buffer, mastered in place and encoded as the in-memory transcoder does.
+    private static long MasteredInMemory(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format, MasteringOptions mastering)
+    {
+        byte[] file = Transcoder.MasterAndEncode(resampler, checked((int)outputs), format, mastering, (r, telephone) =>
+        {
+            int written = 0;
+            while (source.TryNext(out ChunkedPcm.Chunk chunk))
+            {
+                Span<float> into = telephone[written..];
+                written += chunk.IsInt16 ? r.Process(chunk.Int16, into) : r.Process(chunk.Float, into);
+            }
+
+            return written;
+        });
+        output.Write(file);
+        output.Flush();
+        return file.Length;
+    }
+
     private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)
     {
         ChunkWriter writer = new(output, format, outputs);
@@ -181,13 +212,15 @@ public static class StreamingTranscoder
 }
 
 /// <summary>Whole frames of the data, a chunk at a time, as int16 (16-bit mono, no conversion) or mono floats.</summary>
-internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
+/// <remarks><paramref name="buffer"/>, if given, is the chunk buffer (<see cref="StreamingTranscoder.ChunkBytes"/> long),
+/// e.g. the one the header was read into; the float buffers exist only for data that is not 16-bit mono.</remarks>
+internal sealed class ChunkedPcm(Stream input, PcmLayout layout, byte[]? buffer = null)
 {
     private readonly int _frameBytes = layout.Sample.BytesPerSample() * layout.Channels;
-    private readonly byte[] _bytes = new byte[StreamingTranscoder.ChunkBytes];
-    private readonly float[] _interleaved = new float[StreamingTranscoder.ChunkBytes];
-    private readonly float[] _mono = new float[StreamingTranscoder.ChunkBytes];
+    private readonly byte[] _bytes = buffer is { Length: StreamingTranscoder.ChunkBytes } ? buffer : new byte[StreamingTranscoder.ChunkBytes];
     private readonly bool _int16 = layout.Sample == SampleFormat.S16LE && layout.Channels == 1 && BitConverter.IsLittleEndian;
+    private float[]? _interleaved;
+    private float[]? _mono;
     private long _left = layout.Length;
 
     public readonly ref struct Chunk(bool isInt16, ReadOnlySpan<short> int16, ReadOnlySpan<float> samples)
@@ -222,6 +255,7 @@ internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
             return true;
         }
 
+        _mono ??= new float[StreamingTranscoder.ChunkBytes];
         int samples = read / layout.Sample.BytesPerSample();
         int frames = samples / layout.Channels;
         if (layout.Channels == 1)
@@ -230,6 +264,7 @@ internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
         }
         else
         {
+            _interleaved ??= new float[StreamingTranscoder.ChunkBytes];
             PcmConverter.Convert(data, layout.Sample, _interleaved.AsSpan(0, samples));
             PcmConverter.Downmix(_interleaved.AsSpan(0, samples), layout.Channels, _mono.AsSpan(0, frames));
         }

@@ -4,15 +4,15 @@ using IvrVoice.Audio;
 namespace IvrVoice.Cli.Commands;
 
 /// <summary>
-/// One file through <c>ivrvoice transcode</c>. Files over <see cref="StreamingThreshold"/> that are WAV or headerless PCM
-/// stream through bounded buffers (<see cref="StreamingTranscoder"/>); smaller files, MP3 and standard input are read whole
-/// (standard input cannot be read twice, and a prompt-sized file is fastest in one piece). Both give the same bytes.
+/// One file through <c>ivrvoice transcode</c>. WAV and headerless PCM files larger than one chunk
+/// (<see cref="StreamingTranscoder.ChunkBytes"/>) are read a chunk at a time (<see cref="StreamingTranscoder"/>): a prompt's
+/// 8 kHz signal is mastered in memory, a long recording's (over about two minutes) through a spool, so
+/// memory stays bounded; the input is never held whole, and a prompt-sized process touches fewer fresh pages. Smaller
+/// files, MP3, other layouts the chunked reader declines and standard input (which cannot be read twice) are read whole.
+/// All give the same bytes.
 /// </summary>
 internal static class TranscodeFile
 {
-    /// <summary>Inputs larger than this stream (about 87 s of 24 kHz 16-bit mono).</summary>
-    public const long StreamingThreshold = 4 * 1024 * 1024;
-
     // A local tool converts long recordings too: larger caps than a provider response gets.
     public static readonly AudioDecodeLimits Limits = new() { MaxInputBytes = 1024 * 1024 * 1024, MaxDuration = TimeSpan.FromHours(3) };
 
@@ -29,7 +29,7 @@ internal static class TranscodeFile
         try
         {
             TranscodeSummary? summary = null;
-            if (input != "-" && new FileInfo(input).Length > StreamingThreshold)
+            if (input != "-" && new FileInfo(input).Length > StreamingTranscoder.ChunkBytes)
             {
                 summary = Streamed(input, output, format, raw, mastering);
             }

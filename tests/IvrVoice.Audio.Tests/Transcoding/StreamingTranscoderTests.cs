@@ -152,15 +152,22 @@ public sealed class StreamingTranscoderTests
         Assert.True(ten < 3_000_000 + (4 << 20), $"ten minutes {ten} bytes");
     }
 
+    // Both ways a mastered stream goes: its 8 kHz signal mastered in memory (inputs of a prompt's size), and through the
+    // spool (long recordings; forced here by a limit of no samples).
     private static void AssertSameAsInMemory(byte[] input, OutputFormat format, MasteringOptions mastering, RawPcmFormat? raw = null)
     {
         byte[] expected = Transcoder.ToTelephony(input, format, mastering, raw, Limits);
-        using MemoryStream output = new();
-        TranscodeSummary? summary = StreamingTranscoder.TryTranscode(new MemoryStream(input), output, format, mastering, raw, Limits);
+        foreach (long inMemorySamples in new[] { StreamingTranscoder.InMemoryMasteringSamples, 0 })
+        {
+            using MemoryStream output = new();
+            TranscodeSummary? summary = StreamingTranscoder.TryTranscode(new MemoryStream(input), output, format, mastering, raw, Limits,
+                createSpool: null, inMemorySamples);
 
-        Assert.NotNull(summary);
-        Assert.Equal(expected.Length, summary.OutputBytes);
-        Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()), $"{format}, {mastering.CanonicalForm()}: the streamed bytes differ");
+            Assert.NotNull(summary);
+            Assert.Equal(expected.Length, summary.OutputBytes);
+            Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()),
+                $"{format}, {mastering.CanonicalForm()}, in memory up to {inMemorySamples} samples: the streamed bytes differ");
+        }
     }
 
     private static MasteringOptions Options(string name) => name switch
