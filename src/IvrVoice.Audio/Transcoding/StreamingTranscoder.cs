@@ -29,7 +29,15 @@ public static class StreamingTranscoder
     /// <summary>Input bytes read at a time.</summary>
     public const int ChunkBytes = 64 * 1024;
     private const int Rate = Resampler.TelephonyRate;
-    private const int HeaderBytes = ChunkBytes;   // the header's buffer then reads the chunks
+    /// <summary>The longest header the streaming reader reads (the in-memory reader takes longer ones).</summary>
+    private const int HeaderBytes = 64 * 1024;
+    /// <summary>
+    /// The header is first looked for in this many bytes (WAV headers are tens of bytes, a few KB with metadata), and an
+    /// input of up to <see cref="SmallInputBytes"/> is then read in chunks of this size, into the same buffer: a
+    /// prompt-sized process touches 4 fresh pages for its input rather than 16, or 59 for a 5-second file read whole.
+    /// </summary>
+    private const int FirstHeadBytes = 16 * 1024;
+    private const long SmallInputBytes = 4 << 20;
 
     /// <summary>
     /// Mastered inputs up to this many 8 kHz samples (about 131 s; 4 MiB of floats) are mastered in memory, as
@@ -65,8 +73,21 @@ public static class StreamingTranscoder
 
         long start = input.Position;
         long total = input.Length - start;
-        byte[] head = new byte[(int)Math.Min(HeaderBytes, total)];
-        if (Locate(input, head, total, rawFormat, limits) is not { } layout)
+        if (total > limits.MaxInputBytes || total <= HeaderBytes)
+        {
+            return null;   // the in-memory path reports the size, or reads a small file whole
+        }
+
+        byte[] head = new byte[FirstHeadBytes];
+        PcmLayout? found = Locate(input, head, total, rawFormat, limits);
+        if (found is null)
+        {
+            input.Position = start;
+            head = new byte[HeaderBytes];
+            found = Locate(input, head, total, rawFormat, limits);
+        }
+
+        if (found is not { } layout)
         {
             input.Position = start;
             return null;
@@ -79,7 +100,7 @@ public static class StreamingTranscoder
         }
 
         input.Position = start + layout.Offset;
-        ChunkedPcm source = new(input, layout, head);
+        ChunkedPcm source = new(input, layout, total <= SmallInputBytes || head.Length == ChunkBytes ? head : new byte[ChunkBytes]);
         long frames = layout.Length / (layout.Sample.BytesPerSample() * layout.Channels);
         long outputs = Resampler.GetTotalOutputLength(frames, layout.SampleRate, Rate);
         long written = !mastering.Enabled ? Unmastered(source, Resampler.Create(layout.SampleRate), outputs, output, format)
@@ -97,11 +118,6 @@ public static class StreamingTranscoder
     private static PcmLayout? Locate(Stream input, byte[] head, long total, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
     {
         input.ReadExactly(head);
-        if (total > limits.MaxInputBytes || total <= head.Length)
-        {
-            return null;   // the in-memory path reports the size, or reads a small file whole
-        }
-
         AudioContainer container = rawFormat is null ? AudioSniffer.Identify(head) : AudioSniffer.IdentifyBySignature(head);
         if (container == AudioContainer.Unknown && rawFormat is { } raw && !head.AsSpan().StartsWith("ID3"u8))
         {
@@ -212,12 +228,13 @@ public static class StreamingTranscoder
 }
 
 /// <summary>Whole frames of the data, a chunk at a time, as int16 (16-bit mono, no conversion) or mono floats.</summary>
-/// <remarks><paramref name="buffer"/>, if given, is the chunk buffer (<see cref="StreamingTranscoder.ChunkBytes"/> long),
-/// e.g. the one the header was read into; the float buffers exist only for data that is not 16-bit mono.</remarks>
+/// <remarks><paramref name="buffer"/>, if given, is the chunk buffer (by default <see cref="StreamingTranscoder.ChunkBytes"/>
+/// long; at least one frame), e.g. the one the header was read into; the float buffers exist only for data that is not
+/// 16-bit mono.</remarks>
 internal sealed class ChunkedPcm(Stream input, PcmLayout layout, byte[]? buffer = null)
 {
     private readonly int _frameBytes = layout.Sample.BytesPerSample() * layout.Channels;
-    private readonly byte[] _bytes = buffer is { Length: StreamingTranscoder.ChunkBytes } ? buffer : new byte[StreamingTranscoder.ChunkBytes];
+    private readonly byte[] _bytes = buffer ?? new byte[StreamingTranscoder.ChunkBytes];
     private readonly bool _int16 = layout.Sample == SampleFormat.S16LE && layout.Channels == 1 && BitConverter.IsLittleEndian;
     private float[]? _interleaved;
     private float[]? _mono;

@@ -101,6 +101,19 @@ public sealed class StreamingTranscoderTests
         AssertSameAsInMemory(wav, OutputFormat.MuLawWav, MasteringOptions.Default);
     }
 
+    [Theory]
+    [InlineData(1_000)]     // within the first 16 KiB looked at
+    [InlineData(40_000)]    // past them: the header is looked for again in 64 KiB
+    public void TryTranscode_MetadataBeforeTheData_EqualsInMemoryBitForBit(int metadataBytes)
+    {
+        byte[] samples = new byte[2 * 24_000 * 6];
+        SignalGenerator.ToPcm16(Speech(24_000, 6)).AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(samples.AsSpan()));
+        byte[] wav = new WavBuilder().Format(1, 1, 24_000, 16).Chunk("LIST", new byte[metadataBytes]).Data(samples).Build();
+
+        AssertSameAsInMemory(wav, OutputFormat.MuLawWav, MasteringOptions.Default);
+        AssertSameAsInMemory(wav, OutputFormat.MuLawWav, MasteringOptions.Disabled);
+    }
+
     [Fact]
     public void TryTranscode_SmallMp3OrUnseekable_ReturnsNullWritingNothing()
     {
