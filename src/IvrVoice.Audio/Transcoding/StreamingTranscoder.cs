@@ -162,10 +162,11 @@ public static class StreamingTranscoder
         return layout with { Length = frames * frameBytes };
     }
 
-    // The whole 8 kHz signal in one buffer, mastered in place and encoded as the in-memory transcoder does.
+    // The whole 8 kHz signal in one buffer, mastered in place as the in-memory transcoder does; encoded and written
+    // 16 K samples at a time through one small buffer rather than into a file-sized array.
     private static long MasteredInMemory(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format, MasteringOptions mastering)
     {
-        byte[] file = Transcoder.MasterAndEncode(resampler, checked((int)outputs), format, mastering, (r, telephone) =>
+        return Transcoder.MasterAndEncode(resampler, checked((int)outputs), mastering, (r, telephone) =>
         {
             int written = 0;
             while (source.TryNext(out ChunkedPcm.Chunk chunk))
@@ -175,10 +176,13 @@ public static class StreamingTranscoder
             }
 
             return written;
+        },
+        mastered =>
+        {
+            ChunkWriter writer = new(output, format, mastered.Length, 16 * 1024);
+            writer.Write(mastered);
+            return writer.Finish();
         });
-        output.Write(file);
-        output.Flush();
-        return file.Length;
     }
 
     private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)
@@ -298,26 +302,32 @@ internal sealed class ChunkWriter
     private readonly Stream _output;
     private readonly OutputFormat _format;
     private readonly long _count;
-    private readonly byte[] _bytes = new byte[2 * StreamingTranscoder.ChunkBytes];
+    private readonly byte[] _bytes;
     private long _written;
     private long _samples;
 
-    public ChunkWriter(Stream output, OutputFormat format, long count)
+    /// <param name="output">Where the file goes.</param>
+    /// <param name="format">The file's format.</param>
+    /// <param name="count">The samples the file will hold.</param>
+    /// <param name="pieceSamples">The most samples each <see cref="Write"/> is given (its buffer holds them as 16-bit).</param>
+    public ChunkWriter(Stream output, OutputFormat format, long count, int pieceSamples = StreamingTranscoder.ChunkBytes)
     {
         (_output, _format, _count) = (output, format, count);
+        _bytes = new byte[Math.Max(2 * pieceSamples, 64)];   // at least a header's worth
         int header = AudioEncoder.HeaderSize(format);
         AudioEncoder.WriteHeader(_bytes, format, checked((int)count), Rate);
         _output.Write(_bytes, 0, header);
         _written = header;
     }
 
-    /// <summary>Encodes and writes samples, at most <see cref="StreamingTranscoder.ChunkBytes"/> (what the buffer holds as 16-bit) at a time.</summary>
+    /// <summary>Encodes and writes samples, at most as many as the buffer holds as 16-bit at a time.</summary>
     public void Write(ReadOnlySpan<float> samples)
     {
-        while (samples.Length > StreamingTranscoder.ChunkBytes)
+        int piece = _bytes.Length / 2;
+        while (samples.Length > piece)
         {
-            WritePiece(samples[..StreamingTranscoder.ChunkBytes]);
-            samples = samples[StreamingTranscoder.ChunkBytes..];
+            WritePiece(samples[..piece]);
+            samples = samples[piece..];
         }
 
         WritePiece(samples);

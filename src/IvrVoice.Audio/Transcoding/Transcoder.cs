@@ -77,6 +77,9 @@ public static class Transcoder
     /// <summary>Resamples a whole input into <paramref name="telephone"/> (its flush left out) and returns how many samples it wrote.</summary>
     internal delegate int Fill(Resampler resampler, Span<float> telephone);
 
+    /// <summary>Encodes and writes the mastered signal; returns the bytes written.</summary>
+    internal delegate long Sink(ReadOnlySpan<float> mastered);
+
     private static byte[] MasterAndEncode<T>(Resampler resampler, ReadOnlySpan<T> input, OutputFormat format, MasteringOptions mastering, FloatStep<T> process)
     {
         int count = checked((int)Resampler.GetTotalOutputLength(input.Length, resampler.InputRate, Rate));
@@ -97,13 +100,13 @@ public static class Transcoder
     /// for an input that <paramref name="fill"/> feeds to <paramref name="resampler"/> in pieces (a file read a chunk at
     /// a time): the same samples in the same order give the same bytes.
     /// </summary>
-    internal static byte[] MasterAndEncode(Resampler resampler, int count, OutputFormat format, MasteringOptions mastering, Fill fill)
+    internal static long MasterAndEncode(Resampler resampler, int count, MasteringOptions mastering, Fill fill, Sink encode)
     {
         float[] buffer = RentPadded(count, mastering, out int pad);
         try
         {
             int written = fill(resampler, buffer.AsSpan(pad, count));
-            return FlushMasterEncode(resampler, buffer, pad, count, written, format, mastering);
+            return encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)));
         }
         finally
         {
@@ -124,11 +127,13 @@ public static class Transcoder
         return buffer;
     }
 
-    private static byte[] FlushMasterEncode(Resampler resampler, float[] buffer, int pad, int count, int written, OutputFormat format, MasteringOptions mastering)
+    private static byte[] FlushMasterEncode(Resampler resampler, float[] buffer, int pad, int count, int written, OutputFormat format, MasteringOptions mastering) =>
+        AudioEncoder.Encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)), Rate, format);
+
+    private static Range FlushMaster(Resampler resampler, float[] buffer, int pad, int count, int written, MasteringOptions mastering)
     {
         resampler.Flush(buffer.AsSpan(pad + written, count - written));
-        Range mastered = mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering) : new Range(pad, pad + count);
-        return AudioEncoder.Encode(buffer.AsSpan(mastered), Rate, format);
+        return mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering) : new Range(pad, pad + count);
     }
 
     private delegate int MuLawStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<byte> output);
