@@ -83,18 +83,18 @@ public sealed class TranscodeBatchTests
     {
         ExternalTools.Require(ExternalTools.Sox);
         using TempDirectory folder = new();
-        // 100 s of 24 kHz 16-bit mono: 4.8 MB, over the streaming threshold; a tone that comes and goes, so the
-        // mastering trims, scales and (at -20 dBFS) limits.
+        // 150 s of 24 kHz 16-bit mono: 1.2 M samples at 8 kHz, more than a stream masters in memory (2^20), so it goes
+        // through the spool; a tone that comes and goes, so the mastering trims, scales and (at -20 dBFS) limits.
         ExternalTools.RunSox("-n", "-r", "24000", "-b", "16", "-c", "1", folder.File("long.wav"),
-            "synth", "100", "sine", "300-3000", "tremolo", "0.5", "100", "gain", "-6").EnsureSuccess();
-        Assert.True(new FileInfo(folder.File("long.wav")).Length > 4 * 1024 * 1024);
+            "synth", "150", "sine", "300-3000", "tremolo", "0.5", "100", "gain", "-6").EnsureSuccess();
+        Assert.True(new FileInfo(folder.File("long.wav")).Length / 2 / 3 > 1 << 20);
 
         TranscodeRun streamed = await TranscodeRun.StartAsync(folder.Path, null, "transcode", "long.wav", "streamed.wav");
         TranscodeRun whole = await TranscodeRun.StartAsync(folder.Path, File.ReadAllBytes(folder.File("long.wav")), "transcode", "-", "whole.wav");
 
         Assert.True(streamed.ExitCode == 0, streamed.StandardError);
         Assert.True(whole.ExitCode == 0, whole.StandardError);
-        Assert.StartsWith("Wrote streamed.wav: 100.00 s of 24000 Hz audio as 8 kHz mulaw-wav", streamed.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith("Wrote streamed.wav: 150.00 s of 24000 Hz audio as 8 kHz mulaw-wav", streamed.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(folder.File("whole.wav")), File.ReadAllBytes(folder.File("streamed.wav")));
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
     }

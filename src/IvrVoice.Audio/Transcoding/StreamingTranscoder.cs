@@ -29,7 +29,22 @@ public static class StreamingTranscoder
     /// <summary>Input bytes read at a time.</summary>
     public const int ChunkBytes = 64 * 1024;
     private const int Rate = Resampler.TelephonyRate;
+    /// <summary>The longest header the streaming reader reads (the in-memory reader takes longer ones).</summary>
     private const int HeaderBytes = 64 * 1024;
+    /// <summary>
+    /// The header is first looked for in this many bytes (WAV headers are tens of bytes, a few KB with metadata), and an
+    /// input of up to <see cref="SmallInputBytes"/> is then read in chunks of this size, into the same buffer: a
+    /// prompt-sized process touches 4 fresh pages for its input rather than 16, or 59 for a 5-second file read whole.
+    /// </summary>
+    private const int FirstHeadBytes = 16 * 1024;
+    private const long SmallInputBytes = 4 << 20;
+
+    /// <summary>
+    /// Mastered inputs up to this many 8 kHz samples (about 131 s; 4 MiB of floats) are mastered in memory, as
+    /// <see cref="Transcoder"/> does, with no spool: for a prompt-sized file the spool's file, threads and buffers cost
+    /// more than the audio work, and the whole input is never held (only its 8 kHz signal).
+    /// </summary>
+    internal const long InMemoryMasteringSamples = 1 << 20;
 
     /// <summary>
     /// Reads a WAV (RIFF) or headerless PCM (<paramref name="rawFormat"/>) from <paramref name="input"/>, which must be
@@ -39,7 +54,12 @@ public static class StreamingTranscoder
     /// another container, a header longer than 64 KiB); the caller then decodes it in memory. Nothing has been written then.</returns>
     /// <exception cref="AudioFormatException">The input is WAV or raw PCM this decoder rejects (as the in-memory path would).</exception>
     public static TranscodeSummary? TryTranscode(Stream input, Stream output, OutputFormat format = OutputFormat.MuLawWav,
-        MasteringOptions? mastering = null, RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null, Func<Stream>? createSpool = null)
+        MasteringOptions? mastering = null, RawPcmFormat? rawFormat = null, AudioDecodeLimits? limits = null, Func<Stream>? createSpool = null) =>
+        TryTranscode(input, output, format, mastering, rawFormat, limits, createSpool, InMemoryMasteringSamples);
+
+    /// <summary>As the public overload; mastered inputs of more than <paramref name="inMemorySamples"/> 8 kHz samples go through the spool.</summary>
+    internal static TranscodeSummary? TryTranscode(Stream input, Stream output, OutputFormat format, MasteringOptions? mastering,
+        RawPcmFormat? rawFormat, AudioDecodeLimits? limits, Func<Stream>? createSpool, long inMemorySamples)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -53,7 +73,21 @@ public static class StreamingTranscoder
 
         long start = input.Position;
         long total = input.Length - start;
-        if (Locate(input, total, rawFormat, limits) is not { } layout)
+        if (total > limits.MaxInputBytes || total <= HeaderBytes)
+        {
+            return null;   // the in-memory path reports the size, or reads a small file whole
+        }
+
+        byte[] head = new byte[FirstHeadBytes];
+        PcmLayout? found = Locate(input, head, total, rawFormat, limits);
+        if (found is null)
+        {
+            input.Position = start;
+            head = new byte[HeaderBytes];
+            found = Locate(input, head, total, rawFormat, limits);
+        }
+
+        if (found is not { } layout)
         {
             input.Position = start;
             return null;
@@ -66,12 +100,12 @@ public static class StreamingTranscoder
         }
 
         input.Position = start + layout.Offset;
-        ChunkedPcm source = new(input, layout);
+        ChunkedPcm source = new(input, layout, total <= SmallInputBytes || head.Length == ChunkBytes ? head : new byte[ChunkBytes]);
         long frames = layout.Length / (layout.Sample.BytesPerSample() * layout.Channels);
         long outputs = Resampler.GetTotalOutputLength(frames, layout.SampleRate, Rate);
-        long written = mastering.Enabled
-            ? MasteredTranscode.Run(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering, createSpool ?? TemporarySpool)
-            : Unmastered(source, Resampler.Create(layout.SampleRate), outputs, output, format);
+        long written = !mastering.Enabled ? Unmastered(source, Resampler.Create(layout.SampleRate), outputs, output, format)
+            : outputs <= inMemorySamples ? MasteredInMemory(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering)
+            : MasteredTranscode.Run(source, Resampler.Create(layout.SampleRate), outputs, output, format, mastering, createSpool ?? TemporarySpool);
         return new TranscodeSummary(layout.SampleRate, TimeSpan.FromSeconds((double)frames / layout.SampleRate), written);
     }
 
@@ -81,15 +115,9 @@ public static class StreamingTranscoder
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
 
     // Where the samples are, exactly as the in-memory decoder finds them in the whole body; null for what only it reads.
-    private static PcmLayout? Locate(Stream input, long total, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
+    private static PcmLayout? Locate(Stream input, byte[] head, long total, RawPcmFormat? rawFormat, AudioDecodeLimits limits)
     {
-        byte[] head = new byte[(int)Math.Min(HeaderBytes, total)];
         input.ReadExactly(head);
-        if (total > limits.MaxInputBytes || total <= head.Length)
-        {
-            return null;   // the in-memory path reports the size, or reads a small file whole
-        }
-
         AudioContainer container = rawFormat is null ? AudioSniffer.Identify(head) : AudioSniffer.IdentifyBySignature(head);
         if (container == AudioContainer.Unknown && rawFormat is { } raw && !head.AsSpan().StartsWith("ID3"u8))
         {
@@ -132,6 +160,29 @@ public static class StreamingTranscoder
 
         AudioLimits.CheckDuration(frames, layout.SampleRate, limits);
         return layout with { Length = frames * frameBytes };
+    }
+
+    // The whole 8 kHz signal in one buffer, mastered in place as the in-memory transcoder does; encoded and written
+    // 16 K samples at a time through one small buffer rather than into a file-sized array.
+    private static long MasteredInMemory(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format, MasteringOptions mastering)
+    {
+        return Transcoder.MasterAndEncode(resampler, checked((int)outputs), mastering, (r, telephone) =>
+        {
+            int written = 0;
+            while (source.TryNext(out ChunkedPcm.Chunk chunk))
+            {
+                Span<float> into = telephone[written..];
+                written += chunk.IsInt16 ? r.Process(chunk.Int16, into) : r.Process(chunk.Float, into);
+            }
+
+            return written;
+        },
+        mastered =>
+        {
+            ChunkWriter writer = new(output, format, mastered.Length, 16 * 1024);
+            writer.Write(mastered);
+            return writer.Finish();
+        });
     }
 
     private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)
@@ -181,13 +232,16 @@ public static class StreamingTranscoder
 }
 
 /// <summary>Whole frames of the data, a chunk at a time, as int16 (16-bit mono, no conversion) or mono floats.</summary>
-internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
+/// <remarks><paramref name="buffer"/>, if given, is the chunk buffer (by default <see cref="StreamingTranscoder.ChunkBytes"/>
+/// long; at least one frame), e.g. the one the header was read into; the float buffers exist only for data that is not
+/// 16-bit mono.</remarks>
+internal sealed class ChunkedPcm(Stream input, PcmLayout layout, byte[]? buffer = null)
 {
     private readonly int _frameBytes = layout.Sample.BytesPerSample() * layout.Channels;
-    private readonly byte[] _bytes = new byte[StreamingTranscoder.ChunkBytes];
-    private readonly float[] _interleaved = new float[StreamingTranscoder.ChunkBytes];
-    private readonly float[] _mono = new float[StreamingTranscoder.ChunkBytes];
+    private readonly byte[] _bytes = buffer ?? new byte[StreamingTranscoder.ChunkBytes];
     private readonly bool _int16 = layout.Sample == SampleFormat.S16LE && layout.Channels == 1 && BitConverter.IsLittleEndian;
+    private float[]? _interleaved;
+    private float[]? _mono;
     private long _left = layout.Length;
 
     public readonly ref struct Chunk(bool isInt16, ReadOnlySpan<short> int16, ReadOnlySpan<float> samples)
@@ -222,6 +276,7 @@ internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
             return true;
         }
 
+        _mono ??= new float[StreamingTranscoder.ChunkBytes];
         int samples = read / layout.Sample.BytesPerSample();
         int frames = samples / layout.Channels;
         if (layout.Channels == 1)
@@ -230,6 +285,7 @@ internal sealed class ChunkedPcm(Stream input, PcmLayout layout)
         }
         else
         {
+            _interleaved ??= new float[StreamingTranscoder.ChunkBytes];
             PcmConverter.Convert(data, layout.Sample, _interleaved.AsSpan(0, samples));
             PcmConverter.Downmix(_interleaved.AsSpan(0, samples), layout.Channels, _mono.AsSpan(0, frames));
         }
@@ -246,26 +302,32 @@ internal sealed class ChunkWriter
     private readonly Stream _output;
     private readonly OutputFormat _format;
     private readonly long _count;
-    private readonly byte[] _bytes = new byte[2 * StreamingTranscoder.ChunkBytes];
+    private readonly byte[] _bytes;
     private long _written;
     private long _samples;
 
-    public ChunkWriter(Stream output, OutputFormat format, long count)
+    /// <param name="output">Where the file goes.</param>
+    /// <param name="format">The file's format.</param>
+    /// <param name="count">The samples the file will hold.</param>
+    /// <param name="pieceSamples">The most samples each <see cref="Write"/> is given (its buffer holds them as 16-bit).</param>
+    public ChunkWriter(Stream output, OutputFormat format, long count, int pieceSamples = StreamingTranscoder.ChunkBytes)
     {
         (_output, _format, _count) = (output, format, count);
+        _bytes = new byte[Math.Max(2 * pieceSamples, 64)];   // at least a header's worth
         int header = AudioEncoder.HeaderSize(format);
         AudioEncoder.WriteHeader(_bytes, format, checked((int)count), Rate);
         _output.Write(_bytes, 0, header);
         _written = header;
     }
 
-    /// <summary>Encodes and writes samples, at most <see cref="StreamingTranscoder.ChunkBytes"/> (what the buffer holds as 16-bit) at a time.</summary>
+    /// <summary>Encodes and writes samples, at most as many as the buffer holds as 16-bit at a time.</summary>
     public void Write(ReadOnlySpan<float> samples)
     {
-        while (samples.Length > StreamingTranscoder.ChunkBytes)
+        int piece = _bytes.Length / 2;
+        while (samples.Length > piece)
         {
-            WritePiece(samples[..StreamingTranscoder.ChunkBytes]);
-            samples = samples[StreamingTranscoder.ChunkBytes..];
+            WritePiece(samples[..piece]);
+            samples = samples[piece..];
         }
 
         WritePiece(samples);

@@ -74,29 +74,66 @@ public static class Transcoder
 
     private delegate int FloatStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<float> output);
 
-    // Resamples into the middle of a buffer with a pad of zeros on each side, so mastering trims and pads in place.
+    /// <summary>Resamples a whole input into <paramref name="telephone"/> (its flush left out) and returns how many samples it wrote.</summary>
+    internal delegate int Fill(Resampler resampler, Span<float> telephone);
+
+    /// <summary>Encodes and writes the mastered signal; returns the bytes written.</summary>
+    internal delegate long Sink(ReadOnlySpan<float> mastered);
+
     private static byte[] MasterAndEncode<T>(Resampler resampler, ReadOnlySpan<T> input, OutputFormat format, MasteringOptions mastering, FloatStep<T> process)
     {
         int count = checked((int)Resampler.GetTotalOutputLength(input.Length, resampler.InputRate, Rate));
-        int pad = mastering.Enabled ? TelephonyMastering.PadSamples(Rate, mastering) : 0;
-        // A pooled buffer: a fresh one of this size comes from the operating system page by page, and on some virtual
-        // machines those page faults cost more than the resampling and mastering together. Every sample used is written
-        // below (the pads cleared here, the rest by the resampler).
-        float[] buffer = System.Buffers.ArrayPool<float>.Shared.Rent(checked(count + (2 * pad)));
+        float[] buffer = RentPadded(count, mastering, out int pad);
         try
         {
-            buffer.AsSpan(0, pad).Clear();
-            buffer.AsSpan(pad + count, pad).Clear();
-            Span<float> telephone = buffer.AsSpan(pad, count);
-            int written = process(resampler, input, telephone);
-            resampler.Flush(telephone[written..]);
-            Range mastered = mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering) : new Range(pad, pad + count);
-            return AudioEncoder.Encode(buffer.AsSpan(mastered), Rate, format);
+            int written = process(resampler, input, buffer.AsSpan(pad, count));
+            return FlushMasterEncode(resampler, buffer, pad, count, written, format, mastering);
         }
         finally
         {
             System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// As <see cref="ToTelephony(ReadOnlySpan{byte}, OutputFormat, MasteringOptions?, RawPcmFormat?, AudioDecodeLimits?)"/>
+    /// for an input that <paramref name="fill"/> feeds to <paramref name="resampler"/> in pieces (a file read a chunk at
+    /// a time): the same samples in the same order give the same bytes.
+    /// </summary>
+    internal static long MasterAndEncode(Resampler resampler, int count, MasteringOptions mastering, Fill fill, Sink encode)
+    {
+        float[] buffer = RentPadded(count, mastering, out int pad);
+        try
+        {
+            int written = fill(resampler, buffer.AsSpan(pad, count));
+            return encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    // A buffer for the signal with a pad of zeros on each side, so mastering trims and pads in place. Pooled: a fresh one
+    // of this size comes from the operating system page by page, and on some virtual machines those page faults cost
+    // more than the resampling and mastering together. Every sample used is written: the pads here, the rest by the
+    // resampler.
+    private static float[] RentPadded(int count, MasteringOptions mastering, out int pad)
+    {
+        pad = mastering.Enabled ? TelephonyMastering.PadSamples(Rate, mastering) : 0;
+        float[] buffer = System.Buffers.ArrayPool<float>.Shared.Rent(checked(count + (2 * pad)));
+        buffer.AsSpan(0, pad).Clear();
+        buffer.AsSpan(pad + count, pad).Clear();
+        return buffer;
+    }
+
+    private static byte[] FlushMasterEncode(Resampler resampler, float[] buffer, int pad, int count, int written, OutputFormat format, MasteringOptions mastering) =>
+        AudioEncoder.Encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)), Rate, format);
+
+    private static Range FlushMaster(Resampler resampler, float[] buffer, int pad, int count, int written, MasteringOptions mastering)
+    {
+        resampler.Flush(buffer.AsSpan(pad + written, count - written));
+        return mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering) : new Range(pad, pad + count);
     }
 
     private delegate int MuLawStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<byte> output);

@@ -4,15 +4,15 @@ using IvrVoice.Audio;
 namespace IvrVoice.Cli.Commands;
 
 /// <summary>
-/// One file through <c>ivrvoice transcode</c>. Files over <see cref="StreamingThreshold"/> that are WAV or headerless PCM
-/// stream through bounded buffers (<see cref="StreamingTranscoder"/>); smaller files, MP3 and standard input are read whole
-/// (standard input cannot be read twice, and a prompt-sized file is fastest in one piece). Both give the same bytes.
+/// One file through <c>ivrvoice transcode</c>. WAV and headerless PCM files larger than one chunk
+/// (<see cref="StreamingTranscoder.ChunkBytes"/>) are read a chunk at a time (<see cref="StreamingTranscoder"/>): a prompt's
+/// 8 kHz signal is mastered in memory, a long recording's (over about two minutes) through a spool, so
+/// memory stays bounded; the input is never held whole, and a prompt-sized process touches fewer fresh pages. Smaller
+/// files, MP3, other layouts the chunked reader declines and standard input (which cannot be read twice) are read whole.
+/// All give the same bytes.
 /// </summary>
 internal static class TranscodeFile
 {
-    /// <summary>Inputs larger than this stream (about 87 s of 24 kHz 16-bit mono).</summary>
-    public const long StreamingThreshold = 4 * 1024 * 1024;
-
     // A local tool converts long recordings too: larger caps than a provider response gets.
     public static readonly AudioDecodeLimits Limits = new() { MaxInputBytes = 1024 * 1024 * 1024, MaxDuration = TimeSpan.FromHours(3) };
 
@@ -29,14 +29,16 @@ internal static class TranscodeFile
         try
         {
             TranscodeSummary? summary = null;
-            if (input != "-" && new FileInfo(input).Length > StreamingThreshold)
+            if (input != "-" && new FileInfo(input).Length > StreamingTranscoder.ChunkBytes)
             {
                 summary = Streamed(input, output, format, raw, mastering);
             }
 
             summary ??= InMemory(input, output, format, raw, mastering);
             double seconds = (DateTime.UtcNow - started).TotalSeconds;
-            return new Outcome(true, string.Create(CultureInfo.InvariantCulture,
+            // Formatted in a stack buffer: interpolating without one rents from ArrayPool<char>.Shared, whose first
+            // return sets up the pool's per-core state (a timing loop over the processor number) for one string.
+            return new Outcome(true, string.Create(CultureInfo.InvariantCulture, stackalloc char[512],
                 $"Wrote {output}: {summary.InputDuration.TotalSeconds:0.00} s of {summary.InputRate} Hz audio as 8 kHz {format.Name()} ({summary.OutputBytes} bytes), {(mastering.Enabled ? $"mastered to {mastering.TargetLevelDbfs} dBov" : "not mastered")}, in {seconds:0.000} s"));
         }
         catch (AudioFormatException ex)

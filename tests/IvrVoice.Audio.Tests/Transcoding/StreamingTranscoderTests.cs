@@ -101,6 +101,19 @@ public sealed class StreamingTranscoderTests
         AssertSameAsInMemory(wav, OutputFormat.MuLawWav, MasteringOptions.Default);
     }
 
+    [Theory]
+    [InlineData(1_000)]     // within the first 16 KiB looked at
+    [InlineData(40_000)]    // past them: the header is looked for again in 64 KiB
+    public void TryTranscode_MetadataBeforeTheData_EqualsInMemoryBitForBit(int metadataBytes)
+    {
+        byte[] samples = new byte[2 * 24_000 * 6];
+        SignalGenerator.ToPcm16(Speech(24_000, 6)).AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(samples.AsSpan()));
+        byte[] wav = new WavBuilder().Format(1, 1, 24_000, 16).Chunk("LIST", new byte[metadataBytes]).Data(samples).Build();
+
+        AssertSameAsInMemory(wav, OutputFormat.MuLawWav, MasteringOptions.Default);
+        AssertSameAsInMemory(wav, OutputFormat.MuLawWav, MasteringOptions.Disabled);
+    }
+
     [Fact]
     public void TryTranscode_SmallMp3OrUnseekable_ReturnsNullWritingNothing()
     {
@@ -152,15 +165,22 @@ public sealed class StreamingTranscoderTests
         Assert.True(ten < 3_000_000 + (4 << 20), $"ten minutes {ten} bytes");
     }
 
+    // Both ways a mastered stream goes: its 8 kHz signal mastered in memory (inputs of a prompt's size), and through the
+    // spool (long recordings; forced here by a limit of no samples).
     private static void AssertSameAsInMemory(byte[] input, OutputFormat format, MasteringOptions mastering, RawPcmFormat? raw = null)
     {
         byte[] expected = Transcoder.ToTelephony(input, format, mastering, raw, Limits);
-        using MemoryStream output = new();
-        TranscodeSummary? summary = StreamingTranscoder.TryTranscode(new MemoryStream(input), output, format, mastering, raw, Limits);
+        foreach (long inMemorySamples in new[] { StreamingTranscoder.InMemoryMasteringSamples, 0 })
+        {
+            using MemoryStream output = new();
+            TranscodeSummary? summary = StreamingTranscoder.TryTranscode(new MemoryStream(input), output, format, mastering, raw, Limits,
+                createSpool: null, inMemorySamples);
 
-        Assert.NotNull(summary);
-        Assert.Equal(expected.Length, summary.OutputBytes);
-        Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()), $"{format}, {mastering.CanonicalForm()}: the streamed bytes differ");
+            Assert.NotNull(summary);
+            Assert.Equal(expected.Length, summary.OutputBytes);
+            Assert.True(expected.AsSpan().SequenceEqual(output.ToArray()),
+                $"{format}, {mastering.CanonicalForm()}, in memory up to {inMemorySamples} samples: the streamed bytes differ");
+        }
     }
 
     private static MasteringOptions Options(string name) => name switch
