@@ -75,4 +75,17 @@ public sealed class TransportSettingsTests(EmulatorFixture fixture) : IClassFixt
         Assert.Equal(first.Length - 8, BinaryPrimitives.ReadInt32LittleEndian(first.AsSpan(4)));
         Assert.All(bodies, body => Assert.Equal(first, body));
     }
+
+    [Fact]
+    public void RuntimeConfig_OfTheBuiltService_StopsIdleThreadPoolWorkersFromSpinning()
+    {
+        // What every build and publish of the service carries (scripts/run.sh, the image and the systemd install run it).
+        string path = Path.ChangeExtension(ServiceProcess.BuiltAssembly, ".runtimeconfig.json");
+        using System.Text.Json.JsonDocument config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+
+        System.Text.Json.JsonElement properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out System.Text.Json.JsonElement limit), $"{path} does not set the spin limit.");
+        Assert.Equal(0, limit.ValueKind == System.Text.Json.JsonValueKind.String ? int.Parse(limit.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : limit.GetInt32());
+    }
 }
