@@ -16,6 +16,7 @@ builder.AddServerLogging();
 builder.AddServerTelemetry();
 
 builder.Services.AddServiceOptions();
+builder.Services.AddServerTransport();
 builder.Services.AddServerMetrics();
 builder.Services.AddPromptRendering(builder.Configuration);
 builder.Services.AddCallFlows();

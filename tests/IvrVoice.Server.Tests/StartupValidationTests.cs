@@ -1,3 +1,4 @@
+using System.Globalization;
 using IvrVoice.Server.Hosting;
 using IvrVoice.Server.Tests.Support;
 using IvrVoice.Testing;
@@ -72,6 +73,41 @@ public sealed class StartupValidationTests : IDisposable
         Assert.True(new ServiceOptionsValidator().Validate(null, new ServiceOptions()).Succeeded);
     }
 
+    [Fact]
+    public void Validate_BadTransportSettings_ReportsEverySettingByNameAndNoValue()
+    {
+        TransportOptions options = new() { IOQueueCount = -7, MaxResponseBufferBytes = 123 };
+
+        ValidateOptionsResult result = new TransportOptionsValidator().Validate(null, options);
+
+        string[] failures = [.. result.Failures!];
+        Assert.Equal(2, failures.Length);
+        Assert.Contains(failures, f => f.StartsWith("Transport:IOQueueCount must be between 0", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Transport:MaxResponseBufferBytes must be between 4096", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("-7", StringComparison.Ordinal) || f.Contains("123", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 4096L)]
+    [InlineData(64, 16L * 1024 * 1024)]
+    public void Validate_TransportSettingsAtTheirLimits_Pass(int ioQueueCount, long maxResponseBufferBytes)
+    {
+        TransportOptions options = new() { IOQueueCount = ioQueueCount, MaxResponseBufferBytes = maxResponseBufferBytes };
+
+        Assert.True(new TransportOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new TransportOptionsValidator().Validate(null, new TransportOptions()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("65", "4096")]
+    [InlineData("1", "16777217")]
+    public void Validate_TransportSettingsJustPastTheirLimits_Fail(string ioQueueCount, string maxResponseBufferBytes)
+    {
+        TransportOptions options = new() { IOQueueCount = int.Parse(ioQueueCount, CultureInfo.InvariantCulture), MaxResponseBufferBytes = long.Parse(maxResponseBufferBytes, CultureInfo.InvariantCulture) };
+
+        Assert.Single(new TransportOptionsValidator().Validate(null, options).Failures!);
+    }
+
     [Theory]
     [InlineData("", "espeak-ng", "Flows:Folder must name")]
     [InlineData("prompts", "festival", "Flows:FallbackModel must be empty or one of")]
@@ -115,10 +151,11 @@ public sealed class StartupValidationTests : IDisposable
             ["Cache:StoreTimeout"] = "00:10:00",
             ["Service:UrlSigningKey"] = "short-secret-value",
             ["Service:InCallWait"] = "00:01:00",
+            ["Transport:MaxResponseBufferBytes"] = "1023",
         });
 
         Assert.Equal(2, exitCode);
-        foreach (string setting in new[] { "Flows:FallbackModel", "Twilio:PublicBaseUrl", "Cache:Disk:SizeLimitBytes", "Cache:StoreTimeout", "Service:UrlSigningKey", "Service:InCallWait" })
+        foreach (string setting in new[] { "Flows:FallbackModel", "Twilio:PublicBaseUrl", "Cache:Disk:SizeLimitBytes", "Cache:StoreTimeout", "Service:UrlSigningKey", "Service:InCallWait", "Transport:MaxResponseBufferBytes" })
         {
             Assert.Contains(setting, output, StringComparison.Ordinal);
         }

@@ -58,6 +58,33 @@ public sealed partial class VoiceWebhookTests(EmulatorFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task EnterFlowAndGather_CachedPrompts_OneLogLinePerRequestSayingWhatTheCallDid()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        await host.PostWebhookAsync(EntryPath, ServerHost.CallParameters("CA00000000000000000000000000000001"));   // renders and caches
+        await host.PostWebhookAsync(GatherPath("welcome"), Answer(digits: "1"));
+        await Wait.UntilAsync(() => Task.FromResult(OurLines(host).Count(l => l.Contains(" chose ", StringComparison.Ordinal)) == 1), "the gather's line");
+        int before = OurLines(host).Length;
+
+        await host.PostWebhookAsync(EntryPath, ServerHost.CallParameters("CA00000000000000000000000000000002"));
+        await host.PostWebhookAsync(GatherPath("welcome"), Answer(digits: "1"));
+        await Wait.UntilAsync(() => Task.FromResult(OurLines(host).Length >= before + 2), "two more request lines");
+        await Task.Delay(200);   // room for a second line per request, were one written
+
+        string[] lines = OurLines(host)[before..];
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"HTTP POST {EntryPath} responded 200 in ", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith($"ms: call CA00000000000000000000000000000002 entered flow {TestLibrary.Flow}", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"HTTP POST /twilio/voice/{TestLibrary.Flow}/gather/welcome responded 200 in ", lines[1], StringComparison.Ordinal);
+        Assert.Contains($" chose 1: ", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains(ServerHost.CallerNumber, StringComparison.Ordinal));
+
+        // The service's own lines at Information and above; ASP.NET Core's are Warning and above in the shipped settings.
+        static string[] OurLines(ServerHost host) =>
+            [.. host.Logs.Entries.Where(e => e.Level >= LogLevel.Information && e.Category.StartsWith("IvrVoice", StringComparison.Ordinal)).Select(e => e.Message)];
+    }
+
+    [Fact]
     public async Task EnterFlow_SignedWithAnotherToken_Returns403AndLogsTheReason()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);

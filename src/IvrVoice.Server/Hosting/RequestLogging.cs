@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace IvrVoice.Server.Hosting;
 
 /// <summary>
-/// Writes one line per request: method, path, status and elapsed milliseconds. Never the query string (GET webhooks carry the
-/// caller's number there, announcement URLs carry text and a signature) and never a header.
+/// Writes one line per request: method, path, status and elapsed milliseconds, and for a call-flow webhook what the call did
+/// (<see cref="RequestCallNote"/>) on the same line. Never the query string (GET webhooks carry the caller's number there,
+/// announcement URLs carry text and a signature) and never a header.
 /// </summary>
 internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger, ServerMetrics metrics)
 {
@@ -37,7 +38,14 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
             // The path is made safe only when the line is written: with the request log off, a request costs no string here.
             if (logger.IsEnabled(LogLevel.Information))
             {
-                Log.Request(logger, context.Request.Method, SafePath(context.Request), status, elapsed.TotalMilliseconds);
+                if (context.Features.Get<RequestCallNote>() is { } call)
+                {
+                    Log.CallRequest(logger, context.Request.Method, SafePath(context.Request), status, elapsed.TotalMilliseconds, call.CallSid, call.Event);
+                }
+                else
+                {
+                    Log.Request(logger, context.Request.Method, SafePath(context.Request), status, elapsed.TotalMilliseconds);
+                }
             }
         }
     }
@@ -69,7 +77,26 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
     {
         [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms")]
         public static partial void Request(ILogger logger, string method, string path, int statusCode, double elapsedMs);
+
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms: call {CallSid} {CallEvent}")]
+        public static partial void CallRequest(ILogger logger, string method, string path, int statusCode, double elapsedMs, string callSid, string callEvent);
     }
+}
+
+/// <summary>
+/// What a call-flow webhook did for a call (entered a flow, chose, gave no input), written on the request's own log line: the
+/// log has one line per request, not a second one for the call. Text from the flow library and Twilio's call id only, never
+/// the caller's number.
+/// </summary>
+internal sealed class RequestCallNote(string callSid, string callEvent)
+{
+    public string CallSid { get; } = callSid;
+
+    public string Event { get; } = callEvent;
+
+    /// <summary>Notes <paramref name="callEvent"/> for the request's log line (the latest note wins).</summary>
+    public static void Set(HttpContext context, string? callSid, string callEvent) =>
+        context.Features.Set(new RequestCallNote(callSid ?? "-", callEvent));
 }
 
 internal static class RequestLoggingExtensions

@@ -47,7 +47,7 @@ internal sealed partial class CallFlowResponder(
             return UnknownFlow(flowName, call);
         }
 
-        Log.CallEntered(logger, call.CallSid ?? "-", flow.Name);
+        RequestCallNote.Set(context, call.CallSid, "entered flow " + flow.Name);
         return await MenuAsync(context, call, flow, flow.EntryMenu, new CallState(flow.EntryLanguage, 0, 0), []).ConfigureAwait(false);
     }
 
@@ -83,7 +83,7 @@ internal sealed partial class CallFlowResponder(
         bool silent = string.IsNullOrWhiteSpace(call.Digits) && string.IsNullOrWhiteSpace(call.SpeechResult);
         if (silent)
         {
-            Log.NoInput(logger, call.CallSid ?? "-", flow.Name, menu.Id, state.NoInput + 1);
+            RequestCallNote.Set(context, call.CallSid, string.Create(CultureInfo.InvariantCulture, $"in {flow.Name}/{menu.Id}: no input (time {state.NoInput + 1})"));
             return state.NoInput < menu.NoInput.Retries
                 ? await MenuAsync(context, call, flow, menu, state with { NoInput = state.NoInput + 1 }, menu.NoInput.Play).ConfigureAwait(false)
                 : await ActAsync(context, call, flow, menu, state, menu.NoInput.Then).ConfigureAwait(false);
@@ -92,13 +92,13 @@ internal sealed partial class CallFlowResponder(
         MenuChoice? choice = menu.Match(call.Digits, call.SpeechResult, state.Language);
         if (choice is null)
         {
-            Log.Invalid(logger, call.CallSid ?? "-", flow.Name, menu.Id, state.Invalid + 1);
+            RequestCallNote.Set(context, call.CallSid, string.Create(CultureInfo.InvariantCulture, $"in {flow.Name}/{menu.Id}: answer matched no choice (time {state.Invalid + 1})"));
             return state.Invalid < menu.Invalid.Retries
                 ? await MenuAsync(context, call, flow, menu, state with { Invalid = state.Invalid + 1 }, menu.Invalid.Play).ConfigureAwait(false)
                 : await ActAsync(context, call, flow, menu, state, menu.Invalid.Then).ConfigureAwait(false);
         }
 
-        Log.Chose(logger, call.CallSid ?? "-", flow.Name, menu.Id, choice.Digits ?? "(speech)", choice.Action.GetType().Name);
+        RequestCallNote.Set(context, call.CallSid, $"in {flow.Name}/{menu.Id} chose {choice.Digits ?? "(speech)"}: {choice.Action.GetType().Name}");
         return await ActAsync(context, call, flow, menu, state, choice.Action).ConfigureAwait(false);
     }
 
@@ -311,18 +311,6 @@ internal sealed partial class CallFlowResponder(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5500, Level = LogLevel.Information, Message = "Call {CallSid} entered flow {Flow}")]
-        public static partial void CallEntered(ILogger logger, string callSid, string flow);
-
-        [LoggerMessage(EventId = 5501, Level = LogLevel.Information, Message = "Call {CallSid} in {Flow}/{Menu} chose {Digits}: {Action}")]
-        public static partial void Chose(ILogger logger, string callSid, string flow, string menu, string digits, string action);
-
-        [LoggerMessage(EventId = 5502, Level = LogLevel.Information, Message = "Call {CallSid} in {Flow}/{Menu}: no input (time {Count})")]
-        public static partial void NoInput(ILogger logger, string callSid, string flow, string menu, int count);
-
-        [LoggerMessage(EventId = 5503, Level = LogLevel.Information, Message = "Call {CallSid} in {Flow}/{Menu}: answer matched no choice (time {Count})")]
-        public static partial void Invalid(ILogger logger, string callSid, string flow, string menu, int count);
-
         [LoggerMessage(EventId = 5504, Level = LogLevel.Warning, Message = "Call {CallSid} asked for flow {Flow}, which the library does not have; answering with an apology")]
         public static partial void UnknownFlow(ILogger logger, string callSid, string flow);
 

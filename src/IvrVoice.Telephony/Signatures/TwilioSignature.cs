@@ -37,7 +37,8 @@ public static class TwilioSignature
             .GroupBy(p => p.Key, StringComparer.Ordinal)
             .Select(g => new KeyValuePair<string, StringValues>(g.Key, g.Select(p => p.Value).ToArray()));
         using SortedFields fields = SortedFields.From(grouped);
-        return new TwilioSignatureHasher(Encoding.UTF8.GetBytes(authToken)).Sign(url, fields, algorithm);
+        using TwilioSignatureHasher hasher = new(Encoding.UTF8.GetBytes(authToken));
+        return hasher.Sign(url, fields, algorithm);
     }
 
     /// <summary>

@@ -12,9 +12,11 @@ namespace IvrVoice.Telephony.Signatures;
 /// form fields are UTF-8 encoded straight into a keyed HMAC taken from a pool, so the key is set up once per pooled
 /// instance rather than once per request, and a matching request allocates nothing here. This is the one implementation
 /// of what Twilio signs: <see cref="TwilioSignature.Compute(string, string, IEnumerable{KeyValuePair{string, string}}?, TwilioSignatureAlgorithm)"/>
-/// signs with it too.
+/// signs with it too. Dispose releases the pooled HMACs (native crypto handles); a hasher used once, as
+/// <see cref="TwilioSignature.Compute(string, string, IEnumerable{KeyValuePair{string, string}}?, TwilioSignatureAlgorithm)"/>
+/// uses it, is disposed at once rather than left to the finalizer.
 /// </summary>
-internal sealed class TwilioSignatureHasher
+internal sealed class TwilioSignatureHasher : IDisposable
 {
     // Base64 of the longest digest (HMAC-SHA256, 32 bytes).
     private const int MaxSignatureChars = 44;
@@ -26,6 +28,13 @@ internal sealed class TwilioSignatureHasher
     {
         _sha1 = new HmacPool(key, HashAlgorithmName.SHA1);
         _sha256 = new HmacPool(key, HashAlgorithmName.SHA256);
+    }
+
+    /// <summary>Disposes the pooled HMACs; signing afterwards throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _sha1.Dispose();
+        _sha256.Dispose();
     }
 
     /// <summary>The Base64 signature of <paramref name="url"/> followed by the fields.</summary>
@@ -131,12 +140,14 @@ internal sealed class TwilioSignatureHasher
     }
 
     /// <summary>Keyed HMAC instances for one key and algorithm, lent to one request at a time.</summary>
-    private sealed class HmacPool(byte[] key, HashAlgorithmName algorithm)
+    private sealed class HmacPool(byte[] key, HashAlgorithmName algorithm) : IDisposable
     {
         private readonly Hmac?[] _items = new Hmac?[Math.Max(4, Environment.ProcessorCount * 2)];
+        private volatile bool _disposed;
 
         public Hmac Rent()
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             for (int i = 0; i < _items.Length; i++)
             {
                 if (Interlocked.Exchange(ref _items[i], null) is { } item)
@@ -154,11 +165,26 @@ internal sealed class TwilioSignatureHasher
             {
                 if (Interlocked.CompareExchange(ref _items[i], hmac, null) is null)
                 {
+                    // Disposed meanwhile: take it back out (unless Dispose already did) so nothing is left undisposed.
+                    if (_disposed && Interlocked.Exchange(ref _items[i], null) is { } late)
+                    {
+                        late.Dispose();
+                    }
+
                     return;
                 }
             }
 
             hmac.Dispose();
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            for (int i = 0; i < _items.Length; i++)
+            {
+                Interlocked.Exchange(ref _items[i], null)?.Dispose();
+            }
         }
     }
 }

@@ -135,4 +135,17 @@ public sealed class SignatureFastPathTests
         Assert.Equal(TwilioSignatureCheck.Valid, result);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Sign_AfterDispose_ThrowsInsteadOfUsingReleasedHmacs()
+    {
+        TwilioSignatureHasher hasher = new(System.Text.Encoding.UTF8.GetBytes(Token));
+        string before = hasher.Sign(Url, default, TwilioSignatureAlgorithm.HmacSha1);   // one HMAC now sits in the pool
+
+        hasher.Dispose();
+
+        Assert.Equal(TwilioSignature.Compute(Token, Url), before);
+        Assert.Throws<ObjectDisposedException>(() => hasher.Sign(Url, default, TwilioSignatureAlgorithm.HmacSha1));
+        Assert.Throws<ObjectDisposedException>(() => hasher.Sign(Url, default, TwilioSignatureAlgorithm.HmacSha256));
+    }
 }
