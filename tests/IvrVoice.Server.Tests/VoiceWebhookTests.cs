@@ -85,6 +85,22 @@ public sealed partial class VoiceWebhookTests(EmulatorFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task EnterFlow_CallSidNotInTwilioForm_RequestLineSaysQuestionMarkAndStaysOneLine()
+    {
+        await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);
+        string forged = "CA1 entered flow x\nHTTP POST /admin responded 200 in 0.1 ms" + new string('z', 4000);
+        Dictionary<string, string> call = ServerHost.CallParameters("CA00000000000000000000000000000009");
+        call["CallSid"] = forged;
+
+        await host.PostWebhookAsync(EntryPath, call);
+        await Wait.UntilAsync(() => Task.FromResult(host.Logs.Entries.Any(e => e.Message.Contains(" entered flow ", StringComparison.Ordinal))), "the request line");
+
+        string line = host.Logs.Entries.Single(e => e.Message.Contains(" entered flow ", StringComparison.Ordinal)).Message;
+        Assert.EndsWith($"ms: call ? entered flow {TestLibrary.Flow}", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("/admin", StringComparison.Ordinal) || e.Message.Contains("zzzz", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task EnterFlow_SignedWithAnotherToken_Returns403AndLogsTheReason()
     {
         await using ServerHost host = ServerHost.Start(_emulator, _library.Folder);

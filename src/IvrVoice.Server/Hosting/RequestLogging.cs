@@ -94,9 +94,19 @@ internal sealed class RequestCallNote(string callSid, string callEvent)
 
     public string Event { get; } = callEvent;
 
-    /// <summary>Notes <paramref name="callEvent"/> for the request's log line (the latest note wins).</summary>
+    /// <summary>
+    /// Notes <paramref name="callEvent"/> for the request's log line (the latest note wins). The call id is logged only in
+    /// Twilio's form ("CA" and 32 hexadecimal digits), "?" otherwise: it comes from the request, and a hostile one must not
+    /// forge log lines or fill them.
+    /// </summary>
     public static void Set(HttpContext context, string? callSid, string callEvent) =>
-        context.Features.Set(new RequestCallNote(callSid ?? "-", callEvent));
+        context.Features.Set(new RequestCallNote(callSid is null ? "-" : IsTwilioCallSid(callSid) ? callSid : "?", callEvent));
+
+    /// <summary>Whether <paramref name="value"/> has the form of Twilio's call ids: "CA" followed by 32 hexadecimal digits.</summary>
+    internal static bool IsTwilioCallSid(string value) =>
+        value.Length == 34 && value.StartsWith("CA", StringComparison.Ordinal) && !value.AsSpan(2).ContainsAnyExcept(HexDigits);
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 }
 
 internal static class RequestLoggingExtensions
