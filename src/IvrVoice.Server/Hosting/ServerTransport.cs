@@ -19,7 +19,11 @@ internal static class ServerTransport
         {
             if (Read(configuration) is { } transport)
             {
-                socket.UnsafePreferInlineScheduling = transport.InlineScheduling;
+                if (IsSet(configuration, nameof(TransportOptions.InlineScheduling)))
+                {
+                    socket.UnsafePreferInlineScheduling = transport.InlineScheduling;
+                }
+
                 if (transport.IOQueueCount > 0)
                 {
                     socket.IOQueueCount = transport.IOQueueCount;
@@ -28,13 +32,20 @@ internal static class ServerTransport
         });
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
         {
-            if (Read(configuration) is { } transport)
+            if (Read(configuration) is { } transport && IsSet(configuration, nameof(TransportOptions.MaxResponseBufferBytes)))
             {
                 kestrel.Limits.MaxResponseBufferSize = transport.MaxResponseBufferBytes;
             }
         });
         return services;
     }
+
+    /// <summary>
+    /// Whether the setting is given: one that is not leaves Kestrel's value as it is, so this section never overrides what
+    /// Kestrel's own configuration set.
+    /// </summary>
+    private static bool IsSet(IConfiguration configuration, string key) =>
+        configuration[$"{TransportOptions.SectionName}:{key}"] is not null;
 
     /// <summary>The section's settings when they bind and pass validation; otherwise null.</summary>
     private static TransportOptions? Read(IConfiguration configuration)
