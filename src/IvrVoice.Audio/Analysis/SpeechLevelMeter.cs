@@ -18,7 +18,7 @@ namespace IvrVoice.Audio;
 /// should have started from adds exactly g^(n+1) P to P and g^(n+1) (Q + (n+1) P) to Q at its n-th sample, which a
 /// vectorised pass adds while it scales Q to the envelope q × gain. The carries from part to part and block to block
 /// run in double precision; a signal's last, shorter block is padded with zeros and counted to its length. Single precision
-/// in the block's lanes puts the envelope within about 10⁻⁶ (relative) of the double-precision recursion, which the
+/// in the block's lanes puts the envelope within about 10⁻⁵ (relative; mostly g rounded to float) of the double-precision recursion, which the
 /// tests state and check against a step-by-step double-precision transcription of the Recommendation. Every
 /// instruction set (Vector512, Vector256, and the scalar fallback) does the same operations per lane in the same
 /// order, so the level does not depend on the machine.</para>
