@@ -144,7 +144,10 @@ public sealed class SignatureFastPathTests
 
         hasher.Dispose();
 
-        Assert.Equal(TwilioSignature.Compute(Token, Url), before);
+        // Twilio's definition with no form fields: Base64(HMAC-SHA1(token, URL)), computed here without the product's code.
+        string expected = Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(
+            System.Text.Encoding.UTF8.GetBytes(Token), System.Text.Encoding.UTF8.GetBytes(Url)));
+        Assert.Equal(expected, before);
         Assert.Throws<ObjectDisposedException>(() => hasher.Sign(Url, default, TwilioSignatureAlgorithm.HmacSha1));
         Assert.Throws<ObjectDisposedException>(() => hasher.Sign(Url, default, TwilioSignatureAlgorithm.HmacSha256));
     }
