@@ -3,15 +3,9 @@ extern alias server;
 using System.Buffers.Text;
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using IvrVoice.Audio;
 using IvrVoice.Prompts;
-using Perfolizer.Horology;
 using StreamItem = server::IvrVoice.Server.Streaming.StreamItem;
 using StreamTickets = server::IvrVoice.Server.Streaming.StreamTickets;
 
