@@ -87,7 +87,7 @@ public static class Transcoder
         try
         {
             int written = process(resampler, input, buffer.AsSpan(pad, count));
-            return FlushMasterEncode(resampler, buffer, pad, count, written, format, mastering);
+            return AudioEncoder.Encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)), Rate, format);
         }
         finally
         {
@@ -126,9 +126,6 @@ public static class Transcoder
         buffer.AsSpan(pad + count, pad).Clear();
         return buffer;
     }
-
-    private static byte[] FlushMasterEncode(Resampler resampler, float[] buffer, int pad, int count, int written, OutputFormat format, MasteringOptions mastering) =>
-        AudioEncoder.Encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)), Rate, format);
 
     private static Range FlushMaster(Resampler resampler, float[] buffer, int pad, int count, int written, MasteringOptions mastering)
     {
