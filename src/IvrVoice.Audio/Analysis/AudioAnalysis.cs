@@ -56,24 +56,35 @@ public static class AudioAnalysis
     /// <summary>First sample of the first frame with sound and the end (exclusive) of the last; (0, 0) when there is none.</summary>
     internal static (int Start, int End) FindSound(ReadOnlySpan<float> x, int sampleRate, double activeLevelDb)
     {
+        // The first frame with sound from the front, the last from the back: the frames between are never measured, and
+        // no array of energies is needed (as SoundBounds keeps for a signal it cannot read twice).
         int frame = FrameLength(sampleRate);
         int frames = (x.Length + frame - 1) / frame;
-        double[] rented = System.Buffers.ArrayPool<double>.Shared.Rent(frames);
-        try
+        double thresholdEnergy = SoundThresholdEnergy(activeLevelDb);
+        int first = 0;
+        while (first < frames && !HasSound(x, first, frame, thresholdEnergy))
         {
-            Span<double> energies = rented.AsSpan(0, frames);
-            for (int f = 0; f < frames; f++)
-            {
-                int begin = f * frame;
-                energies[f] = FrameEnergy(x.Slice(begin, Math.Min(frame, x.Length - begin)));
-            }
+            first++;
+        }
 
-            return SoundBounds(energies, frame, x.Length, activeLevelDb);
-        }
-        finally
+        if (first == frames)
         {
-            System.Buffers.ArrayPool<double>.Shared.Return(rented);
+            return (0, 0);
         }
+
+        int last = frames - 1;
+        while (!HasSound(x, last, frame, thresholdEnergy))
+        {
+            last--;
+        }
+
+        return (first * frame, Math.Min((last + 1) * frame, x.Length));
+    }
+
+    private static bool HasSound(ReadOnlySpan<float> x, int f, int frame, double thresholdEnergy)
+    {
+        int begin = f * frame, length = Math.Min(frame, x.Length - begin);
+        return FrameEnergy(x.Slice(begin, length)) >= thresholdEnergy * length;
     }
 
     /// <summary>

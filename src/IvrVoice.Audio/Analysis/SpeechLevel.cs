@@ -21,9 +21,7 @@ internal static class SpeechLevel
     /// </summary>
     public static (double LevelDb, double Activity) Measure(ReadOnlySpan<float> x, int sampleRate, double gain = 1)
     {
-        SpeechLevelMeter meter = new(sampleRate, gain);
-        meter.Add(x);
-        return meter.Finish();
+        return new SpeechLevelMeter(sampleRate, gain).MeasureAll(x);
     }
 
     /// <summary>The level from the meter's totals: <paramref name="active"/> samples per threshold of <paramref name="length"/>.</summary>

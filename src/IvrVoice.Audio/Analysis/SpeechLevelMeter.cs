@@ -42,8 +42,14 @@ internal sealed partial class SpeechLevelMeter
     private readonly double _gain, _scale;
     private readonly float _gLane, _scaleLane;
     private readonly int _hangover;
-    private readonly float[] _envelope = new float[Block];
-    private readonly float[] _pending = new float[Block];
+    /// <summary>
+    /// A block's envelope, scratch within one <see cref="WholeBlock"/> call (which never runs inside another), and a last
+    /// block's padded copy for <see cref="MeasureAll"/>: one of each per thread rather than per meter, so a process that
+    /// meters a prompt twice touches their pages once.
+    /// </summary>
+    [ThreadStatic]
+    private static float[]? t_envelope, t_last;
+    private float[]? _pending;   // a partial block kept between calls to Add; only a signal fed in pieces needs one
     private readonly PowerTable _powers;
     private readonly long[] _active = new long[Thresholds];
     private readonly int[] _runStart = new int[Thresholds];
@@ -91,7 +97,7 @@ internal sealed partial class SpeechLevelMeter
         if (_filled > 0)
         {
             int take = Math.Min(x.Length, Block - _filled);
-            x[..take].CopyTo(_pending.AsSpan(_filled));
+            x[..take].CopyTo(_pending.AsSpan(_filled));   // _filled > 0: Add kept a partial block
             _filled += take;
             x = x[take..];
             if (_filled < Block)
@@ -119,8 +125,36 @@ internal sealed partial class SpeechLevelMeter
             }
         }
 
-        x.CopyTo(_pending);
+        if (!x.IsEmpty)
+        {
+            x.CopyTo(_pending ??= new float[Block]);
+        }
+
         _filled = x.Length;
+    }
+
+    /// <summary>
+    /// Measures a whole signal on a fresh meter: <see cref="Add"/> then <see cref="Finish"/>, the same bits, with the last
+    /// partial block padded in a per-thread buffer rather than kept in the meter.
+    /// </summary>
+    public (double LevelDb, double Activity) MeasureAll(ReadOnlySpan<float> x)
+    {
+        if (Length != 0)
+        {
+            throw new InvalidOperationException("MeasureAll takes the whole signal on a fresh meter.");
+        }
+
+        int whole = x.Length / Block * Block;
+        Add(x[..whole]);
+        if (whole < x.Length)
+        {
+            float[] last = t_last ??= new float[Block];
+            x[whole..].CopyTo(last);
+            last.AsSpan(x.Length - whole).Clear();
+            WholeBlock(last, x.Length - whole);
+        }
+
+        return Finish();
     }
 
     /// <summary>Ends the signal: its active level in dBov (-∞ for silence) and active share of samples.</summary>
@@ -151,7 +185,7 @@ internal sealed partial class SpeechLevelMeter
 
     private void WholeBlock(ReadOnlySpan<float> x, int length = Block)
     {
-        Span<float> e = _envelope;
+        Span<float> e = t_envelope ??= new float[Block];
         Span<float> finalP = stackalloc float[Parts];
         Span<float> carries = stackalloc float[2 * Parts];
         Interleave(x, e, Width);
@@ -166,8 +200,9 @@ internal sealed partial class SpeechLevelMeter
     // length. The recursions are causal, so the zeros change nothing before them; their energy is exactly zero.
     private void LastBlock(int length)
     {
-        _pending.AsSpan(length).Clear();
-        WholeBlock(_pending, length);
+        float[] pending = _pending!;   // Add keeps one whenever it leaves samples over
+        pending.AsSpan(length).Clear();
+        WholeBlock(pending, length);
     }
 
     /// <summary>

@@ -47,12 +47,13 @@ public static class TelephonyMastering
     /// Masters <c>buffer[offset .. offset + length)</c> in place and returns the mastered range. The buffer must hold
     /// <see cref="PadSamples"/> zeros on each side of the signal: the trimmed signal with its pads is then a range of
     /// the same buffer (zeros where the source has less than the pad), so nothing is copied. Options must be valid.
+    /// <paramref name="limiterGains"/>, if at least as long as the signal, holds the limiter's gains (else they are rented).
     /// </summary>
-    internal static Range ApplyInPlace(float[] buffer, int offset, int length, int rate, MasteringOptions options)
+    internal static Range ApplyInPlace(Span<float> buffer, int offset, int length, int rate, MasteringOptions options, Span<float> limiterGains = default)
     {
         int pad = PadSamples(rate, options);
         System.Diagnostics.Debug.Assert(offset >= pad && buffer.Length - offset - length >= pad, "zero margins of one pad");
-        ReadOnlySpan<float> source = buffer.AsSpan(offset, length);
+        ReadOnlySpan<float> source = buffer.Slice(offset, length);
         (double untrimmedLevel, _) = SpeechLevel.Measure(source, rate);
         (int start, int end) = AudioAnalysis.FindSound(source, rate, untrimmedLevel);
         if (end <= start)
@@ -61,7 +62,7 @@ public static class TelephonyMastering
         }
 
         int first = offset + start - pad, last = offset + end + pad;   // the trimmed signal with its pads: [first, last)
-        Span<float> samples = buffer.AsSpan(first, last - first);
+        Span<float> samples = buffer.Slice(first, last - first);
 
         // Fade only where the cut falls inside the source: its own first and last samples need none.
         int fade = Math.Min((int)(FadeSeconds * rate), pad);
@@ -87,7 +88,7 @@ public static class TelephonyMastering
         float ceiling = Ceiling(options);
         if (Scale(samples, gainDb) > ceiling)
         {
-            Limit(samples, rate, ceiling);
+            Limit(samples, rate, ceiling, limiterGains);
         }
 
         return new Range(first, last);
@@ -181,21 +182,31 @@ public static class TelephonyMastering
     /// sample ahead of one. Both only lower the gain, so gain ≤ r everywhere and |output| ≤ ceiling, with linear ramps and
     /// no overshoot.
     /// </summary>
-    internal static void Limit(Span<float> samples, int rate, float ceiling)
+    internal static void Limit(Span<float> samples, int rate, float ceiling, Span<float> scratch = default)
     {
+        if (scratch.Length >= samples.Length)
+        {
+            LimitWith(samples, scratch[..samples.Length], rate, ceiling);
+            return;
+        }
+
         float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(samples.Length);
         try
         {
-            Span<float> gain = rented.AsSpan(0, samples.Length);
-            LimiterGains.Needed(samples, gain, ceiling);
-            LimiterGains.Release(gain, float.NaN, ReleaseStep(rate));
-            LimiterGains.Attack(gain, AttackStep(rate));
-            LimiterGains.Apply(samples, gain, samples, ceiling);
+            LimitWith(samples, rented.AsSpan(0, samples.Length), rate, ceiling);
         }
         finally
         {
             System.Buffers.ArrayPool<float>.Shared.Return(rented);
         }
+    }
+
+    private static void LimitWith(Span<float> samples, Span<float> gain, int rate, float ceiling)
+    {
+        LimiterGains.Needed(samples, gain, ceiling);
+        LimiterGains.Release(gain, float.NaN, ReleaseStep(rate));
+        LimiterGains.Attack(gain, AttackStep(rate));
+        LimiterGains.Apply(samples, gain, samples, ceiling);
     }
 
     /// <summary>The most the limiter's gain rises per sample after a dip.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using IvrVoice.Audio.Buffers;
 using IvrVoice.Audio.Codecs;
 using IvrVoice.Audio.Resampling;
 using IvrVoice.Audio.Wav;
@@ -162,27 +163,42 @@ public static class StreamingTranscoder
         return layout with { Length = frames * frameBytes };
     }
 
-    // The whole 8 kHz signal in one buffer, mastered in place as the in-memory transcoder does; encoded and written
-    // 16 K samples at a time through one small buffer rather than into a file-sized array.
+    // The whole 8 kHz signal with a pad of zeros on each side, mastered in place as the in-memory transcoder does, then
+    // encoded into one file-sized piece and written at once. The signal, the limiter's gains and the file come from one
+    // scratch mapping brought in at once: as GC arrays they were most of the fresh pages a prompt-sized process touched.
     private static long MasteredInMemory(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format, MasteringOptions mastering)
     {
-        return Transcoder.MasterAndEncode(resampler, checked((int)outputs), mastering, (r, telephone) =>
+        int count = checked((int)outputs);
+        int pad = TelephonyMastering.PadSamples(Rate, mastering);
+        int padded = checked(count + (2 * pad));
+        int header = AudioEncoder.HeaderSize(format), bytesPerSample = AudioEncoder.BytesPerSample(format);
+        int fileBytes = checked(header + (bytesPerSample * padded) + 1);
+        long signalBytes = sizeof(float) * (long)padded;
+        using ScratchMemory scratch = ScratchMemory.Allocate((2 * signalBytes) + fileBytes + (3 * 64), signalBytes + fileBytes);
+        Span<float> signal = scratch.Take<float>(padded);
+        Span<byte> file = scratch.Take<byte>(fileBytes);
+        Span<float> limiterGains = scratch.Take<float>(padded);   // touched only when a peak needs limiting
+        signal[..pad].Clear();
+        signal[(pad + count)..].Clear();
+        int written = 0;
+        while (source.TryNext(out ChunkedPcm.Chunk chunk))
         {
-            int written = 0;
-            while (source.TryNext(out ChunkedPcm.Chunk chunk))
-            {
-                Span<float> into = telephone[written..];
-                written += chunk.IsInt16 ? r.Process(chunk.Int16, into) : r.Process(chunk.Float, into);
-            }
+            Span<float> into = signal.Slice(pad + written, count - written);
+            written += chunk.IsInt16 ? resampler.Process(chunk.Int16, into) : resampler.Process(chunk.Float, into);
+        }
 
-            return written;
-        },
-        mastered =>
+        ReadOnlySpan<float> mastered = signal[Transcoder.FlushMaster(resampler, signal, pad, count, written, mastering, limiterGains)];
+        int length = header + (bytesPerSample * mastered.Length);
+        AudioEncoder.WriteHeader(file, format, mastered.Length, Rate);
+        AudioEncoder.EncodeSamples(mastered, file[header..length], format);
+        if (format is OutputFormat.MuLawWav or OutputFormat.ALawWav && (mastered.Length & 1) == 1)
         {
-            ChunkWriter writer = new(output, format, mastered.Length, 16 * 1024);
-            writer.Write(mastered);
-            return writer.Finish();
-        });
+            file[length++] = 0;   // a RIFF chunk's odd size is padded to a whole word
+        }
+
+        output.Write(file[..length]);
+        output.Flush();
+        return length;
     }
 
     private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)

@@ -74,12 +74,6 @@ public static class Transcoder
 
     private delegate int FloatStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<float> output);
 
-    /// <summary>Resamples a whole input into <paramref name="telephone"/> (its flush left out) and returns how many samples it wrote.</summary>
-    internal delegate int Fill(Resampler resampler, Span<float> telephone);
-
-    /// <summary>Encodes and writes the mastered signal; returns the bytes written.</summary>
-    internal delegate long Sink(ReadOnlySpan<float> mastered);
-
     private static byte[] MasterAndEncode<T>(Resampler resampler, ReadOnlySpan<T> input, OutputFormat format, MasteringOptions mastering, FloatStep<T> process)
     {
         int count = checked((int)Resampler.GetTotalOutputLength(input.Length, resampler.InputRate, Rate));
@@ -88,25 +82,6 @@ public static class Transcoder
         {
             int written = process(resampler, input, buffer.AsSpan(pad, count));
             return AudioEncoder.Encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)), Rate, format);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// As <see cref="ToTelephony(ReadOnlySpan{byte}, OutputFormat, MasteringOptions?, RawPcmFormat?, AudioDecodeLimits?)"/>
-    /// for an input that <paramref name="fill"/> feeds to <paramref name="resampler"/> in pieces (a file read a chunk at
-    /// a time): the same samples in the same order give the same bytes.
-    /// </summary>
-    internal static long MasterAndEncode(Resampler resampler, int count, MasteringOptions mastering, Fill fill, Sink encode)
-    {
-        float[] buffer = RentPadded(count, mastering, out int pad);
-        try
-        {
-            int written = fill(resampler, buffer.AsSpan(pad, count));
-            return encode(buffer.AsSpan(FlushMaster(resampler, buffer, pad, count, written, mastering)));
         }
         finally
         {
@@ -127,10 +102,16 @@ public static class Transcoder
         return buffer;
     }
 
-    private static Range FlushMaster(Resampler resampler, float[] buffer, int pad, int count, int written, MasteringOptions mastering)
+    /// <summary>
+    /// Flushes the resampler into the rest of the signal (<paramref name="written"/> of <paramref name="count"/> samples
+    /// after a pad of zeros) and masters it in place; returns the range of <paramref name="buffer"/> to encode.
+    /// <paramref name="limiterGains"/>, if as long as the signal, holds the limiter's gains rather than a rented array.
+    /// </summary>
+    internal static Range FlushMaster(Resampler resampler, Span<float> buffer, int pad, int count, int written, MasteringOptions mastering,
+        Span<float> limiterGains = default)
     {
-        resampler.Flush(buffer.AsSpan(pad + written, count - written));
-        return mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering) : new Range(pad, pad + count);
+        resampler.Flush(buffer.Slice(pad + written, count - written));
+        return mastering.Enabled ? TelephonyMastering.ApplyInPlace(buffer, pad, count, Rate, mastering, limiterGains) : new Range(pad, pad + count);
     }
 
     private delegate int MuLawStep<T>(Resampler resampler, ReadOnlySpan<T> input, Span<byte> output);

@@ -161,4 +161,38 @@ public sealed class AudioAnalysisTests
 
         Assert.Equal(expected, AudioAnalysis.FrameEnergy(x));
     }
+    public static TheoryData<string> SoundLayouts => ["silence", "all sound", "middle burst", "last partial frame", "first sample", "NaN", "two bursts"];
+
+    // FindSound scans from each end; the reference measures every 10 ms frame and keeps the first and last with sound.
+    [Theory, MemberData(nameof(SoundLayouts))]
+    public void FindSound_AnyLayout_SameBoundsAsEveryFrameMeasured(string layout)
+    {
+        const int rate = 8000, frame = 80;
+        float[] x = SignalGenerator.RandomFloats((37 * frame) + 13, seed: 5, amplitude: 3);   // faint noise, under the threshold
+        float[] loud = SignalGenerator.RandomFloats(x.Length, seed: 6, amplitude: 20000);
+        void Loud(int from, int to) => loud.AsSpan(from, to - from).CopyTo(x.AsSpan(from));
+        switch (layout)
+        {
+            case "silence": Array.Clear(x); break;
+            case "all sound": Loud(0, x.Length); break;
+            case "middle burst": Loud(10 * frame + 17, 20 * frame + 3); break;
+            case "last partial frame": Loud(x.Length - 5, x.Length); break;
+            case "first sample": x[0] = 30000; break;
+            case "NaN": Loud(5 * frame, 9 * frame); x[7 * frame] = float.NaN; x[30 * frame] = float.NaN; break;
+            default: Loud(2 * frame, 3 * frame); Loud(33 * frame, 34 * frame + 40); break;
+        }
+
+        const double level = -30;
+        double[] energies = new double[(x.Length + frame - 1) / frame];
+        for (int f = 0; f < energies.Length; f++)
+        {
+            energies[f] = AudioAnalysis.FrameEnergy(x.AsSpan(f * frame, Math.Min(frame, x.Length - (f * frame))));
+        }
+
+        (int start, int end) = AudioAnalysis.FindSound(x, rate, level);
+
+        Assert.Equal(AudioAnalysis.SoundBounds(energies, frame, x.Length, level), (start, end));
+        Assert.Equal(layout == "silence", end <= start);
+    }
 }
+

@@ -40,6 +40,54 @@ public sealed class SpeechLevelMeterTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2047)]
+    [InlineData(2048)]
+    [InlineData(5 * 2048)]
+    [InlineData((5 * 2048) + 1)]
+    [InlineData((70 * 2048) + 999)]   // long enough to share blocks between two cores
+    public void MeasureAll_AnyLength_SameBitsAsAddThenFinish(int length)
+    {
+        float[] x = Signal(8000, length, 5);
+        SpeechLevelMeter fed = new(8000, 1.3);
+        fed.Add(x);
+
+        (double level, double activity) = new SpeechLevelMeter(8000, 1.3).MeasureAll(x);
+
+        (double expected, double expectedActivity) = fed.Finish();
+        Assert.Equal(expected, level);
+        Assert.Equal(expectedActivity, activity);
+    }
+
+    [Fact]
+    public void MeasureAll_BetweenAnotherMetersPieces_LeavesItsPartialBlockAlone()
+    {
+        // The per-thread envelope and last-block buffers are scratch: a meter fed in pieces keeps its own partial block.
+        float[] x = Signal(8000, (3 * 2048) + 700, 9), other = Signal(8000, 2048 + 300, 4);
+        (double expected, double expectedActivity) = SpeechLevel.Measure(x, 8000);
+        SpeechLevelMeter pieces = new(8000);
+        pieces.Add(x.AsSpan(0, 1000));
+
+        (double otherLevel, _) = new SpeechLevelMeter(8000).MeasureAll(other);
+        pieces.Add(x.AsSpan(1000));
+        (double level, double activity) = pieces.Finish();
+
+        Assert.True(double.IsFinite(otherLevel));
+        Assert.Equal(expected, level);
+        Assert.Equal(expectedActivity, activity);
+    }
+
+    [Fact]
+    public void MeasureAll_OnAMeterAlreadyFed_Throws()
+    {
+        SpeechLevelMeter meter = new(8000);
+        meter.Add(Signal(8000, 10, 1));
+
+        Assert.Throws<InvalidOperationException>(() => meter.MeasureAll(Signal(8000, 100, 1)));
+    }
+
+    [Theory]
     [InlineData(8000, 40 * 2048)]
     [InlineData(8000, (300 * 2048) + 1234)]
     [InlineData(24000, 600_000)]
