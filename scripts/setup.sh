@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang and zlib1g-dev: the Native AOT compiler's linker and zlib (scripts/publish-cli.sh, scripts/install.sh).
-want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 time curl clang zlib1g-dev)
+want_apt=(espeak-ng sox libsox-fmt-all ffmpeg libsoxr0 libspeexdsp1 postgresql chromium nginx-light wrk python3 time curl strace clang zlib1g-dev)
 mode=${1:-test}   # "run": what the service needs; "install": that and the native compiler's; "test": everything
 if [ "$mode" = run ]; then want_apt=(espeak-ng); fi
 # The interop oracles (the twilio package) and the browser driver run on Node.js 20 or later. A machine that already has

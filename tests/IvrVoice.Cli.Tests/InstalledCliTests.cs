@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using IvrVoice.Testing;
 
 namespace IvrVoice.Cli.Tests;
@@ -9,7 +10,7 @@ namespace IvrVoice.Cli.Tests;
 /// first and names the folder in IVRVOICE_TEST_ARTIFACTS): the Native AOT binary, and the .NET tool installed with
 /// <c>dotnet tool install</c>. Each transcodes an MP3 and a WAV, says a sentence offline and builds the sample library.
 /// </summary>
-public sealed class InstalledCliTests
+public sealed partial class InstalledCliTests
 {
     private static readonly Lazy<string> ToolPath = new(InstallTool);
 
@@ -49,6 +50,51 @@ public sealed class InstalledCliTests
         Assert.True(manifest["prompts"]!.AsArray().Count >= 30, manifest.ToJsonString());
         Assert.NotEmpty(Directory.GetFiles(folder.File("dist/asterisk/sounds/en_US"), "*.ulaw"));
     }
+
+    /// <summary>
+    /// The native launcher brings in its zero-filled data (.bss, and the type data the runtime unpacks) in one call before
+    /// the runtime starts, and a prompt-sized transcode takes its working memory from one mapping on a 2 MiB boundary,
+    /// populated at once (docs/performance.md, "Start-up"): the calls as strace sees them, and the file still right.
+    /// </summary>
+    [SkippableFact]
+    public void NativeLauncher_PromptTranscode_PopulatesZeroDataAndScratchInOneCallEach()
+    {
+        ExternalTools.Require(ExternalTools.Strace, ExternalTools.Ffmpeg);
+        using TempDirectory folder = new();
+        // Five seconds at 24 kHz: 240 KB, read in chunks and mastered in memory (the path a library's prompts take).
+        ExternalTools.RunFfmpeg("-f", "lavfi", "-i", "sine=frequency=300:sample_rate=24000:duration=5", folder.File("speech.wav")).EnsureSuccess();
+
+        ToolResult traced = ExternalTools.Run(ExternalTools.Strace, ["-e", "trace=madvise", "-o", folder.File("trace.txt"),
+            NativePath(), "transcode", folder.File("speech.wav"), folder.File("prompt.wav")]);
+
+        Assert.True(traced.Succeeded, traced.StandardOutput + traced.StandardError);
+        IReadOnlyDictionary<string, string> stream = ExternalTools.ProbeStream(folder.File("prompt.wav"));
+        Assert.Equal(("pcm_mulaw", "8000"), (stream["codec_name"], stream["sample_rate"]));
+        // The tone throughout, so nothing is trimmed: 5 s, plus up to the default 150 ms pad of silence at each end.
+        Assert.InRange(int.Parse(stream["duration_ts"], System.Globalization.CultureInfo.InvariantCulture), 40_000, 40_000 + (2 * 1200));
+        List<(ulong Address, ulong Length, string Advice, string Result)> calls = [.. File.ReadLines(folder.File("trace.txt"))
+            .Select(line => MadviseCall().Match(line)).Where(m => m.Success)
+            .Select(m => (Convert.ToUInt64(m.Groups[1].Value, 16), ulong.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[3].Value, m.Groups[4].Value))];
+        // Refused before Linux 5.14 (the pages then fault in as before); this kernel must accept it.
+        string accepted = Environment.OSVersion.Version >= new Version(5, 14) ? "0" : calls.FirstOrDefault().Result ?? "0";
+
+        // First of all, before the runtime reserves its heaps: huge pages asked for, then the same range populated.
+        Assert.True(calls.Count >= 4, string.Join('\n', calls));
+        Assert.Equal(("MADV_HUGEPAGE", "MADV_POPULATE_WRITE"), (calls[0].Advice, calls[1].Advice));
+        Assert.Equal((calls[0].Address, calls[0].Length), (calls[1].Address, calls[1].Length));
+        Assert.Equal(accepted, calls[1].Result);
+        Assert.Equal(0UL, calls[1].Address % 4096);
+
+        // Later, the transcode's scratch: a huge-page-aligned mapping, asked for huge pages, populated from its start.
+        int scratch = calls.FindIndex(2, c => c.Advice == "MADV_HUGEPAGE");
+        Assert.True(scratch > 0 && scratch + 1 < calls.Count, string.Join('\n', calls));
+        Assert.Equal(0UL, calls[scratch].Address % (2 << 20));
+        Assert.Equal(("MADV_POPULATE_WRITE", calls[scratch].Address, accepted), (calls[scratch + 1].Advice, calls[scratch + 1].Address, calls[scratch + 1].Result));
+        Assert.InRange(calls[scratch + 1].Length, 200_000UL, calls[scratch].Length);   // 5 s: the signal with its pads and the file
+    }
+
+    [GeneratedRegex(@"^madvise\((0x[0-9a-f]+), (\d+), (MADV_[A-Z_]+)\) = (\S+)")]
+    private static partial Regex MadviseCall();
 
     private static string Artifacts()
     {

@@ -36,6 +36,7 @@ public static class ExternalTools
     public const string Node = "node";
     public const string Npm = "npm";
     public const string Psql = "psql";
+    public const string Strace = "strace";
 
     /// <summary>Chromium for the browser tests: the CHROMIUM_PATH environment variable, else the Debian package's path.</summary>
     public static readonly string Chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
@@ -56,6 +57,7 @@ public static class ExternalTools
         [Node] = "nodejs (20 or later)",
         [Npm] = "nodejs (20 or later, with npm)",
         [Psql] = "postgresql",
+        [Strace] = "strace",
         ["pg_ctl"] = "postgresql",
         ["chromium"] = "chromium",
     };
