@@ -201,21 +201,20 @@ public static class StreamingTranscoder
         return length;
     }
 
+    // Each chunk resampled and encoded as it comes. The buffers are sized to what one chunk gives (about 2,700 samples
+    // from 16 KiB of 24 kHz input), not to the largest chunk, so a prompt-sized process touches a page or two for them.
     private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)
     {
-        ChunkWriter writer = new(output, format, outputs);
-        float[] resampled = new float[ChunkBytes];
-        byte[] codes = new byte[ChunkBytes];
         bool fused = format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw;
+        int piece = resampler.GetOutputLength(source.ChunkFrames) + 64;   // a whole chunk's output, with room for the phase
+        ChunkWriter writer = new(output, format, outputs, fused ? 0 : piece);
+        float[] resampled = fused ? [] : new float[piece];
+        byte[] codes = fused ? new byte[piece] : [];
         while (source.TryNext(out ChunkedPcm.Chunk chunk))
         {
             // Below 8 kHz a chunk's output outgrows its input (4 kHz 8-bit: twice as many samples as bytes read).
             int produced = resampler.GetOutputLength(chunk.IsInt16 ? chunk.Int16.Length : chunk.Float.Length);
-            if (produced > resampled.Length)
-            {
-                (resampled, codes) = (new float[produced], new byte[produced]);
-            }
-
+            Grow(ref resampled, ref codes, produced, fused);
             if (fused)
             {
                 int n = chunk.IsInt16 ? resampler.ProcessToMuLaw(chunk.Int16, codes) : resampler.ProcessToMuLaw(chunk.Float, codes);
@@ -228,12 +227,7 @@ public static class StreamingTranscoder
             }
         }
 
-        int flushed = resampler.GetFlushLength();
-        if (flushed > resampled.Length)
-        {
-            (resampled, codes) = (new float[flushed], new byte[flushed]);
-        }
-
+        Grow(ref resampled, ref codes, resampler.GetFlushLength(), fused);
         if (fused)
         {
             writer.WriteCodes(codes.AsSpan(0, resampler.FlushToMuLaw(codes)));
@@ -244,6 +238,18 @@ public static class StreamingTranscoder
         }
 
         return writer.Finish();
+    }
+
+    private static void Grow(ref float[] resampled, ref byte[] codes, int needed, bool fused)
+    {
+        if (fused && needed > codes.Length)
+        {
+            codes = new byte[needed];
+        }
+        else if (!fused && needed > resampled.Length)
+        {
+            resampled = new float[needed];
+        }
     }
 }
 
@@ -266,6 +272,9 @@ internal sealed class ChunkedPcm(Stream input, PcmLayout layout, byte[]? buffer 
         public ReadOnlySpan<short> Int16 { get; } = int16;
         public ReadOnlySpan<float> Float { get; } = samples;
     }
+
+    /// <summary>The most frames one chunk holds.</summary>
+    public int ChunkFrames => _bytes.Length / _frameBytes;
 
     /// <summary>The next chunk; false at the end of the data.</summary>
     public bool TryNext(out Chunk chunk)
