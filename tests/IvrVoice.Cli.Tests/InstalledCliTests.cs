@@ -54,7 +54,7 @@ public sealed partial class InstalledCliTests
     /// <summary>
     /// The native launcher brings in its zero-filled data (.bss, and the type data the runtime unpacks) in one call before
     /// the runtime starts, and a prompt-sized transcode takes its working memory from one mapping on a 2 MiB boundary,
-    /// populated at once (docs/performance.md, "Start-up"): the calls as strace sees them, and the file still right.
+    /// populated at once (docs/audio.md, "Speed and memory as a whole process"): the calls as strace sees them, and the file still right.
     /// </summary>
     [SkippableFact]
     public void NativeLauncher_PromptTranscode_PopulatesZeroDataAndScratchInOneCallEach()

@@ -5,8 +5,9 @@ namespace IvrVoice.Audio.Buffers;
 /// <summary>
 /// One transcode's working memory outside the GC heap, handed out in pieces (<see cref="Take{T}"/>) and given back whole
 /// (<see cref="Dispose"/>). It exists for the process that transcodes one prompt and exits: every fresh 4 KiB page a
-/// process touches costs a page fault, about 11 µs on the virtual machines measured (docs/performance.md), and a
-/// 5-second prompt's 8 kHz signal, limiter gains and output file are some fifty pages, more than the resampling costs.
+/// process touches costs a page fault, about 11 µs on the virtual machines measured (docs/audio.md, "Speed and memory
+/// as a whole process"), and a 5-second prompt's 8 kHz signal, limiter gains and output file are some fifty pages,
+/// more than the resampling costs.
 /// On Linux the memory is one anonymous mapping that asks for transparent huge pages and is populated in one system
 /// call, so the pages come at once (one 2 MiB page where the kernel has one to give, else 4 KiB pages without a fault
 /// each). Elsewhere, or when the mapping fails, it is ordinary native memory.

@@ -3,7 +3,7 @@
  * `ivrvoice-full`): brings in the program's zero-filled data in one go. That is the .bss and the .hydrated section that
  * Native AOT unpacks its type data into at start: about 360 KiB in the launcher and 6 MiB in the full program, every
  * page of which the runtime writes. One-at-a-time page faults cost about 11 µs each on the virtual machines measured.
- * madvise(MADV_POPULATE_WRITE) brings the pages in at about 6 µs a page (docs/performance.md, "Start-up").
+ * madvise(MADV_POPULATE_WRITE) brings the pages in at about 6 µs a page (docs/audio.md, "Speed and memory as a whole process").
  * MADV_HUGEPAGE first lets the kernel use 2 MiB pages for the parts of the range that hold whole ones. The pages are
  * the zeros they would have been. On kernels that refuse either advice (transparent huge pages off, or Linux before
  * 5.14), the pages fault in one by one as before.
