@@ -9,15 +9,21 @@ namespace IvrVoice.Audio.Buffers;
 /// as a whole process"), and a 5-second prompt's 8 kHz signal, limiter gains and output file are some fifty pages,
 /// more than the resampling costs.
 /// On Linux the memory is one anonymous mapping that asks for transparent huge pages and is populated in one system
-/// call, so the pages come at once (one 2 MiB page where the kernel has one to give, else 4 KiB pages without a fault
-/// each). Elsewhere, or when the mapping fails, it is ordinary native memory.
+/// call, so the pages come at once: one 2 MiB page where the kernel has one to give, else 4 KiB pages at about 6 µs
+/// each instead of 11 (the kernel still counts them as minor faults). Elsewhere, or when the mapping fails, it is
+/// ordinary native memory. Where huge pages are advised, a kernel whose `transparent_hugepage/defrag` setting is
+/// `madvise` (a common default) may compact memory to find one: on a host with fragmented memory that can take longer
+/// than the small pages would have, and the figures in docs/audio.md come from an idle machine.
 /// </summary>
 /// <remarks>Not thread-safe; pieces are valid until the memory is disposed, and their contents start undefined.</remarks>
 internal sealed unsafe partial class ScratchMemory : IDisposable
 {
     /// <summary>The size of a transparent huge page on x86-64 and on arm64 with 4 KiB pages.</summary>
     internal const int HugePage = 2 << 20;
-    /// <summary>Below this a huge page (zeroing 2 MiB, about ten faults' worth) costs more than the faults it saves.</summary>
+    /// <summary>
+    /// From this size a huge page is asked for. Zeroing one costs about what 12 to 20 small pages do (130 µs against
+    /// 6–11 µs each, docs/audio.md), so it pays from about 80 KiB; 128 KiB leaves a margin for kernels that zero slower.
+    /// </summary>
     internal const long HugePageThreshold = 128 * 1024;
     private const int Alignment = 64;
     private const int ProtReadWrite = 0x1 | 0x2, MapPrivateAnonymous = 0x02 | 0x20;
@@ -28,6 +34,19 @@ internal sealed unsafe partial class ScratchMemory : IDisposable
     private readonly void* _mapping;   // null when the memory came from NativeMemory
     private readonly nuint _mappingLength;
     private nuint _used;
+
+    /// <summary>
+    /// For tests, on this thread: native heap memory filled with 0xFF bytes (NaN as floats) instead of a fresh mapping's
+    /// zeros, so a sample or gain the code forgets to write shows in its output.
+    /// </summary>
+    internal static bool PoisonForTests
+    {
+        get => t_poisonForTests;
+        set => t_poisonForTests = value;
+    }
+
+    [ThreadStatic]
+    private static bool t_poisonForTests;
 
     private ScratchMemory(byte* start, nuint capacity, void* mapping, nuint mappingLength)
     {
@@ -44,12 +63,18 @@ internal sealed unsafe partial class ScratchMemory : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         nuint capacity = checked((nuint)bytes + Alignment);
-        if (OperatingSystem.IsLinux() && TryMap(capacity, Math.Clamp(populate, 0, bytes), out ScratchMemory? mapped))
+        if (!t_poisonForTests && OperatingSystem.IsLinux() && TryMap(capacity, Math.Clamp(populate, 0, bytes), out ScratchMemory? mapped))
         {
             return mapped;
         }
 
-        return new ScratchMemory((byte*)NativeMemory.AlignedAlloc(capacity, Alignment), capacity, null, 0);
+        byte* memory = (byte*)NativeMemory.AlignedAlloc(capacity, Alignment);
+        if (t_poisonForTests)
+        {
+            NativeMemory.Fill(memory, capacity, 0xFF);
+        }
+
+        return new ScratchMemory(memory, capacity, null, 0);
     }
 
     /// <summary>Whether the memory is a mapping of its own (Linux), not the native heap's.</summary>
@@ -62,7 +87,7 @@ internal sealed unsafe partial class ScratchMemory : IDisposable
     {
         ObjectDisposedException.ThrowIf(_start == null, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        nuint bytes = ((nuint)count * (nuint)sizeof(T) + Alignment - 1) & ~(nuint)(Alignment - 1);
+        nuint bytes = checked(((nuint)count * (nuint)sizeof(T)) + Alignment - 1) & ~(nuint)(Alignment - 1);
         if (bytes > _capacity - _used)
         {
             throw new InvalidOperationException($"Scratch memory of {_capacity} bytes cannot give {bytes} more after {_used}.");
@@ -108,7 +133,7 @@ internal sealed unsafe partial class ScratchMemory : IDisposable
         byte* start = huge ? (byte*)(((nuint)mapping + HugePage - 1) & ~(nuint)(HugePage - 1)) : (byte*)mapping;
         if (huge)
         {
-            _ = madvise(start, length, MadvHugePage);   // refused where transparent huge pages are off: 4 KiB pages then
+            _ = madvise(start, length, MadvHugePage);   // a no-op where huge pages are off (refused where never built in)
         }
 
         if (populate > 0)

@@ -173,8 +173,8 @@ public static class StreamingTranscoder
         int padded = checked(count + (2 * pad));
         int header = AudioEncoder.HeaderSize(format), bytesPerSample = AudioEncoder.BytesPerSample(format);
         int fileBytes = checked(header + (bytesPerSample * padded) + 1);
-        long signalBytes = sizeof(float) * (long)padded;
-        using ScratchMemory scratch = ScratchMemory.Allocate((2 * signalBytes) + fileBytes + (3 * 64), signalBytes + fileBytes);
+        long signalBytes = (sizeof(float) * (long)padded + 63) & ~63L;   // each piece starts on 64 bytes
+        using ScratchMemory scratch = ScratchMemory.Allocate((2 * signalBytes) + fileBytes + 63, signalBytes + fileBytes);
         Span<float> signal = scratch.Take<float>(padded);
         Span<byte> file = scratch.Take<byte>(fileBytes);
         Span<float> limiterGains = scratch.Take<float>(padded);   // touched only when a peak needs limiting
@@ -202,7 +202,8 @@ public static class StreamingTranscoder
     }
 
     // Each chunk resampled and encoded as it comes. The buffers are sized to what one chunk gives (about 2,700 samples
-    // from 16 KiB of 24 kHz input), not to the largest chunk, so a prompt-sized process touches a page or two for them.
+    // from 16 KiB of 24 kHz input), not to the largest chunk: a prompt-sized process touches one page for μ-law codes,
+    // about five for floats and a writer buffer, where a 64 K-sample buffer was sixteen or more.
     private static long Unmastered(ChunkedPcm source, Resampler resampler, long outputs, Stream output, OutputFormat format)
     {
         bool fused = format is OutputFormat.MuLawWav or OutputFormat.RawMuLaw;
@@ -334,7 +335,8 @@ internal sealed class ChunkWriter
     /// <param name="output">Where the file goes.</param>
     /// <param name="format">The file's format.</param>
     /// <param name="count">The samples the file will hold.</param>
-    /// <param name="pieceSamples">The most samples each <see cref="Write"/> is given (its buffer holds them as 16-bit).</param>
+    /// <param name="pieceSamples">The most samples each <see cref="Write"/> is given (its buffer holds them as 16-bit);
+    /// 0 for a writer given only μ-law codes (<see cref="WriteCodes"/>), whose buffer then holds just the header.</param>
     public ChunkWriter(Stream output, OutputFormat format, long count, int pieceSamples = StreamingTranscoder.ChunkBytes)
     {
         (_output, _format, _count) = (output, format, count);
@@ -348,6 +350,7 @@ internal sealed class ChunkWriter
     /// <summary>Encodes and writes samples, at most as many as the buffer holds as 16-bit at a time.</summary>
     public void Write(ReadOnlySpan<float> samples)
     {
+        System.Diagnostics.Debug.Assert(_bytes.Length > 64 || samples.IsEmpty, "a codes-only writer is given codes");
         int piece = _bytes.Length / 2;
         while (samples.Length > piece)
         {

@@ -161,14 +161,16 @@ public sealed class AudioAnalysisTests
 
         Assert.Equal(expected, AudioAnalysis.FrameEnergy(x));
     }
-    public static TheoryData<string> SoundLayouts => ["silence", "all sound", "middle burst", "last partial frame", "first sample", "NaN", "two bursts"];
+
+    public static TheoryData<string> SoundLayouts => ["silence", "all sound", "middle burst", "last partial frame", "first sample", "NaN", "two bursts", "empty", "under a frame"];
 
     // FindSound scans from each end; the reference measures every 10 ms frame and keeps the first and last with sound.
     [Theory, MemberData(nameof(SoundLayouts))]
     public void FindSound_AnyLayout_SameBoundsAsEveryFrameMeasured(string layout)
     {
         const int rate = 8000, frame = 80;
-        float[] x = SignalGenerator.RandomFloats((37 * frame) + 13, seed: 5, amplitude: 3);   // faint noise, under the threshold
+        int length = layout switch { "empty" => 0, "under a frame" => 50, _ => (37 * frame) + 13 };
+        float[] x = SignalGenerator.RandomFloats(length, seed: 5, amplitude: 3);   // faint noise, under the threshold
         float[] loud = SignalGenerator.RandomFloats(x.Length, seed: 6, amplitude: 20000);
         void Loud(int from, int to) => loud.AsSpan(from, to - from).CopyTo(x.AsSpan(from));
         switch (layout)
@@ -179,6 +181,8 @@ public sealed class AudioAnalysisTests
             case "last partial frame": Loud(x.Length - 5, x.Length); break;
             case "first sample": x[0] = 30000; break;
             case "NaN": Loud(5 * frame, 9 * frame); x[7 * frame] = float.NaN; x[30 * frame] = float.NaN; break;
+            case "empty": break;
+            case "under a frame": Loud(20, 30); break;
             default: Loud(2 * frame, 3 * frame); Loud(33 * frame, 34 * frame + 40); break;
         }
 
@@ -192,7 +196,6 @@ public sealed class AudioAnalysisTests
         (int start, int end) = AudioAnalysis.FindSound(x, rate, level);
 
         Assert.Equal(AudioAnalysis.SoundBounds(energies, frame, x.Length, level), (start, end));
-        Assert.Equal(layout == "silence", end <= start);
+        Assert.Equal(layout is "silence" or "empty", end <= start);
     }
 }
-

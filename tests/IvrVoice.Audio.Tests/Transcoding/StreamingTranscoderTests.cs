@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using IvrVoice.Audio.Buffers;
 using IvrVoice.Audio.Tests.Wav;
 using IvrVoice.Audio.Wav;
 using IvrVoice.Testing;
@@ -35,6 +36,27 @@ public sealed class StreamingTranscoderTests
         byte[] wav = WavWriter.WritePcm16(SignalGenerator.ToPcm16(Speech(24_000, 40)), 24_000);
 
         AssertSameAsInMemory(wav, format, Options(mastering));
+    }
+
+    // The in-memory path takes its signal, limiter gains and file from scratch memory whose contents start undefined
+    // (zeros from a fresh mapping on Linux): filled with NaN here, so a sample or gain left unwritten changes the bytes.
+    // Speech trimmed inside the source, and a tone from the first sample to the last, whose file then holds both pads.
+    [Theory]
+    [MemberData(nameof(FormatsAndMastering))]
+    public void TryTranscode_ScratchMemoryNotZeroed_StillEqualsInMemoryBitForBit(OutputFormat format, string mastering)
+    {
+        byte[] speech = WavWriter.WritePcm16(SignalGenerator.ToPcm16(Speech(24_000, 12)), 24_000);
+        byte[] tone = WavWriter.WritePcm16(SignalGenerator.ToPcm16(SignalGenerator.Sine(3 * 24_000, 440, 24_000, 12_000)), 24_000);
+        ScratchMemory.PoisonForTests = true;
+        try
+        {
+            AssertSameAsInMemory(speech, format, Options(mastering));
+            AssertSameAsInMemory(tone, format, Options(mastering));
+        }
+        finally
+        {
+            ScratchMemory.PoisonForTests = false;
+        }
     }
 
     [Theory]
