@@ -5,12 +5,12 @@ namespace IvrVoice.Audio.Buffers;
 /// <summary>
 /// One transcode's working memory outside the GC heap, handed out in pieces (<see cref="Take{T}"/>) and given back whole
 /// (<see cref="Dispose"/>). It exists for the process that transcodes one prompt and exits: every fresh 4 KiB page a
-/// process touches costs a page fault, about 11 µs on the virtual machines measured (docs/audio.md, "Speed and memory
+/// process touches costs a page fault, about 10 µs on the virtual machines measured (docs/audio.md, "Speed and memory
 /// as a whole process"), and a 5-second prompt's 8 kHz signal, limiter gains and output file are some fifty pages,
 /// more than the resampling costs.
 /// On Linux the memory is one anonymous mapping that asks for transparent huge pages and is populated in one system
-/// call, so the pages come at once: one 2 MiB page where the kernel has one to give, else 4 KiB pages at about 6 µs
-/// each instead of 11 (the kernel still counts them as minor faults). Elsewhere, or when the mapping fails, it is
+/// call, so the pages come at once: one 2 MiB page where the kernel has one to give, else 4 KiB pages at about 5 µs
+/// each instead of 10 (the kernel still counts them as minor faults). Elsewhere, or when the mapping fails, it is
 /// ordinary native memory. Where huge pages are advised, a kernel whose `transparent_hugepage/defrag` setting is
 /// `madvise` (a common default) may compact memory to find one: on a host with fragmented memory that can take longer
 /// than the small pages would have, and the figures in docs/audio.md come from an idle machine.
@@ -21,8 +21,8 @@ internal sealed unsafe partial class ScratchMemory : IDisposable
     /// <summary>The size of a transparent huge page on x86-64 and on arm64 with 4 KiB pages.</summary>
     internal const int HugePage = 2 << 20;
     /// <summary>
-    /// From this size a huge page is asked for. Zeroing one costs about what 12 to 20 small pages do (130 µs against
-    /// 6–11 µs each, docs/audio.md), so it pays from about 80 KiB; 128 KiB leaves a margin for kernels that zero slower.
+    /// From this size a huge page is asked for. Zeroing one costs about what 14 to 28 small pages do (140 µs against
+    /// 5–10 µs each, `bash scripts/bench-page-faults.sh`), so it pays from 56–112 KiB; 128 KiB leaves a margin.
     /// </summary>
     internal const long HugePageThreshold = 128 * 1024;
     private const int Alignment = 64;
@@ -139,7 +139,8 @@ internal sealed unsafe partial class ScratchMemory : IDisposable
         if (populate > 0)
         {
             // Before Linux 5.14 this is refused, and the pages fault in one by one as they are touched.
-            nuint populated = ((nuint)populate + 4095) & ~(nuint)4095;
+            nuint page = (nuint)Environment.SystemPageSize;
+            nuint populated = ((nuint)populate + page - 1) & ~(page - 1);
             _ = madvise(start, Math.Min(populated, length), MadvPopulateWrite);
         }
 

@@ -178,8 +178,7 @@ public static class StreamingTranscoder
         Span<float> signal = scratch.Take<float>(padded);
         Span<byte> file = scratch.Take<byte>(fileBytes);
         Span<float> limiterGains = scratch.Take<float>(padded);   // touched only when a peak needs limiting
-        signal[..pad].Clear();
-        signal[(pad + count)..].Clear();
+        Transcoder.ZeroPads(signal, pad, count);
         int written = 0;
         while (source.TryNext(out ChunkedPcm.Chunk chunk))
         {
@@ -215,43 +214,35 @@ public static class StreamingTranscoder
         {
             // Below 8 kHz a chunk's output outgrows its input (4 kHz 8-bit: twice as many samples as bytes read).
             int produced = resampler.GetOutputLength(chunk.IsInt16 ? chunk.Int16.Length : chunk.Float.Length);
-            Grow(ref resampled, ref codes, produced, fused);
             if (fused)
             {
+                codes = AtLeast(codes, produced);
                 int n = chunk.IsInt16 ? resampler.ProcessToMuLaw(chunk.Int16, codes) : resampler.ProcessToMuLaw(chunk.Float, codes);
                 writer.WriteCodes(codes.AsSpan(0, n));
             }
             else
             {
+                resampled = AtLeast(resampled, produced);
                 int n = chunk.IsInt16 ? resampler.Process(chunk.Int16, resampled) : resampler.Process(chunk.Float, resampled);
                 writer.Write(resampled.AsSpan(0, n));
             }
         }
 
-        Grow(ref resampled, ref codes, resampler.GetFlushLength(), fused);
         if (fused)
         {
+            codes = AtLeast(codes, resampler.GetFlushLength());
             writer.WriteCodes(codes.AsSpan(0, resampler.FlushToMuLaw(codes)));
         }
         else
         {
+            resampled = AtLeast(resampled, resampler.GetFlushLength());
             writer.Write(resampled.AsSpan(0, resampler.Flush(resampled)));
         }
 
         return writer.Finish();
     }
 
-    private static void Grow(ref float[] resampled, ref byte[] codes, int needed, bool fused)
-    {
-        if (fused && needed > codes.Length)
-        {
-            codes = new byte[needed];
-        }
-        else if (!fused && needed > resampled.Length)
-        {
-            resampled = new float[needed];
-        }
-    }
+    private static T[] AtLeast<T>(T[] buffer, int length) => length > buffer.Length ? new T[length] : buffer;
 }
 
 /// <summary>Whole frames of the data, a chunk at a time, as int16 (16-bit mono, no conversion) or mono floats.</summary>

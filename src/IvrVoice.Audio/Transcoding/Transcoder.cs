@@ -97,9 +97,15 @@ public static class Transcoder
     {
         pad = mastering.Enabled ? TelephonyMastering.PadSamples(Rate, mastering) : 0;
         float[] buffer = System.Buffers.ArrayPool<float>.Shared.Rent(checked(count + (2 * pad)));
-        buffer.AsSpan(0, pad).Clear();
-        buffer.AsSpan(pad + count, pad).Clear();
+        ZeroPads(buffer, pad, count);
         return buffer;
+    }
+
+    /// <summary>Zeros the pad on each side of a signal of <paramref name="count"/> samples that starts at <paramref name="pad"/>.</summary>
+    internal static void ZeroPads(Span<float> buffer, int pad, int count)
+    {
+        buffer[..pad].Clear();
+        buffer.Slice(pad + count, pad).Clear();
     }
 
     /// <summary>

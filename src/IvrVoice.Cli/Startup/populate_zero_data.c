@@ -2,10 +2,10 @@
  * Runs before the .NET runtime starts, as an ELF constructor of the Native AOT programs for Linux (`ivrvoice` and
  * `ivrvoice-full`): brings in the program's zero-filled data in one go. That is the .bss and the .hydrated section that
  * Native AOT unpacks its type data into at start: about 360 KiB in the launcher and 6.5 MiB in the full program, every
- * page of which the runtime writes. Page faults taken one at a time cost about 11 µs each on the virtual machines
- * measured; madvise(MADV_POPULATE_WRITE) brings the same pages in at about 6 µs a page (the kernel still counts them as
+ * page of which the runtime writes. Page faults taken one at a time cost about 10 µs each on the virtual machines
+ * measured; madvise(MADV_POPULATE_WRITE) brings the same pages in at about 5 µs a page (the kernel still counts them as
  * minor faults), and after MADV_HUGEPAGE the kernel may use 2 MiB pages for the parts of the range that hold whole ones
- * (docs/audio.md, "Speed and memory as a whole process"). The pages are the zeros they would have been. Where huge
+ * (`bash scripts/bench-page-faults.sh`; docs/audio.md, "Speed and memory as a whole process"). The pages are the zeros they would have been. Where huge
  * pages are off the first advice does nothing; before Linux 5.14 the second is refused, and the pages fault in one by
  * one as before.
  */
